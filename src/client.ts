@@ -1,0 +1,318 @@
+/**
+ * The client: configuration, the openapi-fetch client, the token source, and the six
+ * operations bound to them.
+ *
+ * @module
+ */
+import createClient from "openapi-fetch";
+import type { paths } from "../generated/ece-messaging.js";
+import {
+  createClientCredentialsTokenSource,
+  createFixedTokenSource,
+  type ClientCredentials,
+  type TokenSource,
+} from "./auth.js";
+import { runOperation, type CallOptions, type OperationContext } from "./operations.js";
+import type {
+  AcceptAttachmentOutcome,
+  RejectAttachmentOutcome,
+  SendGeolocationOutcome,
+  SendHtmlMessageOutcome,
+  SendTextMessageOutcome,
+  UploadAttachmentFromUrlOutcome,
+} from "./outcomes.js";
+import { createRedactor, withCappedBodies } from "./transport.js";
+import {
+  isAbsoluteHttpUrl,
+  isPositiveTimeout,
+  type AttachmentDecisionInput,
+  type GeolocationInput,
+  type MessageInput,
+  type UploadAttachmentFromUrlInput,
+} from "./validation.js";
+
+/** The API root of a default ECE installation. */
+export const DEFAULT_API_ROOT = "/system/ws/v19/clientapplications";
+/** Time allowed per call, the token request included, unless the client or call says otherwise. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+interface CommonClientOptions {
+  /** Scheme, host and port of the ECE server, e.g. `https://ece.example.com`. */
+  baseUrl: string;
+  /** The API root under `baseUrl`; differs when ECE's context root is not `system`. */
+  apiRoot?: string;
+  /** Time allowed per call, the token request included. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** Ask for tokens with `?forceLogin=yes`, ending an older session instead of failing. */
+  forceLogin?: boolean;
+  /** The fetch to call with (default: the global `fetch`). */
+  fetch?: typeof fetch;
+}
+
+/** Options of a client that gets its own tokens with the application's client key and secret. */
+export interface CredentialsClientOptions extends CommonClientOptions {
+  /** The client key and secret of the client application registered in ECE. */
+  credentials: ClientCredentials;
+  accessToken?: never;
+}
+
+/** Options of a client that calls with a token the caller obtained (never refreshed or revoked). */
+export interface AccessTokenClientOptions extends CommonClientOptions {
+  /** A token from ECE's token endpoint. */
+  accessToken: string;
+  credentials?: never;
+}
+
+/** Options of {@link createEceClient}: credentials, or a ready access token. */
+export type EceClientOptions = CredentialsClientOptions | AccessTokenClientOptions;
+
+/** What {@link EceClient.close} did. */
+export interface CloseResult {
+  /** Whether a token this client obtained was revoked (its ECE session ended). */
+  revoked: boolean;
+}
+
+/**
+ * A client of ECE's Messaging API for one registered client application. Every operation
+ * resolves to an outcome - a union discriminated by `kind` - and never rejects.
+ */
+export interface EceClient {
+  /**
+   * Sends a plain-text message into an ongoing conversation.
+   *
+   * @example
+   * ```ts
+   * import { createEceClient } from "ece-messaging";
+   *
+   * const ece = createEceClient({
+   *   baseUrl: "https://ece.example.com",
+   *   credentials: { clientKey: "key", clientSecret: "secret" },
+   * });
+   * const outcome = await ece.sendTextMessage({ conversationId: "c-1", message: "Hello!" });
+   * if (outcome.kind === "sendMessageSuccess") console.log("sent", outcome.messageId);
+   * ```
+   */
+  sendTextMessage(input: MessageInput, options?: CallOptions): Promise<SendTextMessageOutcome>;
+
+  /**
+   * Sends an HTML message into an ongoing conversation.
+   *
+   * @example
+   * ```ts
+   * import { createEceClient } from "ece-messaging";
+   *
+   * const ece = createEceClient({ baseUrl: "https://ece.example.com", accessToken: "token" });
+   * const outcome = await ece.sendHtmlMessage({ conversationId: "c-1", message: "<b>Hello!</b>" });
+   * console.log(outcome.kind);
+   * ```
+   */
+  sendHtmlMessage(input: MessageInput, options?: CallOptions): Promise<SendHtmlMessageOutcome>;
+
+  /**
+   * Accepts the attachment the agent offered; the outcome says where to download it.
+   *
+   * @example
+   * ```ts
+   * import { createEceClient } from "ece-messaging";
+   *
+   * const ece = createEceClient({ baseUrl: "https://ece.example.com", accessToken: "token" });
+   * const outcome = await ece.acceptAttachment({ conversationId: "c-1", attachmentId: "5008" });
+   * if (outcome.kind === "attachmentAccepted") console.log(outcome.attachment.attachmentContentUrl);
+   * ```
+   */
+  acceptAttachment(input: AttachmentDecisionInput, options?: CallOptions): Promise<AcceptAttachmentOutcome>;
+
+  /**
+   * Rejects the attachment the agent offered.
+   *
+   * @example
+   * ```ts
+   * import { createEceClient } from "ece-messaging";
+   *
+   * const ece = createEceClient({ baseUrl: "https://ece.example.com", accessToken: "token" });
+   * const outcome = await ece.rejectAttachment({ conversationId: "c-1", attachmentId: "5008" });
+   * console.log(outcome.kind === "attachmentRejected");
+   * ```
+   */
+  rejectAttachment(input: AttachmentDecisionInput, options?: CallOptions): Promise<RejectAttachmentOutcome>;
+
+  /**
+   * Shares a file that lives at a URL; ECE downloads it and offers it to the agent.
+   *
+   * @example
+   * ```ts
+   * import { createEceClient } from "ece-messaging";
+   *
+   * const ece = createEceClient({ baseUrl: "https://ece.example.com", accessToken: "token" });
+   * const outcome = await ece.uploadAttachmentFromUrl({
+   *   conversationId: "c-1",
+   *   fileName: "invoice.pdf",
+   *   contentType: "application/pdf",
+   *   fileSize: 48213,
+   *   contentUrl: "https://files.example.com/invoice.pdf",
+   * });
+   * if (outcome.kind === "sendMessageSuccess") console.log(outcome.attachmentId);
+   * ```
+   */
+  uploadAttachmentFromUrl(
+    input: UploadAttachmentFromUrlInput,
+    options?: CallOptions,
+  ): Promise<UploadAttachmentFromUrlOutcome>;
+
+  /**
+   * Shares a location: a coordinate, a URL or an address (ECE 12.5 ES1 and later).
+   *
+   * @example
+   * ```ts
+   * import { createEceClient } from "ece-messaging";
+   *
+   * const ece = createEceClient({ baseUrl: "https://ece.example.com", accessToken: "token" });
+   * const outcome = await ece.sendGeolocation({
+   *   conversationId: "c-1",
+   *   latitude: 52.3676,
+   *   longitude: 4.9041,
+   *   label: "Head office",
+   * });
+   * if (outcome.kind === "sendGeolocationSuccess") console.log(outcome.response);
+   * ```
+   */
+  sendGeolocation(input: GeolocationInput, options?: CallOptions): Promise<SendGeolocationOutcome>;
+
+  /**
+   * Stops the client: later calls resolve to `error`, and the token the client obtained is
+   * revoked, ending its ECE session (sessions are scarce). A token given as `accessToken` is
+   * the caller's and is left alone. Never rejects; calling it again returns the first result.
+   *
+   * @example
+   * ```ts
+   * import { createEceClient } from "ece-messaging";
+   *
+   * const ece = createEceClient({
+   *   baseUrl: "https://ece.example.com",
+   *   credentials: { clientKey: "key", clientSecret: "secret" },
+   * });
+   * process.once("SIGTERM", () => void ece.close());
+   * ```
+   */
+  close(): Promise<CloseResult>;
+}
+
+function configurationProblems(options: unknown): string[] {
+  if (options === null || typeof options !== "object") return ["options must be an object"];
+  const o = options as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof o.baseUrl !== "string" || !isAbsoluteHttpUrl(o.baseUrl)) {
+    problems.push("baseUrl must be an absolute http or https URL");
+  }
+  if (o.apiRoot !== undefined && (typeof o.apiRoot !== "string" || !o.apiRoot.startsWith("/"))) {
+    problems.push('apiRoot must be a path starting with "/"');
+  }
+  const hasCredentials = o.credentials !== undefined;
+  const hasToken = o.accessToken !== undefined;
+  if (hasCredentials === hasToken) {
+    problems.push("give exactly one of credentials and accessToken");
+  } else if (hasCredentials) {
+    const c = o.credentials as Record<string, unknown> | null;
+    if (c === null || typeof c !== "object") problems.push("credentials must be an object");
+    else {
+      if (typeof c.clientKey !== "string" || c.clientKey === "") problems.push("credentials.clientKey is required");
+      if (typeof c.clientSecret !== "string" || c.clientSecret === "") {
+        problems.push("credentials.clientSecret is required");
+      }
+    }
+  } else if (typeof o.accessToken !== "string" || o.accessToken === "") {
+    problems.push("accessToken must be a non-empty string");
+  }
+  if (o.timeoutMs !== undefined && !isPositiveTimeout(o.timeoutMs)) {
+    problems.push("timeoutMs must be a positive finite number of milliseconds");
+  }
+  if (o.forceLogin !== undefined && typeof o.forceLogin !== "boolean") problems.push("forceLogin must be a boolean");
+  if (o.fetch !== undefined && typeof o.fetch !== "function") problems.push("fetch must be a function");
+  return problems;
+}
+
+/**
+ * Creates a client of ECE's Messaging API. With `credentials` the client gets a token from
+ * ECE's token endpoint when first needed, shares it across calls, renews it before it expires
+ * (or once after a 401) and revokes it on {@link EceClient.close}.
+ *
+ * @throws TypeError when the options are unusable (the message names each problem, never a secret).
+ *
+ * @example
+ * ```ts
+ * import { createEceClient } from "ece-messaging";
+ *
+ * const ece = createEceClient({
+ *   baseUrl: "https://ece.example.com",
+ *   credentials: { clientKey: "key", clientSecret: "secret" },
+ *   timeoutMs: 10_000,
+ * });
+ * const outcome = await ece.sendTextMessage({ conversationId: "c-1", message: "Hello!" });
+ * switch (outcome.kind) {
+ *   case "sendMessageSuccess":
+ *     console.log("sent");
+ *     break;
+ *   case "conversationNotFound":
+ *     console.log("the chat has ended");
+ *     break;
+ *   default:
+ *     console.error(outcome.kind, outcome.message);
+ * }
+ * await ece.close();
+ * ```
+ */
+export function createEceClient(options: EceClientOptions): EceClient {
+  const problems = configurationProblems(options);
+  if (problems.length > 0) throw new TypeError(`createEceClient: ${problems.join("; ")}.`);
+
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const apiRoot = (options.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const userFetch = options.fetch;
+  const cappedFetch = withCappedBodies(userFetch ?? ((input, init) => globalThis.fetch(input, init)));
+  const api = createClient<paths>({
+    baseUrl: `${baseUrl}${apiRoot}`,
+    fetch: cappedFetch,
+    headers: { Accept: "application/json" },
+  });
+
+  let tokens: TokenSource;
+  const redact = createRedactor(() => tokens.secrets());
+  tokens = options.credentials
+    ? createClientCredentialsTokenSource({
+        api,
+        fetch: cappedFetch,
+        credentials: { clientKey: options.credentials.clientKey, clientSecret: options.credentials.clientSecret },
+        forceLogin: options.forceLogin ?? false,
+        timeoutMs,
+        redact,
+      })
+    : createFixedTokenSource(options.accessToken as string);
+
+  let closing: Promise<CloseResult> | undefined;
+  const context: OperationContext = {
+    api,
+    fetch: cappedFetch,
+    tokens,
+    defaultTimeoutMs: timeoutMs,
+    isClosed: () => closing !== undefined,
+    redact,
+  };
+
+  return {
+    sendTextMessage: (input, callOptions) => runOperation(context, "sendTextMessage", input, callOptions),
+    sendHtmlMessage: (input, callOptions) => runOperation(context, "sendHtmlMessage", input, callOptions),
+    acceptAttachment: (input, callOptions) => runOperation(context, "acceptAttachment", input, callOptions),
+    rejectAttachment: (input, callOptions) => runOperation(context, "rejectAttachment", input, callOptions),
+    uploadAttachmentFromUrl: (input, callOptions) =>
+      runOperation(context, "uploadAttachmentFromUrl", input, callOptions),
+    sendGeolocation: (input, callOptions) => runOperation(context, "sendGeolocation", input, callOptions),
+    close: () => {
+      closing ??= tokens.revoke(timeoutMs).then(
+        (revoked) => ({ revoked }),
+        () => ({ revoked: false }),
+      );
+      return closing;
+    },
+  };
+}

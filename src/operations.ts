@@ -1,0 +1,269 @@
+/**
+ * The six message operations, each as data (how its input becomes a request body, and how a
+ * success becomes its outcome), and the one path every call takes:
+ * validate -> token -> openapi-fetch -> outcome.
+ *
+ * @module
+ */
+import type { components } from "../generated/ece-messaging.js";
+import type { EceApi, TokenSource } from "./auth.js";
+import {
+  failureOutcomeOf,
+  type AcceptedAttachment,
+  type InvalidDataOutcome,
+  type OperationName,
+  type Outcome,
+  type OutcomeByOperation,
+  type SendMessageResponse,
+  type SuccessKind,
+  type ValidationIssue,
+} from "./outcomes.js";
+import { Deadline, observeStatus, outcomeOfThrown } from "./transport.js";
+import {
+  checkAttachmentDecisionInput,
+  checkCallOptions,
+  checkGeolocationInput,
+  checkMessageInput,
+  checkUploadAttachmentFromUrlInput,
+  type Checked,
+} from "./validation.js";
+
+/** Options every operation takes as its second argument. */
+export interface CallOptions {
+  /** Cancels the call: it then resolves to `error` with `aborted: true`. */
+  signal?: AbortSignal;
+  /** Time allowed for this call, the token request included; overrides the client's. */
+  timeoutMs?: number;
+}
+
+/** The JSON body of `POST /messaging/sendmessage`, as the spec defines it. */
+export type SendMessageBody = components["schemas"]["SendMessageRequest"];
+
+type SuccessOf<O extends OperationName> = Extract<OutcomeByOperation[O], { kind: SuccessKind }>;
+
+/** How one operation turns its input into a body, and a 2xx answer into its success outcome. */
+interface OperationDefinition<O extends OperationName> {
+  toBody(input: unknown): Checked<SendMessageBody>;
+  toSuccess(status: number, payload: SendMessageResponse | undefined): SuccessOf<O>;
+}
+
+function mapChecked<T>(checked: Checked<T>, toBody: (value: T) => SendMessageBody): Checked<SendMessageBody> {
+  return checked.ok ? { ok: true, value: toBody(checked.value) } : checked;
+}
+
+function messageIdOf(payload: SendMessageResponse | undefined): { messageId?: string } {
+  const id = idText(payload?.id);
+  return id === undefined ? {} : { messageId: id };
+}
+
+function idText(value: unknown): string | undefined {
+  if (typeof value === "string" && value !== "") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+function firstAttachment(payload: SendMessageResponse | undefined): Record<string, unknown> | undefined {
+  const list: unknown = (payload?.attachments as { attachment?: unknown } | undefined)?.attachment;
+  const first: unknown = Array.isArray(list) ? list[0] : list; // tolerate a single object too
+  return first !== null && typeof first === "object" && !Array.isArray(first)
+    ? (first as Record<string, unknown>)
+    : undefined;
+}
+
+/** A size ECE sent as a number or a decimal string, as a number; anything else is absent. */
+export function sizeOf(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value === "string" && /^(0|[1-9][0-9]*)$/.test(value)) {
+    const size = Number(value);
+    return Number.isSafeInteger(size) ? size : undefined;
+  }
+  return undefined;
+}
+
+function acceptedAttachmentOf(payload: SendMessageResponse | undefined): AcceptedAttachment {
+  const item = firstAttachment(payload);
+  const text = (key: string): string | undefined => (typeof item?.[key] === "string" ? (item[key] as string) : undefined);
+  const id = idText(item?.id);
+  const fileName = text("fileName");
+  const contentType = text("contentType");
+  const size = sizeOf(item?.size);
+  const contentUrl = text("contentUrl");
+  return {
+    attachmentType: "acceptAttachment",
+    ...(id === undefined ? {} : { attachmentId: id }),
+    ...(fileName === undefined ? {} : { attachmentFileName: fileName }),
+    ...(contentType === undefined ? {} : { attachmentContentType: contentType }),
+    ...(size === undefined ? {} : { attachmentSize: size }),
+    ...(contentUrl === undefined ? {} : { attachmentContentUrl: contentUrl }),
+  };
+}
+
+const sendMessageSuccess = (status: number, payload: SendMessageResponse | undefined) =>
+  ({ kind: "sendMessageSuccess", status, ...messageIdOf(payload) }) as const;
+
+/** Every operation's body and success mapping; the bodies are byte-for-byte those of the wire contract. */
+export const operationDefinitions: { readonly [O in OperationName]: OperationDefinition<O> } = {
+  sendTextMessage: {
+    toBody: (input) =>
+      mapChecked(checkMessageInput(input), ({ conversationId, message }) => ({
+        conversation: { id: conversationId },
+        type: { value: "text/plain" },
+        content: message,
+      })),
+    toSuccess: sendMessageSuccess,
+  },
+  sendHtmlMessage: {
+    toBody: (input) =>
+      mapChecked(checkMessageInput(input), ({ conversationId, message }) => ({
+        conversation: { id: conversationId },
+        type: { value: "text/html" },
+        content: message,
+      })),
+    toSuccess: sendMessageSuccess,
+  },
+  uploadAttachmentFromUrl: {
+    toBody: (input) =>
+      mapChecked(checkUploadAttachmentFromUrlInput(input), (file) => ({
+        conversation: { id: file.conversationId },
+        type: { value: "uploadAttachment" },
+        attachments: {
+          attachment: [
+            {
+              fileName: file.fileName,
+              contentType: file.contentType,
+              size: String(file.fileSize),
+              contentUrl: file.contentUrl,
+            },
+          ],
+        },
+      })),
+    toSuccess: (status, payload) => {
+      const attachmentId = idText(firstAttachment(payload)?.id);
+      return { ...sendMessageSuccess(status, payload), ...(attachmentId === undefined ? {} : { attachmentId }) };
+    },
+  },
+  acceptAttachment: {
+    toBody: (input) =>
+      mapChecked(checkAttachmentDecisionInput(input), ({ conversationId, attachmentId }) => ({
+        conversation: { id: conversationId },
+        type: { value: "acceptAttachment" },
+        attachments: { attachment: [{ id: attachmentId }] },
+      })),
+    toSuccess: (status, payload) => ({
+      kind: "attachmentAccepted",
+      status,
+      ...messageIdOf(payload),
+      attachment: acceptedAttachmentOf(payload),
+    }),
+  },
+  rejectAttachment: {
+    toBody: (input) =>
+      mapChecked(checkAttachmentDecisionInput(input), ({ conversationId, attachmentId }) => ({
+        conversation: { id: conversationId },
+        type: { value: "rejectAttachment" },
+        attachments: { attachment: [{ id: attachmentId }] },
+      })),
+    toSuccess: (status, payload) => ({ kind: "attachmentRejected", status, ...messageIdOf(payload) }),
+  },
+  sendGeolocation: {
+    toBody: (input) =>
+      mapChecked(checkGeolocationInput(input), ({ conversationId, ...geolocation }) => ({
+        conversation: { id: conversationId },
+        type: { value: "geolocation" },
+        geolocation,
+      })),
+    toSuccess: (status, payload) => ({
+      kind: "sendGeolocationSuccess",
+      status,
+      ...messageIdOf(payload),
+      ...(payload === undefined ? {} : { response: payload }),
+    }),
+  },
+};
+
+/** What {@link runOperation} needs from its client. */
+export interface OperationContext {
+  api: EceApi;
+  /** The client's fetch (bodies capped). */
+  fetch: typeof fetch;
+  tokens: TokenSource;
+  defaultTimeoutMs: number;
+  isClosed(): boolean;
+  redact(text: string): string;
+}
+
+function invalidData(issues: ValidationIssue[]): InvalidDataOutcome {
+  const summary = issues.map(({ field, problem }) => `${field} ${problem}`).join("; ");
+  return { kind: "invalidData", message: `Invalid input: ${summary}.`, issues };
+}
+
+function asPayload(data: unknown): SendMessageResponse | undefined {
+  return data !== null && typeof data === "object" && !Array.isArray(data) ? (data as SendMessageResponse) : undefined;
+}
+
+/**
+ * The one path of every message operation: check the input (nothing is sent when it is bad),
+ * get a token, POST the body, and map the answer to an outcome. A 401 on a cached token gets a
+ * new token and one repeat; nothing else is ever repeated. Never rejects.
+ */
+export async function runOperation<O extends OperationName>(
+  context: OperationContext,
+  name: O,
+  input: unknown,
+  options: unknown,
+): Promise<OutcomeByOperation[O]> {
+  return (await runAnyOperation(context, name, input, options)) as OutcomeByOperation[O];
+}
+
+async function runAnyOperation(
+  context: OperationContext,
+  name: OperationName,
+  input: unknown,
+  options: unknown,
+): Promise<Outcome> {
+  const definition: OperationDefinition<OperationName> = operationDefinitions[name];
+  const checked = definition.toBody(input);
+  const issues = [...(checked.ok ? [] : checked.issues), ...checkCallOptions(options)];
+  if (!checked.ok || issues.length > 0) return invalidData(issues);
+  if (context.isClosed()) return { kind: "error", message: "The client is closed." };
+
+  const callOptions = options as CallOptions | undefined;
+  const deadline = new Deadline(callOptions?.timeoutMs ?? context.defaultTimeoutMs, callOptions?.signal);
+  let status: number | undefined;
+  const fetchForCall = observeStatus(context.fetch, (seen) => (status = seen));
+  const post = (token: string) =>
+    deadline.race(
+      context.api.POST("/messaging/sendmessage", {
+        body: checked.value,
+        headers: { Authorization: `Bearer ${token}` },
+        signal: deadline.signal,
+        redirect: "manual",
+        fetch: fetchForCall,
+      }),
+    );
+
+  try {
+    let token = await context.tokens.get(deadline);
+    if (!token.ok) return token.outcome;
+    let answer = await post(token.token);
+    if (answer.response.status === 401 && token.fromCache && context.tokens.canRefresh) {
+      context.tokens.invalidate(token.token);
+      token = await context.tokens.get(deadline);
+      if (!token.ok) return token.outcome;
+      status = undefined;
+      answer = await post(token.token);
+    }
+    const answered = answer.response.status;
+    if (answered >= 200 && answered <= 299) {
+      return definition.toSuccess(answered, asPayload(answer.data));
+    }
+    const failure = failureOutcomeOf(name, answered, answer.error);
+    if (failure.developerMessage !== undefined) failure.developerMessage = context.redact(failure.developerMessage);
+    if (failure.code !== undefined) failure.code = context.redact(failure.code);
+    return failure;
+  } catch (thrown) {
+    return outcomeOfThrown(thrown, deadline, context.redact, status);
+  } finally {
+    deadline.dispose();
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * Transport concerns shared by every call: the per-call deadline (timeout and the caller's
+ * abort), capped response bodies, turning a thrown fetch error into an outcome, and keeping
+ * secrets out of outcomes.
+ *
+ * @module
+ */
+import type { ErrorOutcome, TimeoutOutcome } from "./outcomes.js";
+
+/** The most of an error body the SDK reads: enough for ECE's error JSON, and memory stays flat. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** The most of a success body the SDK reads; a longer one is an `error` outcome. */
+export const MAX_SUCCESS_BODY_BYTES = 4 * 1024 * 1024;
+
+/** Why a deadline's signal fired. */
+type AbortCause = "timeout" | "caller";
+
+/**
+ * One call's deadline: a signal that fires at `timeoutMs` or when the caller aborts, and which
+ * of the two it was.
+ */
+export class Deadline {
+  readonly signal: AbortSignal;
+  readonly timeoutMs: number;
+  #controller = new AbortController();
+  #cause: AbortCause | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #callerSignal: AbortSignal | undefined;
+  #onCallerAbort = (): void => this.#abort("caller");
+
+  constructor(timeoutMs: number, callerSignal?: AbortSignal) {
+    this.timeoutMs = timeoutMs;
+    this.signal = this.#controller.signal;
+    if (callerSignal?.aborted) {
+      this.#abort("caller");
+      return;
+    }
+    if (callerSignal) {
+      this.#callerSignal = callerSignal;
+      callerSignal.addEventListener("abort", this.#onCallerAbort, { once: true });
+    }
+    this.#timer = setTimeout(() => this.#abort("timeout"), timeoutMs);
+  }
+
+  /** Why the signal fired, or `undefined` while it has not. */
+  get cause(): AbortCause | undefined {
+    return this.#cause;
+  }
+
+  #abort(cause: AbortCause): void {
+    if (this.#cause) return;
+    this.#cause = cause;
+    this.#controller.abort(new DeadlineAbort(cause));
+  }
+
+  /** Stops the timer and forgets the caller's signal; call once the call has ended. */
+  dispose(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#callerSignal?.removeEventListener("abort", this.#onCallerAbort);
+  }
+
+  /**
+   * Settles with `promise`, or rejects as soon as the deadline fires, even if whatever is
+   * behind `promise` ignores the signal. The losing promise's rejection is swallowed.
+   */
+  race<T>(promise: Promise<T>): Promise<T> {
+    promise.catch(() => undefined);
+    if (this.signal.aborted) return Promise.reject(this.signal.reason as Error);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void => reject(this.signal.reason as Error);
+      this.signal.addEventListener("abort", onAbort, { once: true });
+      promise.then(
+        (value) => {
+          this.signal.removeEventListener("abort", onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.signal.removeEventListener("abort", onAbort);
+          reject(error as Error);
+        },
+      );
+    });
+  }
+}
+
+/** The reason a deadline aborts with. */
+export class DeadlineAbort extends Error {
+  constructor(override readonly cause: AbortCause) {
+    super(cause === "timeout" ? "The call timed out." : "The call was aborted.");
+    this.name = "AbortError";
+  }
+}
+
+/**
+ * The outcome of an exception thrown while calling: `timeout` or an aborted `error` when the
+ * deadline fired, else `error` (network failure, unreadable body). Only the error's name and
+ * message (and its cause's code) are kept, after `redact`.
+ */
+export function outcomeOfThrown(
+  thrown: unknown,
+  deadline: Deadline,
+  redact: (text: string) => string,
+  status?: number,
+): TimeoutOutcome | ErrorOutcome {
+  const withStatus = status === undefined ? {} : { status };
+  if (deadline.cause === "timeout") {
+    return {
+      kind: "timeout",
+      message: `No complete answer within ${deadline.timeoutMs} ms.`,
+      timeoutMs: deadline.timeoutMs,
+      ...withStatus,
+    };
+  }
+  if (deadline.cause === "caller") {
+    return { kind: "error", message: "The call was aborted by its AbortSignal.", aborted: true, ...withStatus };
+  }
+  return { kind: "error", message: redact(describeError(thrown, status)), ...withStatus };
+}
+
+function describeError(thrown: unknown, status: number | undefined): string {
+  if (thrown instanceof SyntaxError) {
+    return `ECE answered ${status ?? ""} with a body that is not valid JSON.`.replace("  ", " ");
+  }
+  if (thrown instanceof BodyTooLargeError) return thrown.message;
+  if (thrown instanceof Error) {
+    const cause = thrown.cause as { code?: unknown; message?: unknown } | undefined;
+    const causeText =
+      cause && typeof cause === "object"
+        ? [typeof cause.code === "string" ? cause.code : undefined, typeof cause.message === "string" ? cause.message : undefined]
+            .filter(Boolean)
+            .join(": ")
+        : "";
+    return `Network error: ${thrown.message}${causeText ? ` (${causeText})` : ""}`;
+  }
+  return "Network error.";
+}
+
+/** A response body longer than the SDK reads. */
+export class BodyTooLargeError extends Error {
+  constructor(limit: number) {
+    super(`ECE's response body is longer than ${limit} bytes.`);
+    this.name = "BodyTooLargeError";
+  }
+}
+
+/** Statuses whose responses cannot carry a body (and cannot be rebuilt with one). */
+function isBodyless(status: number): boolean {
+  return status < 200 || status === 204 || status === 205 || status === 304;
+}
+
+/**
+ * Wraps a fetch so that response bodies are capped: an error body is cut at
+ * {@link MAX_ERROR_BODY_BYTES} (the rest is never downloaded), a success body over
+ * {@link MAX_SUCCESS_BODY_BYTES} fails to read. A success with a small declared
+ * `Content-Length` passes through untouched, so the common path costs nothing.
+ */
+export function withCappedBodies(fetchImpl: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await fetchImpl(input, init);
+    if (!response.body || isBodyless(response.status)) return response;
+    const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+    const limit = response.ok ? MAX_SUCCESS_BODY_BYTES : MAX_ERROR_BODY_BYTES;
+    if (Number.isFinite(declared) && declared <= limit) return response;
+    const headers = new Headers(response.headers);
+    headers.delete("content-length");
+    return new Response(capStream(response.body, limit, !response.ok), {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
+  };
+}
+
+function capStream(source: ReadableStream<Uint8Array>, limit: number, truncate: boolean): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let seen = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        controller.close();
+        return;
+      }
+      seen += value.byteLength;
+      if (seen <= limit) {
+        controller.enqueue(value);
+        return;
+      }
+      void reader.cancel().catch(() => undefined);
+      if (truncate) {
+        controller.enqueue(value.subarray(0, value.byteLength - (seen - limit)));
+        controller.close();
+      } else {
+        controller.error(new BodyTooLargeError(limit));
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+/** Builds a function that replaces each secret it knows of with `[redacted]`. */
+export function createRedactor(secrets: () => Iterable<string>): (text: string) => string {
+  return (text) => {
+    let result = text;
+    for (const secret of secrets()) {
+      if (secret !== "" && result.includes(secret)) result = result.split(secret).join("[redacted]");
+    }
+    return result;
+  };
+}
+
+/**
+ * A fetch for one openapi-fetch call that reports the status it saw, so that an outcome for an
+ * unreadable body can still name the status.
+ */
+export function observeStatus(
+  fetchImpl: typeof fetch,
+  report: (status: number) => void,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const response = await fetchImpl(request);
+    report(response.status);
+    return response;
+  };
+}

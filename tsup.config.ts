@@ -1,0 +1,14 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: { index: "src/index.ts" },
+  format: ["esm", "cjs"],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: "node20",
+  platform: "neutral",
+  // openapi-fetch is the one runtime dependency; it is installed beside us, not bundled.
+  external: ["openapi-fetch"],
+  treeshake: true,
+});
