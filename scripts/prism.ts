@@ -30,6 +30,8 @@ export interface PrismOptions {
   errors?: boolean;
   /** How long Prism may take to listen (default 30 s). */
   startupTimeoutMs?: number;
+  /** Called with Prism's log if it exits before {@link PrismServer.stop} was called. */
+  onUnexpectedExit?: (log: string, code: number | null, signal: string | null) => void;
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */
@@ -84,8 +86,14 @@ export async function startPrism(options: PrismOptions = {}): Promise<PrismServe
   child.stderr?.on("data", append);
   let spawnError: Error | undefined;
   child.once("error", (error) => (spawnError = error));
+  let stopping = false;
+  let listening = false;
+  child.once("exit", (code, signal) => {
+    if (!stopping && listening) options.onUnexpectedExit?.(log, code, signal);
+  });
 
   const stop = async (): Promise<void> => {
+    stopping = true;
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
@@ -100,7 +108,10 @@ export async function startPrism(options: PrismOptions = {}): Promise<PrismServe
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`Prism exited (${child.exitCode ?? child.signalCode}) before listening. Its log:\n${log}`);
     }
-    if (await canConnect(port)) break;
+    if (await canConnect(port)) {
+      listening = true;
+      break;
+    }
     if (Date.now() - started > startupTimeoutMs) {
       await stop();
       throw new Error(`Prism did not listen on port ${port} within ${startupTimeoutMs} ms. Its log:\n${log}`);

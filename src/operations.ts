@@ -246,8 +246,12 @@ async function runAnyOperation(
     let token = await context.tokens.get(deadline);
     if (!token.ok) return token.outcome;
     let answer = await post(token.token);
-    if (answer.response.status === 401 && token.fromCache && context.tokens.canRefresh) {
+    if (answer.response.status === 401) {
+      // The token is no good: forget it, so that no later call uses it either.
       context.tokens.invalidate(token.token);
+    }
+    if (answer.response.status === 401 && token.fromCache && context.tokens.canRefresh) {
+      // It had been cached, so it may simply have expired: one new token, one repeat.
       token = await context.tokens.get(deadline);
       if (!token.ok) return token.outcome;
       status = undefined;

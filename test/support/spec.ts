@@ -1,0 +1,52 @@
+/**
+ * Reads the spec itself, so that tests take their matrix (statuses, examples) from the
+ * contract rather than from a hand-kept list.
+ */
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { specPath } from "../../scripts/prism.js";
+
+type Json = Record<string, unknown>;
+
+/** The parsed spec. */
+export const spec = parse(readFileSync(specPath, "utf8")) as Json;
+
+function resolveRef<T>(node: unknown): T {
+  let current = node as Json;
+  while (current && typeof current.$ref === "string") {
+    const path = current.$ref.replace(/^#\//, "").split("/");
+    current = path.reduce<Json>((acc, key) => acc[key] as Json, spec);
+  }
+  return current as T;
+}
+
+/** One named example of a response. */
+export interface ResponseExample {
+  /** The example's name (`default` when the response has a single `example`). */
+  name: string;
+  value: unknown;
+}
+
+/** One declared response of an operation. */
+export interface DeclaredResponse {
+  status: number;
+  examples: ResponseExample[];
+}
+
+/** The responses the spec declares for `POST path`, each with its JSON examples. */
+export function declaredResponses(path: string): DeclaredResponse[] {
+  const operation = ((spec.paths as Json)[path] as Json).post as Json;
+  return Object.entries(operation.responses as Json).map(([status, raw]) => {
+    const response = resolveRef<Json>(raw);
+    const media = (response.content as Json | undefined)?.["application/json"] as Json | undefined;
+    const examples: ResponseExample[] = [];
+    if (media?.examples) {
+      for (const [name, example] of Object.entries(media.examples as Json)) {
+        examples.push({ name, value: resolveRef<Json>(example).value });
+      }
+    } else if (media && "example" in media) {
+      examples.push({ name: "default", value: media.example });
+    }
+    return { status: Number(status), examples };
+  });
+}

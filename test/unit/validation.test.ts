@@ -1,0 +1,181 @@
+/**
+ * Input rules of the Send Message node, checked before any request: each bad field is named.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  checkAttachmentDecisionInput,
+  checkGeolocationInput,
+  checkMessageInput,
+  checkUploadAttachmentFromUrlInput,
+  isAbsoluteHttpUrl,
+} from "../../src/validation.js";
+
+const upload = {
+  conversationId: "c",
+  fileName: "a.pdf",
+  contentType: "application/pdf",
+  fileSize: 10,
+  contentUrl: "https://files.example.com/a.pdf",
+};
+
+describe("every check", () => {
+  it.each([null, undefined, 42, "text", [], true])("refuses a non-object argument %o, naming input", (input) => {
+    for (const check of [checkMessageInput, checkAttachmentDecisionInput, checkUploadAttachmentFromUrlInput, checkGeolocationInput]) {
+      const result = check(input);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.issues).toEqual([{ field: "input", problem: expect.stringMatching(/^must be an object/) }]);
+    }
+  });
+});
+
+describe("text and HTML messages", () => {
+  it("accepts a conversation ID and a message", () => {
+    expect(checkMessageInput({ conversationId: "c-1", message: "hi" })).toEqual({
+      ok: true,
+      value: { conversationId: "c-1", message: "hi" },
+    });
+  });
+
+  it.each([
+    [{}, [["conversationId", "is required"], ["message", "is required"]]],
+    [{ conversationId: "", message: "" }, [["conversationId", "must not be empty"], ["message", "must not be empty"]]],
+    [{ conversationId: "  ", message: "\n\t" }, [["conversationId", "must not be blank"], ["message", "must not be blank"]]],
+    [{ conversationId: 7, message: null }, [["conversationId", "must be a string, not a number"], ["message", "is required"]]],
+    [{ conversationId: { id: "c" }, message: ["m"] }, [["conversationId", "must be a string, not an object"], ["message", "must be a string, not an array"]]],
+  ])("names every bad field of %o", (input, expected) => {
+    expect(checkMessageInput(input)).toEqual({
+      ok: false,
+      issues: expected.map(([field, problem]) => ({ field, problem })),
+    });
+  });
+
+  it("keeps text exactly as given (no trimming)", () => {
+    const result = checkMessageInput({ conversationId: " c ", message: "  hi  " });
+    expect(result).toEqual({ ok: true, value: { conversationId: " c ", message: "  hi  " } });
+  });
+});
+
+describe("attachment decisions", () => {
+  it("needs a conversation ID and an attachment ID", () => {
+    expect(checkAttachmentDecisionInput({ conversationId: "c" })).toEqual({
+      ok: false,
+      issues: [{ field: "attachmentId", problem: "is required" }],
+    });
+  });
+});
+
+describe("upload from URL", () => {
+  it("accepts a complete file description", () => {
+    expect(checkUploadAttachmentFromUrlInput(upload)).toEqual({ ok: true, value: upload });
+  });
+
+  it.each([
+    [Number.NaN, "must be a finite number of bytes, not NaN"],
+    [Number.POSITIVE_INFINITY, "must be a finite number of bytes, not Infinity"],
+    [-1, "must not be negative"],
+    [1.5, "must be a whole number of bytes"],
+    [2 ** 53, `must be at most ${Number.MAX_SAFE_INTEGER}`],
+    ["10", "must be a number, not a string"],
+    [undefined, "is required"],
+  ])("refuses fileSize %o", (fileSize, problem) => {
+    expect(checkUploadAttachmentFromUrlInput({ ...upload, fileSize })).toEqual({
+      ok: false,
+      issues: [{ field: "fileSize", problem }],
+    });
+  });
+
+  it("accepts a zero-byte file", () => {
+    expect(checkUploadAttachmentFromUrlInput({ ...upload, fileSize: 0 }).ok).toBe(true);
+  });
+
+  it.each(["files/a.pdf", "ftp://files.example.com/a.pdf", "file:///etc/passwd", "javascript:alert(1)", "https://", "//cdn.example.com/a.pdf"])(
+    "refuses contentUrl %s",
+    (contentUrl) => {
+      expect(checkUploadAttachmentFromUrlInput({ ...upload, contentUrl })).toEqual({
+        ok: false,
+        issues: [{ field: "contentUrl", problem: "must be an absolute http or https URL" }],
+      });
+    },
+  );
+
+  it.each(["http://files.example.com/a.pdf", "HTTPS://files.example.com:8443/a%20b.pdf?sig=1#x"])("accepts contentUrl %s", (contentUrl) => {
+    expect(checkUploadAttachmentFromUrlInput({ ...upload, contentUrl }).ok).toBe(true);
+  });
+
+  it("names every missing field at once", () => {
+    const result = checkUploadAttachmentFromUrlInput({});
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.issues.map((i) => i.field)).toEqual(["conversationId", "fileName", "contentType", "fileSize", "contentUrl"]);
+    }
+  });
+});
+
+describe("geolocation", () => {
+  const long = "x".repeat(256);
+
+  it("sends only the fields given, numbers as text", () => {
+    expect(checkGeolocationInput({ conversationId: "c", latitude: 0, longitude: -0.5 })).toEqual({
+      ok: true,
+      value: { conversationId: "c", coordinate: { latitude: "0", longitude: "-0.5" } },
+    });
+    expect(checkGeolocationInput({ conversationId: "c", locationUrl: "u", label: "l" })).toEqual({
+      ok: true,
+      value: { conversationId: "c", label: "l", url: "u" },
+    });
+  });
+
+  it("needs a coordinate, a URL or an address", () => {
+    expect(checkGeolocationInput({ conversationId: "c", label: "Just a label" })).toEqual({
+      ok: false,
+      issues: [{ field: "input", problem: "needs a coordinate (latitude and longitude), a locationUrl or an address" }],
+    });
+  });
+
+  it("needs latitude and longitude together", () => {
+    expect(checkGeolocationInput({ conversationId: "c", latitude: 1 })).toEqual({
+      ok: false,
+      issues: [{ field: "longitude", problem: "is required when the other coordinate is given" }],
+    });
+    expect(checkGeolocationInput({ conversationId: "c", longitude: "1", address: "a" })).toEqual({
+      ok: false,
+      issues: [{ field: "latitude", problem: "is required when the other coordinate is given" }],
+    });
+  });
+
+  it.each([
+    ["latitude", 90.5, "must be between -90 and 90"],
+    ["longitude", -181, "must be between -180 and 180"],
+    ["latitude", Number.NaN, "must be a finite number, not NaN"],
+    ["longitude", Number.NEGATIVE_INFINITY, "must be a finite number, not -Infinity"],
+    ["latitude", true, "must be a number or a string, not a boolean"],
+  ])("refuses %s %o", (field, value, problem) => {
+    const input = { conversationId: "c", latitude: 1, longitude: 1, [field]: value };
+    expect(checkGeolocationInput(input)).toEqual({ ok: false, issues: [{ field, problem }] });
+  });
+
+  it.each(["label", "locationUrl", "address", "latitude"])("limits %s to 1..255 characters", (field) => {
+    const base = { conversationId: "c", latitude: "1", longitude: "2" };
+    expect(checkGeolocationInput({ ...base, [field]: "y".repeat(255) }).ok).toBe(true);
+    expect(checkGeolocationInput({ ...base, [field]: long })).toEqual({
+      ok: false,
+      issues: [{ field, problem: "must be at most 255 characters" }],
+    });
+    expect(checkGeolocationInput({ ...base, [field]: "" })).toEqual({
+      ok: false,
+      issues: [{ field, problem: "must not be empty" }],
+    });
+  });
+
+  it("counts characters, not UTF-16 units: 255 emoji fit", () => {
+    expect(checkGeolocationInput({ conversationId: "c", address: "🏠".repeat(255) }).ok).toBe(true);
+    expect(checkGeolocationInput({ conversationId: "c", address: "🏠".repeat(256) }).ok).toBe(false);
+  });
+});
+
+describe("isAbsoluteHttpUrl", () => {
+  it("is true only for http(s) URLs with a host", () => {
+    expect(["https://a.b/c", "http://localhost:8080"].map(isAbsoluteHttpUrl)).toEqual([true, true]);
+    expect(["", "a.b/c", "mailto:x@y.z", "data:text/plain,hi"].map(isAbsoluteHttpUrl)).toEqual([false, false, false, false]);
+  });
+});
