@@ -231,8 +231,7 @@ describe("token failures", () => {
     await stub.close();
     stubs.pop();
     const outcome = await createEceClient({ baseUrl: url, credentials: CREDENTIALS }).sendTextMessage(text);
-    expect(outcome.kind).toBe("error");
-    expect(outcome.message).toMatch(/ECONNREFUSED|fetch failed/);
+    expect(outcome).toMatchObject({ kind: "error", message: expect.stringMatching(/ECONNREFUSED/) });
   });
 });
 

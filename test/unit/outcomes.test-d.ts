@@ -1,0 +1,179 @@
+/**
+ * Type-level tests: each operation's outcome is exactly the union of the kinds it can produce,
+ * a switch on `kind` is checked for exhaustiveness, and every status the spec declares for the
+ * send operation has a row in the status table (adding one to the spec fails this check).
+ */
+import { describe, expectTypeOf, it } from "vitest";
+import type { operations } from "../../generated/ece-messaging.js";
+import {
+  createEceClient,
+  failureRuleByStatus,
+  isSuccess,
+  type AcceptAttachmentOutcome,
+  type EceClient,
+  type Outcome,
+  type OutcomeKind,
+  type RejectAttachmentOutcome,
+  type SendGeolocationOutcome,
+  type SendHtmlMessageOutcome,
+  type SendMessageErrorStatus,
+  type SendMessageStatus,
+  type SendMessageSuccessStatus,
+  type SendTextMessageOutcome,
+  type UnauthorizedReason,
+  type UploadAttachmentFromUrlOutcome,
+} from "../../src/index.js";
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled: ${JSON.stringify(value)}`);
+}
+
+type Common =
+  | "invalidData"
+  | "conversationNotFound"
+  | "unauthorized"
+  | "forbidden"
+  | "conflict"
+  | "internalServerError"
+  | "illegalUnquotedCharacter"
+  | "invalidChoice"
+  | "authorizationFail"
+  | "timeout"
+  | "error";
+
+describe("each operation's outcome union", () => {
+  it("has exactly the kinds the operation can produce", () => {
+    expectTypeOf<SendTextMessageOutcome["kind"]>().toEqualTypeOf<"sendMessageSuccess" | Common>();
+    expectTypeOf<SendHtmlMessageOutcome["kind"]>().toEqualTypeOf<"sendMessageSuccess" | Common>();
+    expectTypeOf<UploadAttachmentFromUrlOutcome["kind"]>().toEqualTypeOf<"sendMessageSuccess" | Common>();
+    expectTypeOf<AcceptAttachmentOutcome["kind"]>().toEqualTypeOf<"attachmentAccepted" | "attachmentAcceptFailed" | Common>();
+    expectTypeOf<RejectAttachmentOutcome["kind"]>().toEqualTypeOf<"attachmentRejected" | "attachmentRejectFailed" | Common>();
+    expectTypeOf<SendGeolocationOutcome["kind"]>().toEqualTypeOf<"sendGeolocationSuccess" | "sendGeolocationFailure" | Common>();
+  });
+
+  it("is what the client's methods return", () => {
+    expectTypeOf<EceClient["sendTextMessage"]>().returns.resolves.toEqualTypeOf<SendTextMessageOutcome>();
+    expectTypeOf<EceClient["acceptAttachment"]>().returns.resolves.toEqualTypeOf<AcceptAttachmentOutcome>();
+    expectTypeOf<EceClient["sendGeolocation"]>().returns.resolves.toEqualTypeOf<SendGeolocationOutcome>();
+    expectTypeOf<OutcomeKind>().toEqualTypeOf<
+      | "sendMessageSuccess"
+      | "attachmentAccepted"
+      | "attachmentRejected"
+      | "sendGeolocationSuccess"
+      | "attachmentAcceptFailed"
+      | "attachmentRejectFailed"
+      | "sendGeolocationFailure"
+      | Common
+    >();
+  });
+
+  it("narrows by kind to each member's fields", () => {
+    const outcome = {} as UploadAttachmentFromUrlOutcome;
+    if (outcome.kind === "sendMessageSuccess") expectTypeOf(outcome.attachmentId).toEqualTypeOf<string | undefined>();
+    const accepted = {} as AcceptAttachmentOutcome;
+    if (accepted.kind === "attachmentAccepted") {
+      expectTypeOf(accepted.attachment.attachmentType).toEqualTypeOf<"acceptAttachment">();
+      expectTypeOf(accepted.attachment.attachmentSize).toEqualTypeOf<number | undefined>();
+    }
+    const text = {} as SendTextMessageOutcome;
+    if (text.kind === "unauthorized") expectTypeOf(text.reason).toEqualTypeOf<UnauthorizedReason>();
+    if (text.kind === "invalidData") expectTypeOf(text.issues).toEqualTypeOf<{ field: string; problem: string }[]>();
+    if (text.kind === "error") expectTypeOf(text.aborted).toEqualTypeOf<true | undefined>();
+    if (text.kind === "conflict") expectTypeOf(text.status).toEqualTypeOf<number>();
+  });
+
+  it("isSuccess narrows to the success member", () => {
+    const outcome = {} as AcceptAttachmentOutcome;
+    if (isSuccess(outcome)) expectTypeOf(outcome.kind).toEqualTypeOf<"attachmentAccepted">();
+    else expectTypeOf(outcome.kind).toEqualTypeOf<"attachmentAcceptFailed" | Common>();
+  });
+});
+
+describe("exhaustiveness", () => {
+  it("a switch that handles every kind compiles", () => {
+    function describeOutcome(outcome: AcceptAttachmentOutcome): string {
+      switch (outcome.kind) {
+        case "attachmentAccepted":
+          return outcome.attachment.attachmentContentUrl ?? "";
+        case "attachmentAcceptFailed":
+        case "invalidData":
+        case "conversationNotFound":
+        case "unauthorized":
+        case "forbidden":
+        case "conflict":
+        case "internalServerError":
+        case "illegalUnquotedCharacter":
+        case "invalidChoice":
+        case "authorizationFail":
+        case "timeout":
+        case "error":
+          return outcome.message;
+        default:
+          return assertNever(outcome);
+      }
+    }
+    expectTypeOf(describeOutcome).returns.toEqualTypeOf<string>();
+  });
+
+  it("a switch that misses a kind does not compile", () => {
+    function missesTimeout(outcome: SendTextMessageOutcome): string {
+      switch (outcome.kind) {
+        case "sendMessageSuccess":
+          return "sent";
+        case "invalidData":
+        case "conversationNotFound":
+        case "unauthorized":
+        case "forbidden":
+        case "conflict":
+        case "internalServerError":
+        case "illegalUnquotedCharacter":
+        case "invalidChoice":
+        case "authorizationFail":
+        case "error":
+          return outcome.message;
+        default:
+          // @ts-expect-error -- "timeout" is not handled, so `outcome` is not `never` here
+          return assertNever(outcome);
+      }
+    }
+    expectTypeOf(missesTimeout).parameter(0).toEqualTypeOf<SendTextMessageOutcome>();
+  });
+
+  it("an operation-specific kind is not in another operation's union", () => {
+    function onlyText(outcome: SendTextMessageOutcome): boolean {
+      // @ts-expect-error -- sendTextMessage never produces attachmentAcceptFailed
+      return outcome.kind === "attachmentAcceptFailed";
+    }
+    expectTypeOf(onlyText).returns.toBeBoolean();
+  });
+});
+
+describe("the spec and the status table", () => {
+  it("every status the spec declares for sendMessage is a success or has a table row", () => {
+    expectTypeOf<SendMessageStatus>().toEqualTypeOf<keyof operations["sendMessage"]["responses"]>();
+    expectTypeOf<keyof typeof failureRuleByStatus>().toEqualTypeOf<SendMessageErrorStatus>();
+    expectTypeOf<
+      Exclude<SendMessageStatus, SendMessageSuccessStatus | keyof typeof failureRuleByStatus>
+    >().toBeNever();
+  });
+
+  it("the success statuses are all 2xx and the error statuses none", () => {
+    expectTypeOf<Extract<`${SendMessageSuccessStatus}`, `2${string}`>>().toEqualTypeOf<`${SendMessageSuccessStatus}`>();
+    expectTypeOf<Extract<`${SendMessageErrorStatus}`, `2${string}`>>().toBeNever();
+  });
+});
+
+describe("client options", () => {
+  it("take credentials or an access token, not both, not neither", () => {
+    createEceClient({ baseUrl: "https://e.example", accessToken: "t" });
+    createEceClient({ baseUrl: "https://e.example", credentials: { clientKey: "k", clientSecret: "s" } });
+    // @ts-expect-error -- both
+    createEceClient({ baseUrl: "https://e.example", accessToken: "t", credentials: { clientKey: "k", clientSecret: "s" } });
+    // @ts-expect-error -- neither
+    createEceClient({ baseUrl: "https://e.example" });
+  });
+
+  it("every outcome is an Outcome", () => {
+    expectTypeOf<SendGeolocationOutcome>().toExtend<Outcome>();
+  });
+});
