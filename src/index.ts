@@ -38,6 +38,7 @@ export {
   type FailureRule,
   type ForbiddenOutcome,
   type HttpFailureDetails,
+  type HttpFailureKind,
   type HttpFailureOutcome,
   type IllegalUnquotedCharacterOutcome,
   type InternalServerErrorOutcome,

@@ -282,10 +282,8 @@ export function isSuccess<O extends Outcome>(outcome: O): outcome is Extract<O, 
 // The status table
 // ---------------------------------------------------------------------------------------------
 
-type SendMessageResponses = operations["sendMessage"]["responses"];
-
 /** Every status the spec declares for the send operation. */
-export type SendMessageStatus = keyof SendMessageResponses;
+export type SendMessageStatus = keyof operations["sendMessage"]["responses"];
 
 /** The declared 2xx statuses (any 2xx is a success, declared or not). */
 export type SendMessageSuccessStatus = {
@@ -340,7 +338,20 @@ export const unauthorizedReasonByCode: Readonly<Record<string, UnauthorizedReaso
   "401-103": "notClientApplicationSession",
 };
 
-const descriptionByKind = {
+/** The kinds an HTTP error status can map to. */
+export type HttpFailureKind =
+  | "conversationNotFound"
+  | "unauthorized"
+  | "forbidden"
+  | "conflict"
+  | "internalServerError"
+  | "illegalUnquotedCharacter"
+  | "attachmentAcceptFailed"
+  | "attachmentRejectFailed"
+  | "sendGeolocationFailure"
+  | "invalidChoice";
+
+const descriptionByKind: Readonly<Record<HttpFailureKind, string>> = {
   conversationNotFound: "The conversation ID does not map to an ongoing conversation.",
   unauthorized: "ECE refused the access token.",
   forbidden: "The conversation was not started by this client application.",
@@ -351,12 +362,12 @@ const descriptionByKind = {
   attachmentRejectFailed: "ECE refused to reject the attachment.",
   sendGeolocationFailure: "ECE refused the geolocation.",
   invalidChoice: "ECE answered with a status no outcome is configured for.",
-} as const;
+};
 
 /** The failure outcomes an HTTP error status can produce for operation `O`. */
 export type HttpFailureOutcome<O extends OperationName> = Extract<
   OutcomeByOperation[O],
-  { kind: keyof typeof descriptionByKind }
+  { kind: HttpFailureKind }
 >;
 
 /** The parts of an error body the SDK reads. */
@@ -415,7 +426,7 @@ export function failureOutcomeOf<O extends OperationName>(
 ): HttpFailureOutcome<O> {
   const errorBody = readErrorBody(body);
   const rule: FailureRule | undefined = (failureRuleByStatus as Readonly<Record<number, FailureRule>>)[status];
-  const details = (kind: keyof typeof descriptionByKind) => ({
+  const details = (kind: HttpFailureKind) => ({
     kind,
     status,
     ...(errorBody.code === undefined ? {} : { code: errorBody.code }),
