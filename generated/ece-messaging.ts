@@ -101,7 +101,10 @@ export interface components {
         ConversationRef: {
             id: string;
         };
-        /** @description One message; which one is told by the constant `type.value`. */
+        /**
+         * @description One message; which one is told by the constant `type.value`. The `text/plain` and
+         *     `uploadAttachment` members are **documented**; the others are **inferred**.
+         */
         SendMessageRequest: components["schemas"]["TextMessage"] | components["schemas"]["HtmlMessage"] | components["schemas"]["UploadAttachmentMessage"] | components["schemas"]["AcceptAttachmentMessage"] | components["schemas"]["RejectAttachmentMessage"] | components["schemas"]["GeolocationMessage"];
         /** @description **Documented.** A plain-text message. */
         TextMessage: {
@@ -189,6 +192,7 @@ export interface components {
             url?: components["schemas"]["GeolocationText"];
             address?: components["schemas"]["GeolocationText"];
         } | unknown | unknown | unknown;
+        /** @description **Documented** limits: 1..255 characters. */
         GeolocationText: string;
         /**
          * @description **Inferred.** The message as sent, with its `id`. For `uploadAttachment` the new

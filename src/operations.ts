@@ -101,26 +101,37 @@ function acceptedAttachmentOf(payload: SendMessageResponse | undefined): Accepte
 const sendMessageSuccess = (status: number, payload: SendMessageResponse | undefined) =>
   ({ kind: "sendMessageSuccess", status, ...messageIdOf(payload) }) as const;
 
+/** The member of the body union whose `type.value` is `V`. */
+type BodyOfType<V extends string> = Extract<SendMessageBody, { type: { value: V } }>;
+
+/** The body of a text or HTML message. */
+const messageBody =
+  <V extends "text/plain" | "text/html">(value: V) =>
+  (input: unknown): Checked<SendMessageBody> =>
+    mapChecked(
+      checkMessageInput(input),
+      ({ conversationId, message }) =>
+        ({ conversation: { id: conversationId }, type: { value }, content: message }) as BodyOfType<V>,
+    );
+
+/** The body that accepts or rejects the agent's attachment. */
+const attachmentDecisionBody =
+  <V extends "acceptAttachment" | "rejectAttachment">(value: V) =>
+  (input: unknown): Checked<SendMessageBody> =>
+    mapChecked(
+      checkAttachmentDecisionInput(input),
+      ({ conversationId, attachmentId }) =>
+        ({
+          conversation: { id: conversationId },
+          type: { value },
+          attachments: { attachment: [{ id: attachmentId }] },
+        }) as BodyOfType<V>,
+    );
+
 /** Every operation's body and success mapping; the bodies are byte-for-byte those of the wire contract. */
 export const operationDefinitions: { readonly [O in OperationName]: OperationDefinition<O> } = {
-  sendTextMessage: {
-    toBody: (input) =>
-      mapChecked(checkMessageInput(input), ({ conversationId, message }) => ({
-        conversation: { id: conversationId },
-        type: { value: "text/plain" },
-        content: message,
-      })),
-    toSuccess: sendMessageSuccess,
-  },
-  sendHtmlMessage: {
-    toBody: (input) =>
-      mapChecked(checkMessageInput(input), ({ conversationId, message }) => ({
-        conversation: { id: conversationId },
-        type: { value: "text/html" },
-        content: message,
-      })),
-    toSuccess: sendMessageSuccess,
-  },
+  sendTextMessage: { toBody: messageBody("text/plain"), toSuccess: sendMessageSuccess },
+  sendHtmlMessage: { toBody: messageBody("text/html"), toSuccess: sendMessageSuccess },
   uploadAttachmentFromUrl: {
     toBody: (input) =>
       mapChecked(checkUploadAttachmentFromUrlInput(input), (file) => ({
@@ -143,12 +154,7 @@ export const operationDefinitions: { readonly [O in OperationName]: OperationDef
     },
   },
   acceptAttachment: {
-    toBody: (input) =>
-      mapChecked(checkAttachmentDecisionInput(input), ({ conversationId, attachmentId }) => ({
-        conversation: { id: conversationId },
-        type: { value: "acceptAttachment" },
-        attachments: { attachment: [{ id: attachmentId }] },
-      })),
+    toBody: attachmentDecisionBody("acceptAttachment"),
     toSuccess: (status, payload) => ({
       kind: "attachmentAccepted",
       status,
@@ -157,12 +163,7 @@ export const operationDefinitions: { readonly [O in OperationName]: OperationDef
     }),
   },
   rejectAttachment: {
-    toBody: (input) =>
-      mapChecked(checkAttachmentDecisionInput(input), ({ conversationId, attachmentId }) => ({
-        conversation: { id: conversationId },
-        type: { value: "rejectAttachment" },
-        attachments: { attachment: [{ id: attachmentId }] },
-      })),
+    toBody: attachmentDecisionBody("rejectAttachment"),
     toSuccess: (status, payload) => ({ kind: "attachmentRejected", status, ...messageIdOf(payload) }),
   },
   sendGeolocation: {

@@ -7,6 +7,11 @@
 import { describe, expect, inject, it } from "vitest";
 import { exampleNameFor } from "../../scripts/prism.js";
 import { createEceClient, type EceClient, type OperationName, type Outcome } from "../../src/index.js";
+import {
+  expectedErrorKind,
+  expectedRefusedKind as refusedKind,
+  expectedSuccessKind as successKind,
+} from "../support/expected-outcomes.js";
 import { declaredResponses, type DeclaredResponse } from "../support/spec.js";
 
 const prismUrl = inject("prismUrl");
@@ -43,37 +48,6 @@ const operations: Record<OperationName, { type: string; send: (c: EceClient) => 
   },
 };
 const operationNames = Object.keys(operations) as OperationName[];
-
-// Written from the contract (shared/ece-api.md section 5), not from src/.
-const successKind: Record<OperationName, string> = {
-  sendTextMessage: "sendMessageSuccess",
-  sendHtmlMessage: "sendMessageSuccess",
-  uploadAttachmentFromUrl: "sendMessageSuccess",
-  acceptAttachment: "attachmentAccepted",
-  rejectAttachment: "attachmentRejected",
-  sendGeolocation: "sendGeolocationSuccess",
-};
-const refusedKind: Record<OperationName, string> = {
-  sendTextMessage: "invalidChoice",
-  sendHtmlMessage: "invalidChoice",
-  uploadAttachmentFromUrl: "invalidChoice",
-  acceptAttachment: "attachmentAcceptFailed",
-  rejectAttachment: "attachmentRejectFailed",
-  sendGeolocation: "sendGeolocationFailure",
-};
-function expectedErrorKind(operation: OperationName, status: number, example: string): string {
-  const byStatus: Record<number, string> = {
-    400: example === "illegalUnquotedCharacter" ? "illegalUnquotedCharacter" : refusedKind[operation],
-    401: "unauthorized",
-    403: "forbidden",
-    404: "conversationNotFound",
-    409: "conflict",
-    500: "internalServerError",
-  };
-  const kind = byStatus[status];
-  if (!kind) throw new Error(`The spec declares ${status}; the contract table in this test has no row for it.`);
-  return kind;
-}
 
 /** What the SDK's requests looked like to Prism. */
 interface Exchange {
@@ -167,7 +141,7 @@ describe.each(operationNames)("%s against Prism", (operation) => {
     expect(exchanges[0]).toMatchObject({ status, violations: null });
     const body = example.value as { code: string; developerMessage: string };
     expect(outcome).toMatchObject({
-      kind: expectedErrorKind(operation, status, example.name),
+      kind: expectedErrorKind(operation, status, example.name === "illegalUnquotedCharacter"),
       status,
       code: body.code,
       developerMessage: body.developerMessage,

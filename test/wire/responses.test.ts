@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEceClient, type EceClient, type OperationName, type Outcome } from "../../src/index.js";
 import { answer, eceLike, SEND_PATH, startEceStub, CREDENTIALS, type EceStub } from "../support/ece-stub.js";
+import { expectedRefusedKind as refusedKind, expectedSuccessKind as successKind } from "../support/expected-outcomes.js";
 
 /** What the test server does with the next sendmessage request. */
 let behaviour: Parameters<typeof eceLike>[0] = (_request, response) => answer(response, 200, {});
@@ -35,24 +36,6 @@ const send: Record<OperationName, (client: EceClient, options?: { timeoutMs?: nu
   sendGeolocation: (c, o) => c.sendGeolocation({ conversationId, address: "Dam 1" }, o),
 };
 const operations = Object.keys(send) as OperationName[];
-
-// Hand-written from the contract (section 5), independent of src/outcomes.ts.
-const successKind: Record<OperationName, string> = {
-  sendTextMessage: "sendMessageSuccess",
-  sendHtmlMessage: "sendMessageSuccess",
-  uploadAttachmentFromUrl: "sendMessageSuccess",
-  acceptAttachment: "attachmentAccepted",
-  rejectAttachment: "attachmentRejected",
-  sendGeolocation: "sendGeolocationSuccess",
-};
-const refusedKind: Record<OperationName, string> = {
-  sendTextMessage: "invalidChoice",
-  sendHtmlMessage: "invalidChoice",
-  uploadAttachmentFromUrl: "invalidChoice",
-  acceptAttachment: "attachmentAcceptFailed",
-  rejectAttachment: "attachmentRejectFailed",
-  sendGeolocation: "sendGeolocationFailure",
-};
 
 describe.each(operations)("%s", (operation) => {
   it.each([200, 201, 202])("maps %i with a JSON body to its success kind", async (status) => {
