@@ -8,7 +8,7 @@ export default defineConfig({
   sourcemap: true,
   target: "node20",
   platform: "neutral",
-  // openapi-fetch is the one runtime dependency; it is installed beside us, not bundled.
-  external: ["openapi-fetch"],
+  // The runtime dependencies (openapi-fetch, fast-xml-parser) are installed beside us, not bundled.
+  external: ["openapi-fetch", "fast-xml-parser"],
   treeshake: true,
 });

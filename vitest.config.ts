@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["test/unit/**/*.test.ts", "test/wire/**/*.test.ts"],
+          include: ["test/unit/**/*.test.ts", "test/wire/**/*.test.ts", "test/webhooks/**/*.test.ts"],
           typecheck: {
             enabled: true,
             include: ["test/**/*.test-d.ts"],

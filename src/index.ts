@@ -76,3 +76,28 @@ export type {
   UploadAttachmentFromUrlInput,
 } from "./validation.js";
 export type { components, operations, paths } from "../generated/ece-messaging.js";
+export {
+  createWebhookHandler,
+  toNodeListener,
+  DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+  MAX_WEBHOOK_MESSAGES,
+  type NodeRequestLike,
+  type NodeResponseLike,
+  type WebhookAuthorization,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+} from "./webhooks.js";
+export {
+  parseWebhookPayload,
+  type WebhookAttachment,
+  type WebhookAttachmentMessage,
+  type WebhookEventMessage,
+  type WebhookHtmlMessage,
+  type WebhookMessage,
+  type WebhookMessageBase,
+  type WebhookParseResult,
+  type WebhookSender,
+  type WebhookTextMessage,
+  type WebhookTypingMessage,
+  type WebhookUnknownMessage,
+} from "./webhook-messages.js";

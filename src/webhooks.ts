@@ -1,0 +1,351 @@
+/**
+ * The webhook receiver: a Fetch API handler (Node 20+, Bun, Deno, edge runtimes) that checks who
+ * is calling, reads JSON or XML, and hands typed messages to the integrator; and an adapter for
+ * `node:http` / Express.
+ *
+ * @module
+ */
+import type { ValidationIssue } from "./outcomes.js";
+import {
+  readWebhookItems,
+  toWebhookMessages,
+  webhookBodyFormat,
+  type WebhookMessage,
+} from "./webhook-messages.js";
+
+/** How ECE authenticates to the webhook, as configured for the application in ECE's admin console. */
+export type WebhookAuthorization =
+  | { type: "basic"; username: string; password: string }
+  | { type: "bearer"; token: string }
+  | { type: "none" };
+
+/** Options of {@link createWebhookHandler}. */
+export interface WebhookHandlerOptions {
+  /** The credentials ECE must present. */
+  authorization: WebhookAuthorization;
+  /**
+   * Receives the messages of one request, in the payload's order. When it throws (or its
+   * promise rejects) the handler answers 500, so ECE sees the failure.
+   */
+  onMessages: (messages: WebhookMessage[]) => void | Promise<void>;
+  /** The largest body accepted, in bytes (default 5 MiB); a larger one is refused with 413. */
+  maxBodyBytes?: number;
+}
+
+/** A Fetch API request handler: `(request) => Promise<Response>`. Never rejects. */
+export type WebhookHandler = (request: Request) => Promise<Response>;
+
+/** Default {@link WebhookHandlerOptions.maxBodyBytes}: 5 MiB. */
+export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** The most messages ECE sends in one request; more is refused with 413. */
+export const MAX_WEBHOOK_MESSAGES = 1000;
+
+const encoder = new TextEncoder();
+
+async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+}
+
+/**
+ * Compares two strings in time that does not depend on where they differ (nor on the length of
+ * the secret): both are hashed to 32 bytes, and all 32 are always compared.
+ */
+export async function constantTimeEqual(given: string, expected: string): Promise<boolean> {
+  const [a, b] = await Promise.all([sha256(given), sha256(expected)]);
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
+  return difference === 0;
+}
+
+function base64Utf8(text: string): string {
+  let binary = "";
+  for (const byte of encoder.encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers },
+  });
+}
+
+function refusal(status: number, error: string, message: string, headers?: Record<string, string>): Response {
+  return json(status, { error, message }, headers);
+}
+
+function invalidData(issues: ValidationIssue[], redact: (text: string) => string): Response {
+  const safe = issues.map(({ field, problem }) => ({ field: redact(field), problem: redact(problem) }));
+  return json(400, { error: "invalidData", message: "The body could not be read as ECE messages.", issues: safe });
+}
+
+class BodyTooLarge extends Error {}
+
+/** Reads at most `limit` bytes of the body as UTF-8; rejects with BodyTooLarge past that. */
+async function readCapped(request: Request, limit: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      void reader.cancel().catch(() => undefined);
+      throw new BodyTooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder("utf-8").decode(bytes);
+}
+
+function checkOptions(options: WebhookHandlerOptions): void {
+  const problems: string[] = [];
+  const auth = options?.authorization as Partial<Record<string, unknown>> | undefined;
+  if (!auth || typeof auth !== "object") problems.push("authorization is required");
+  else if (auth.type === "basic") {
+    if (typeof auth.username !== "string" || auth.username === "") problems.push("authorization.username is required");
+    if (typeof auth.password !== "string" || auth.password === "") problems.push("authorization.password is required");
+  } else if (auth.type === "bearer") {
+    if (typeof auth.token !== "string" || auth.token === "") problems.push("authorization.token is required");
+  } else if (auth.type !== "none") {
+    problems.push('authorization.type must be "basic", "bearer" or "none"');
+  }
+  if (typeof options?.onMessages !== "function") problems.push("onMessages must be a function");
+  const max = options?.maxBodyBytes;
+  if (max !== undefined && !(typeof max === "number" && Number.isSafeInteger(max) && max > 0)) {
+    problems.push("maxBodyBytes must be a positive whole number");
+  }
+  if (problems.length > 0) throw new TypeError(`createWebhookHandler: ${problems.join("; ")}.`);
+}
+
+/**
+ * Creates the receiver for the messages ECE posts to the application's callback URL.
+ *
+ * Answers 200 when the messages were delivered to `onMessages`; 401 for missing or wrong
+ * credentials (compared in constant time); 400 for an unreadable body or items missing required
+ * fields (the body names them); 413 for a body over `maxBodyBytes` or more than 1000 messages;
+ * 415 for a content type other than JSON or XML; 405 for a method other than POST; 500 when
+ * `onMessages` throws. `onMessages` is called only for a 200, once per request. No response
+ * contains the configured password or token.
+ *
+ * @throws TypeError when the options are unusable (the message never holds a secret).
+ *
+ * @example
+ * ```ts
+ * import { createWebhookHandler } from "ece-messaging";
+ *
+ * const handle = createWebhookHandler({
+ *   authorization: { type: "basic", username: "ece", password: "callback-password" },
+ *   onMessages: (messages) => {
+ *     for (const message of messages) {
+ *       if (message.type === "text/plain") console.log(message.conversationId, message.content);
+ *       if (message.type === "complete") console.log("chat ended", message.conversationId);
+ *     }
+ *   },
+ * });
+ * // Any Fetch API server, e.g. Bun.serve({ fetch: handle }) or Deno.serve(handle).
+ * const response = await handle(new Request("http://localhost/ece", { method: "POST" }));
+ * console.log(response.status); // 401: no credentials
+ * ```
+ */
+export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
+  checkOptions(options);
+  const { authorization, onMessages } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES;
+  const expectedHeader =
+    authorization.type === "basic"
+      ? `Basic ${base64Utf8(`${authorization.username}:${authorization.password}`)}`
+      : authorization.type === "bearer"
+        ? `Bearer ${authorization.token}`
+        : undefined;
+  const secrets =
+    authorization.type === "basic"
+      ? [authorization.password, expectedHeader!.slice("Basic ".length)]
+      : authorization.type === "bearer"
+        ? [authorization.token]
+        : [];
+  const redact = (text: string): string =>
+    secrets.reduce((result, secret) => (result.includes(secret) ? result.split(secret).join("[redacted]") : result), text);
+  const challenge: Record<string, string> =
+    authorization.type === "basic"
+      ? { "WWW-Authenticate": 'Basic realm="ece-webhook", charset="UTF-8"' }
+      : { "WWW-Authenticate": 'Bearer realm="ece-webhook"' };
+
+  async function authorized(request: Request): Promise<boolean> {
+    if (expectedHeader === undefined) return true;
+    const given = request.headers.get("authorization");
+    if (given === null) return false;
+    // The scheme is case-insensitive; the credentials are compared in constant time.
+    const space = given.indexOf(" ");
+    const normalized =
+      space > 0 ? `${given.slice(0, space).toLowerCase()}${given.slice(space)}` : given.toLowerCase();
+    const expected = `${expectedHeader.slice(0, expectedHeader.indexOf(" ")).toLowerCase()}${expectedHeader.slice(expectedHeader.indexOf(" "))}`;
+    return constantTimeEqual(normalized.trim(), expected);
+  }
+
+  return async function handleWebhook(request: Request): Promise<Response> {
+    try {
+      if (request.method !== "POST") {
+        return refusal(405, "methodNotAllowed", "Only POST is accepted.", { Allow: "POST" });
+      }
+      if (!(await authorized(request))) {
+        return refusal(401, "unauthorized", "Missing or wrong credentials.", challenge);
+      }
+      const format = webhookBodyFormat(request.headers.get("content-type"));
+      if (!format) {
+        return refusal(415, "unsupportedMediaType", "The body must be application/json or application/xml.", {
+          Accept: "application/json, application/xml",
+        });
+      }
+      let body: string;
+      try {
+        body = await readCapped(request, maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          return refusal(413, "payloadTooLarge", `The body is larger than ${maxBodyBytes} bytes.`);
+        }
+        return refusal(400, "invalidData", "The body could not be read.");
+      }
+      const read = readWebhookItems(body, format);
+      if (!read.ok) return invalidData(read.issues, redact);
+      if (read.items.length > MAX_WEBHOOK_MESSAGES) {
+        return refusal(413, "payloadTooLarge", `More than ${MAX_WEBHOOK_MESSAGES} messages in one request.`);
+      }
+      const parsed = toWebhookMessages(read.items);
+      if (!parsed.ok) return invalidData(parsed.error.issues, redact);
+      try {
+        await onMessages(parsed.messages);
+      } catch {
+        return refusal(500, "onMessagesFailed", "The receiver failed to handle the messages.");
+      }
+      return json(200, { received: parsed.messages.length });
+    } catch {
+      // Nothing above should throw; if something does, the request was not handled.
+      return refusal(400, "invalidData", "The request could not be read.");
+    }
+  };
+}
+
+/** The parts of a `node:http` request the adapter uses (Express's request is one too). */
+export interface NodeRequestLike extends AsyncIterable<unknown> {
+  method?: string | undefined;
+  url?: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  /** Subscribes to the body's chunks. */
+  on(event: "data", listener: (chunk: Uint8Array | string) => void): unknown;
+  /** Subscribes to the body's end. */
+  on(event: "end" | "close", listener: () => void): unknown;
+  /** Subscribes to a failure while reading the body. */
+  on(event: "error", listener: (error: Error) => void): unknown;
+  /** Stops the flow of chunks (backpressure). */
+  pause(): unknown;
+  /** Resumes the flow of chunks. */
+  resume(): unknown;
+}
+
+/** The parts of a `node:http` response the adapter uses. */
+export interface NodeResponseLike {
+  statusCode: number;
+  /** Sets one response header. */
+  setHeader(name: string, value: string | string[]): unknown;
+  /** Sends the body and ends the response. */
+  end(chunk?: Uint8Array | string): unknown;
+}
+
+function toWebRequest(req: NodeRequestLike): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    try {
+      if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+      else headers.set(name, value);
+    } catch {
+      // A header value fetch's Headers refuses: leave it out.
+    }
+  }
+  let url: string;
+  try {
+    url = new URL(req.url ?? "/", "http://localhost").href;
+  } catch {
+    url = "http://localhost/";
+  }
+  const method = (req.method ?? "GET").toUpperCase();
+  if (method === "GET" || method === "HEAD") return new Request(url, { method, headers });
+  let finished = false;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.on("data", (chunk) => {
+          if (finished) return;
+          controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : new Uint8Array(chunk));
+          if ((controller.desiredSize ?? 1) <= 0) req.pause();
+        });
+        req.on("end", () => {
+          if (!finished) controller.close();
+          finished = true;
+        });
+        req.on("error", (error) => {
+          if (!finished) controller.error(error);
+          finished = true;
+        });
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        finished = true;
+        req.resume(); // drain and discard the rest
+      },
+    },
+    { highWaterMark: 4 },
+  );
+  return new Request(url, { method, headers, body, duplex: "half" } as RequestInit);
+}
+
+/**
+ * Adapts a {@link WebhookHandler} to a `node:http` (or Express) listener `(req, res) => void`.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from "node:http";
+ * import { createWebhookHandler, toNodeListener } from "ece-messaging";
+ *
+ * const handle = createWebhookHandler({
+ *   authorization: { type: "bearer", token: "callback-token" },
+ *   onMessages: (messages) => console.log(`${messages.length} messages`),
+ * });
+ * createServer(toNodeListener(handle)).listen(8080);
+ * ```
+ */
+export function toNodeListener(handle: WebhookHandler): (req: NodeRequestLike, res: NodeResponseLike) => void {
+  return (req, res) => {
+    void (async () => {
+      let response: Response;
+      try {
+        response = await handle(toWebRequest(req));
+      } catch {
+        response = refusal(400, "invalidData", "The request could not be read.");
+      }
+      res.statusCode = response.status;
+      response.headers.forEach((value, name) => res.setHeader(name, value));
+      res.end(new Uint8Array(await response.arrayBuffer()));
+    })().catch(() => {
+      try {
+        res.statusCode = 500;
+        res.end();
+      } catch {
+        // the connection is gone
+      }
+    });
+  };
+}
