@@ -17,6 +17,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: "hardening",
+          include: ["test/hardening/**/*.test.ts"],
+          // Timing bounds (timeoutMs + 100 ms) are part of these tests: one file at a time.
+          fileParallelism: false,
+          testTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: "contract",
           include: ["test/contract/**/*.test.ts"],
           globalSetup: ["test/contract/prism.global-setup.ts"],

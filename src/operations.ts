@@ -18,7 +18,7 @@ import {
   type SuccessKind,
   type ValidationIssue,
 } from "./outcomes.js";
-import { Deadline, observeStatus, outcomeOfThrown } from "./transport.js";
+import { Deadline, observeStatus, outcomeOfThrown, redactInPlace } from "./transport.js";
 import {
   checkAttachmentDecisionInput,
   checkCallOptions,
@@ -259,13 +259,12 @@ async function runAnyOperation(
       answer = await post(token.token);
     }
     const answered = answer.response.status;
-    if (answered >= 200 && answered <= 299) {
-      return definition.toSuccess(answered, asPayload(answer.data));
-    }
-    const failure = failureOutcomeOf(name, answered, answer.error);
-    if (failure.developerMessage !== undefined) failure.developerMessage = context.redact(failure.developerMessage);
-    if (failure.code !== undefined) failure.code = context.redact(failure.code);
-    return failure;
+    const outcome =
+      answered >= 200 && answered <= 299
+        ? definition.toSuccess(answered, asPayload(answer.data))
+        : failureOutcomeOf(name, answered, answer.error);
+    // Whatever ECE echoed (a token in a developerMessage, say) leaves as [redacted].
+    return redactInPlace(outcome, context.redact);
   } catch (thrown) {
     return outcomeOfThrown(thrown, deadline, context.redact, status);
   } finally {

@@ -212,6 +212,29 @@ export function createRedactor(secrets: () => Iterable<string>): (text: string) 
 }
 
 /**
+ * Replaces secrets in every string inside `value`, in place (iteratively: a deeply nested
+ * payload cannot overflow the stack). For outcomes and the JSON they carry, which this SDK owns.
+ */
+export function redactInPlace<T>(value: T, redact: (text: string) => string): T {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const container = pending.pop();
+    if (container === null || typeof container !== "object") continue;
+    const record = container as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      if (typeof item === "string") {
+        const redacted = redact(item);
+        if (redacted !== item) record[key] = redacted;
+      } else if (item !== null && typeof item === "object") {
+        pending.push(item);
+      }
+    }
+  }
+  return value;
+}
+
+/**
  * A fetch for one openapi-fetch call that reports the status it saw, so that an outcome for an
  * unreadable body can still name the status.
  */

@@ -115,8 +115,13 @@ function asRecord(input: unknown, issues: Issues): Record<string, unknown> | und
   return input as Record<string, unknown>;
 }
 
-/** Whether `text` is an absolute `http:` or `https:` URL with a host. */
+/**
+ * Whether `text` is, as written, an absolute `http://` or `https://` URL with a host: URL
+ * parsers forgive forms like `https:x`, `http:\\\\x` or surrounding spaces, but the text is sent
+ * as given, so it must already be well-formed (no white space or control characters either).
+ */
 export function isAbsoluteHttpUrl(text: string): boolean {
+  if (!/^https?:\/\/[^/?#]/i.test(text) || /[\s\u0000-\u001f\u007f]/.test(text)) return false;
   let url: URL;
   try {
     url = new URL(text);

@@ -52,3 +52,23 @@ export function expectedErrorKind(operation: OperationName, status: number, ille
   if (!kind) throw new Error(`The spec declares ${status}, which the contract's table has no row for: add one.`);
   return kind;
 }
+
+/** Failure kinds every operation can produce (section 5). */
+export const commonFailureKinds = [
+  "invalidData",
+  "conversationNotFound",
+  "unauthorized",
+  "forbidden",
+  "conflict",
+  "internalServerError",
+  "illegalUnquotedCharacter",
+  "invalidChoice",
+  "authorizationFail",
+  "timeout",
+  "error",
+];
+
+/** Every kind an operation may resolve to: its success, its refusal, and the common failures. */
+export function documentedKinds(operation: OperationName): Set<string> {
+  return new Set([expectedSuccessKind[operation], expectedRefusedKind[operation], ...commonFailureKinds]);
+}

@@ -88,7 +88,19 @@ describe("upload from URL", () => {
     expect(checkUploadAttachmentFromUrlInput({ ...upload, fileSize: 0 }).ok).toBe(true);
   });
 
-  it.each(["files/a.pdf", "ftp://files.example.com/a.pdf", "file:///etc/passwd", "javascript:alert(1)", "https://", "//cdn.example.com/a.pdf"])(
+  it.each([
+    "files/a.pdf",
+    "ftp://files.example.com/a.pdf",
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+    "https://",
+    "//cdn.example.com/a.pdf",
+    "https:files.example.com/a.pdf", // a URL parser would forgive these; ECE gets the text as is
+    "http:\\\\files.example.com\\a.pdf",
+    " https://files.example.com/a.pdf",
+    "https://files.example.com/a b.pdf",
+    "https://files.example.com/a.pdf\n",
+  ])(
     "refuses contentUrl %s",
     (contentUrl) => {
       expect(checkUploadAttachmentFromUrlInput({ ...upload, contentUrl })).toEqual({

@@ -1,0 +1,61 @@
+/**
+ * No duplicate delivery: nothing is ever sent twice except the single repeat after a 401 on a
+ * cached token. A 500, a timeout, a reset, a 429 and a 503 are each sent exactly once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEceClient } from "../../src/index.js";
+import { operationNames } from "../support/expected-outcomes.js";
+import { validCall } from "../support/operations.js";
+import { answer, CREDENTIALS, eceLike, SEND_PATH, startEceStub, type EceStub } from "../support/ece-stub.js";
+
+let behaviour: Parameters<typeof eceLike>[0] = () => undefined;
+let stub: EceStub;
+beforeAll(async () => {
+  stub = await startEceStub(eceLike((request, response, socket) => behaviour(request, response, socket)));
+});
+afterAll(() => stub.close());
+
+const cases: { name: string; kind: string; behave: Parameters<typeof eceLike>[0] }[] = [
+  { name: "500", kind: "internalServerError", behave: (_r, response) => answer(response, 500, { code: "500-1", developerMessage: "x" }) },
+  { name: "a timeout", kind: "timeout", behave: () => undefined },
+  { name: "a reset", kind: "error", behave: (_r, _response, socket) => void socket.resetAndDestroy() },
+  { name: "429", kind: "invalidChoice", behave: (_r, response) => answer(response, 429) },
+  { name: "503", kind: "invalidChoice", behave: (_r, response) => answer(response, 503) },
+  { name: "409", kind: "conflict", behave: (_r, response) => answer(response, 409) },
+];
+
+describe.each(operationNames)("%s", (operation) => {
+  it.each(cases)("$name is sent exactly once (a cached token, so a 401 would earn a repeat)", async ({ kind, behave }) => {
+    behaviour = (_r, response) => answer(response, 200, { id: "warm-up" });
+    const client = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, timeoutMs: 300 });
+    await validCall[operation](client); // the token is now cached
+    behaviour = behave;
+    const before = stub.requestsTo(SEND_PATH).length;
+    const outcome = await validCall[operation](client);
+    expect(outcome.kind).toBe(kind);
+    await new Promise((r) => setTimeout(r, 50)); // a late repeat would have arrived by now
+    expect(stub.requestsTo(SEND_PATH).length - before).toBe(1);
+  });
+
+  it("421 reaches the server at most twice: fetch's own retry, for a request ECE did not process", async () => {
+    // The Fetch standard retries a 421 (Misdirected Request) once on a new connection; by its
+    // definition the server did not process the request. The SDK adds no repeat of its own.
+    behaviour = (_r, response) => answer(response, 200, {});
+    const client = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    await validCall[operation](client);
+    behaviour = (_r, response) => answer(response, 421, { developerMessage: "Misdirected" });
+    const before = stub.requestsTo(SEND_PATH).length;
+    expect(["invalidChoice", "error"]).toContain((await validCall[operation](client)).kind);
+    expect(stub.requestsTo(SEND_PATH).length - before).toBeLessThanOrEqual(2);
+  });
+
+  it("a 401 on a cached token is sent exactly twice, then stands", async () => {
+    behaviour = (_r, response) => answer(response, 200, {});
+    const client = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    await validCall[operation](client);
+    behaviour = (_r, response) => answer(response, 401, { code: "401-102", developerMessage: "Session not found." });
+    const before = stub.requestsTo(SEND_PATH).length;
+    expect((await validCall[operation](client)).kind).toBe("unauthorized");
+    expect(stub.requestsTo(SEND_PATH).length - before).toBe(2);
+  });
+});

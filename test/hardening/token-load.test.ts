@@ -1,0 +1,89 @@
+/**
+ * Tokens under load: a thousand concurrent sends on a cold client make exactly one token
+ * request; a thousand concurrent sends that all meet a 401 on an expired token make exactly one
+ * refresh and repeat each call once; a failing token request fails every waiting call with the
+ * right kind, and the next call tries again.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { createEceClient } from "../../src/index.js";
+import { answer, CREDENTIALS, eceLike, SEND_PATH, startEceStub, TOKEN_PATH, tokenBody, type EceStub } from "../support/ece-stub.js";
+
+const CONCURRENT = 1000;
+const text = { conversationId: "c-1", message: "hello" };
+const stubs: EceStub[] = [];
+afterEach(async () => {
+  await Promise.all(stubs.splice(0).map((s) => s.close()));
+});
+async function stubWith(...args: Parameters<typeof eceLike>): Promise<EceStub> {
+  const stub = await startEceStub(eceLike(...args));
+  stubs.push(stub);
+  return stub;
+}
+
+describe(`${CONCURRENT} concurrent sends`, () => {
+  it("on a cold client make exactly one token request", async () => {
+    const stub = await stubWith((_r, response) => answer(response, 200, { id: "1" }), {
+      onToken: (_r, response) => {
+        setTimeout(() => answer(response, 200, tokenBody("cold-start")), 100);
+      },
+    });
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, () => ece.sendTextMessage(text)));
+    expect(outcomes.filter((o) => o.kind === "sendMessageSuccess")).toHaveLength(CONCURRENT);
+    expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(1);
+    expect(stub.requestsTo(SEND_PATH)).toHaveLength(CONCURRENT);
+  });
+
+  it("that all get 401 on an expired token make exactly one refresh, and each call is repeated once", async () => {
+    const refused = new Set<string>();
+    const stub = await stubWith((request, response) => {
+      const token = request.headers.authorization?.slice("Bearer ".length) ?? "";
+      if (refused.has(token)) return answer(response, 401, { code: "401-102", developerMessage: "Session not found." });
+      return answer(response, 200, { id: "1" });
+    });
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    await ece.sendTextMessage(text); // token-1 is cached
+    refused.add("token-1"); // ECE has expired it
+    const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, () => ece.sendTextMessage(text)));
+    expect(outcomes.filter((o) => o.kind === "sendMessageSuccess")).toHaveLength(CONCURRENT);
+    expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(2); // the first, and exactly one refresh
+    const sends = stub.requestsTo(SEND_PATH).slice(1);
+    expect(sends.filter((r) => r.headers.authorization === "Bearer token-1")).toHaveLength(CONCURRENT);
+    expect(sends.filter((r) => r.headers.authorization === "Bearer token-2")).toHaveLength(CONCURRENT);
+  });
+
+  it("whose token request is refused all get authorizationFail, and the next call tries again", async () => {
+    let refuse = true;
+    const stub = await stubWith((_r, response) => answer(response, 204), {
+      onToken: (_r, response) => {
+        setTimeout(
+          () => (refuse ? answer(response, 401, { code: "401-110", developerMessage: "Invalid client credentials." }) : answer(response, 200, tokenBody("ok"))),
+          50,
+        );
+      },
+    });
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, () => ece.sendTextMessage(text)));
+    expect(outcomes.filter((o) => o.kind === "authorizationFail")).toHaveLength(CONCURRENT);
+    expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(1);
+    expect(stub.requestsTo(SEND_PATH)).toHaveLength(0);
+    refuse = false;
+    expect((await ece.sendTextMessage(text)).kind).toBe("sendMessageSuccess");
+    expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(2);
+  });
+
+  it("whose token request fails on the network all get error, and the next call tries again", async () => {
+    let drop = true;
+    const stub = await stubWith((_r, response) => answer(response, 204), {
+      onToken: (_r, response, socket) => {
+        setTimeout(() => (drop ? socket.destroy() : answer(response, 200, tokenBody("ok"))), 50);
+      },
+    });
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, () => ece.sendTextMessage(text)));
+    expect(outcomes.filter((o) => o.kind === "error")).toHaveLength(CONCURRENT);
+    expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(1);
+    drop = false;
+    expect((await ece.sendTextMessage(text)).kind).toBe("sendMessageSuccess");
+  });
+});
