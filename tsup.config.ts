@@ -1,14 +1,28 @@
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-  platform: "neutral",
-  // The runtime dependencies (openapi-fetch, fast-xml-parser) are installed beside us, not bundled.
-  external: ["openapi-fetch", "fast-xml-parser"],
-  treeshake: true,
-});
+// The runtime dependencies (openapi-fetch, fast-xml-parser) are installed beside us, not bundled.
+const external = ["openapi-fetch", "fast-xml-parser"];
+
+export default defineConfig([
+  {
+    // The library: ESM and CommonJS, with type declarations for both.
+    entry: { index: "src/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    target: "node20",
+    platform: "neutral",
+    external,
+    treeshake: true,
+  },
+  {
+    // The `ece-messaging` command.
+    entry: { cli: "src/bin.ts" },
+    format: ["esm"],
+    target: "node20",
+    platform: "node",
+    external,
+    banner: { js: "#!/usr/bin/env node" },
+  },
+]);

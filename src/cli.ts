@@ -1,0 +1,214 @@
+/**
+ * `ece-messaging`: try a conversation from a terminal. One command per operation; the outcome is
+ * printed as JSON; exit 0 on a success kind, 1 otherwise. Credentials and the server come from
+ * the environment only (never flags) and are never printed.
+ *
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { createEceClient, type EceClient } from "./client.js";
+import { isSuccess, type InvalidDataOutcome, type Outcome, type ValidationIssue } from "./outcomes.js";
+
+type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
+
+interface Command {
+  summary: string;
+  /** Flag name -> what it is (and whether it is required). */
+  flags: Record<string, { description: string; required?: boolean }>;
+  run(client: EceClient, values: Record<string, string | undefined>, timeoutMs: number | undefined): Promise<Outcome>;
+}
+
+const conversation = { description: "ID of the ongoing conversation", required: true };
+
+/** Each command, named after its operation, with flags named after the operation's input. */
+const commands: Record<string, Command> = {
+  text: {
+    summary: "Send a plain-text message (sendTextMessage).",
+    flags: { conversation, message: { description: "the text", required: true } },
+    run: (c, v, timeoutMs) => c.sendTextMessage({ conversationId: v.conversation!, message: v.message! }, { timeoutMs }),
+  },
+  html: {
+    summary: "Send an HTML message (sendHtmlMessage).",
+    flags: { conversation, message: { description: "the HTML", required: true } },
+    run: (c, v, timeoutMs) => c.sendHtmlMessage({ conversationId: v.conversation!, message: v.message! }, { timeoutMs }),
+  },
+  accept: {
+    summary: "Accept the attachment the agent offered (acceptAttachment).",
+    flags: { conversation, attachment: { description: "ID of the attachment", required: true } },
+    run: (c, v, timeoutMs) => c.acceptAttachment({ conversationId: v.conversation!, attachmentId: v.attachment! }, { timeoutMs }),
+  },
+  reject: {
+    summary: "Reject the attachment the agent offered (rejectAttachment).",
+    flags: { conversation, attachment: { description: "ID of the attachment", required: true } },
+    run: (c, v, timeoutMs) => c.rejectAttachment({ conversationId: v.conversation!, attachmentId: v.attachment! }, { timeoutMs }),
+  },
+  upload: {
+    summary: "Share a file that lives at a URL (uploadAttachmentFromUrl).",
+    flags: {
+      conversation,
+      "file-name": { description: "the file's name, e.g. invoice.pdf", required: true },
+      "content-type": { description: "its media type, e.g. application/pdf", required: true },
+      "file-size": { description: "its size in bytes", required: true },
+      "content-url": { description: "where ECE downloads it (http or https)", required: true },
+    },
+    run: (c, v, timeoutMs) =>
+      c.uploadAttachmentFromUrl(
+        {
+          conversationId: v.conversation!,
+          fileName: v["file-name"]!,
+          contentType: v["content-type"]!,
+          fileSize: numberOrText(v["file-size"]) as number,
+          contentUrl: v["content-url"]!,
+        },
+        { timeoutMs },
+      ),
+  },
+  geolocation: {
+    summary: "Share a location (sendGeolocation): a coordinate, a URL or an address.",
+    flags: {
+      conversation,
+      latitude: { description: "degrees north (with --longitude)" },
+      longitude: { description: "degrees east (with --latitude)" },
+      label: { description: "a name for the place" },
+      "location-url": { description: "a link to the place" },
+      address: { description: "the place's address" },
+    },
+    run: (c, v, timeoutMs) =>
+      c.sendGeolocation(
+        {
+          conversationId: v.conversation!,
+          ...(v.latitude === undefined ? {} : { latitude: numberOrText(v.latitude)! }),
+          ...(v.longitude === undefined ? {} : { longitude: numberOrText(v.longitude)! }),
+          ...(v.label === undefined ? {} : { label: v.label }),
+          ...(v["location-url"] === undefined ? {} : { locationUrl: v["location-url"] }),
+          ...(v.address === undefined ? {} : { address: v.address }),
+        },
+        { timeoutMs },
+      ),
+  },
+};
+
+const environment = `Environment (never flags, never printed):
+  ECE_BASE_URL       scheme, host and port of the ECE server (required)
+  ECE_CLIENT_KEY     client key of the registered client application (required)
+  ECE_CLIENT_SECRET  its client secret (required)
+  ECE_API_ROOT       API root (default /system/ws/v19/clientapplications)
+  ECE_FORCE_LOGIN    "yes" to end an older session of the application instead of failing`;
+
+function mainHelp(): string {
+  const list = Object.entries(commands)
+    .map(([name, command]) => `  ${name.padEnd(12)} ${command.summary}`)
+    .join("\n");
+  return `Usage: ece-messaging <command> [flags]
+
+Sends one message into an ongoing Cisco ECE chat and prints the outcome as JSON.
+Exit status: 0 for a success outcome, 1 otherwise.
+
+Commands:
+${list}
+
+Run "ece-messaging <command> --help" for a command's flags.
+
+${environment}
+`;
+}
+
+function commandHelp(name: string, command: Command): string {
+  const all: [string, string][] = [
+    ...Object.entries(command.flags).map(([flag, { description, required }]): [string, string] => [
+      flag,
+      `${description}${required ? " (required)" : ""}`,
+    ]),
+    ["timeout-ms", "time allowed, in milliseconds (default 30000)"],
+    ["help", "show this help"],
+  ];
+  const flags = all.map(([flag, description]) => `  --${flag.padEnd(15)}  ${description}`).join("\n");
+  return `Usage: ece-messaging ${name} [flags]
+
+${command.summary}
+
+Flags:
+${flags}
+
+${environment}
+`;
+}
+
+function numberOrText(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  return value.trim() !== "" && Number.isFinite(number) ? number : value;
+}
+
+function invalid(issues: ValidationIssue[]): InvalidDataOutcome {
+  return {
+    kind: "invalidData",
+    message: `Invalid input: ${issues.map(({ field, problem }) => `${field} ${problem}`).join("; ")}.`,
+    issues,
+  };
+}
+
+/** What a run printed and its exit status; `main` is pure apart from the network call. */
+export interface CliResult {
+  exitCode: 0 | 1;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the CLI with `argv` (without node and script) and `env`; resolves to what it prints and
+ * its exit status. The `ece-messaging` binary (src/bin.ts) is this plus process I/O.
+ */
+export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+  const print = (value: unknown, exitCode: 0 | 1): CliResult => ({
+    exitCode,
+    stdout: `${JSON.stringify(value, null, 2)}\n`,
+    stderr: "",
+  });
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    return { exitCode: name === undefined ? 1 : 0, stdout: name === undefined ? "" : mainHelp(), stderr: name === undefined ? mainHelp() : "" };
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!command) return print(invalid([{ field: "command", problem: `"${name}" is not one of ${Object.keys(commands).join(", ")}` }]), 1);
+
+  const options: OptionSpec = { help: { type: "boolean", short: "h" }, "timeout-ms": { type: "string" } };
+  for (const flag of Object.keys(command.flags)) options[flag] = { type: "string" };
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    ({ values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false }));
+  } catch (error) {
+    return print(invalid([{ field: "flags", problem: (error as Error).message }]), 1);
+  }
+  if (values.help) return { exitCode: 0, stdout: commandHelp(name, command), stderr: "" };
+
+  const issues: ValidationIssue[] = [];
+  for (const [flag, { required }] of Object.entries(command.flags)) {
+    if (required && values[flag] === undefined) issues.push({ field: `--${flag}`, problem: "is required" });
+  }
+  for (const variable of ["ECE_BASE_URL", "ECE_CLIENT_KEY", "ECE_CLIENT_SECRET"]) {
+    if (!env[variable]) issues.push({ field: variable, problem: "is required (set it in the environment)" });
+  }
+  const timeoutMs = numberOrText(values["timeout-ms"] as string | undefined);
+  if (timeoutMs !== undefined && typeof timeoutMs !== "number") issues.push({ field: "--timeout-ms", problem: "must be a number" });
+  if (issues.length > 0) return print(invalid(issues), 1);
+
+  let client: EceClient;
+  try {
+    client = createEceClient({
+      baseUrl: env.ECE_BASE_URL!,
+      ...(env.ECE_API_ROOT ? { apiRoot: env.ECE_API_ROOT } : {}),
+      credentials: { clientKey: env.ECE_CLIENT_KEY!, clientSecret: env.ECE_CLIENT_SECRET! },
+      forceLogin: env.ECE_FORCE_LOGIN === "yes",
+    });
+  } catch (error) {
+    // The configuration error names the bad setting, never its value.
+    return print(invalid([{ field: "environment", problem: (error as Error).message }]), 1);
+  }
+  try {
+    const outcome = await command.run(client, values as Record<string, string | undefined>, timeoutMs as number | undefined);
+    return print(outcome, isSuccess(outcome) ? 0 : 1);
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The `ece-messaging` command end to end: the built binary (dist/cli.js) sends each operation to
+ * the Prism mock and exits 0 with the success outcome; refusals exit 1; `--help` works on every
+ * command; credentials come from the environment and are never printed.
+ */
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import { projectRoot } from "../../scripts/prism.js";
+import { answer, eceLike, startEceStub } from "../support/ece-stub.js";
+
+const prismUrl = inject("prismUrl");
+const cli = join(projectRoot, "dist", "cli.js");
+const secret = "Cli-Client-Secret-0451";
+const environment = { ECE_BASE_URL: prismUrl, ECE_API_ROOT: "/", ECE_CLIENT_KEY: "cli-key", ECE_CLIENT_SECRET: secret };
+
+function run(args: string[], env: Record<string, string> = environment): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const conversation = "ca2c588e-1e31-405a-9888-e72bf7179186";
+const successes: [string, string[], string][] = [
+  ["text", ["--conversation", conversation, "--message", "Hello from the CLI"], "sendMessageSuccess"],
+  ["html", ["--conversation", conversation, "--message", "<b>Hello</b>"], "sendMessageSuccess"],
+  ["accept", ["--conversation", conversation, "--attachment", "5008"], "attachmentAccepted"],
+  ["reject", ["--conversation", conversation, "--attachment", "5008"], "attachmentRejected"],
+  [
+    "upload",
+    ["--conversation", conversation, "--file-name", "a.jpeg", "--content-type", "image/jpeg", "--file-size", "32", "--content-url", "https://files.example.com/a.jpeg"],
+    "sendMessageSuccess",
+  ],
+  ["geolocation", ["--conversation", conversation, "--latitude", "52.37", "--longitude", "4.9", "--label", "Head office"], "sendGeolocationSuccess"],
+];
+
+describe("each command against Prism", () => {
+  it.each(successes)("%s sends and exits 0 with the success outcome", async (command, args, kind) => {
+    const { code, stdout, stderr } = await run([command, ...args]);
+    expect(JSON.parse(stdout)).toMatchObject({ kind, status: 200 });
+    expect(code).toBe(0);
+    expect(stdout + stderr).not.toContain(secret);
+  });
+});
+
+describe("failures exit 1", () => {
+  it("bad input is invalidData naming the flag's field", async () => {
+    const args = successes[4]![1].filter((a) => a !== "--file-size" && a !== "32");
+    const { code, stdout } = await run(["upload", ...args, "--file-size=-5"]);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ kind: "invalidData", issues: [{ field: "fileSize", problem: "must not be negative" }] });
+  });
+
+  it("a missing required flag, an unknown flag and an unknown command", async () => {
+    const missing = await run(["text", "--conversation", conversation]);
+    expect([missing.code, JSON.parse(missing.stdout).issues]).toEqual([1, [{ field: "--message", problem: "is required" }]]);
+    const unknownFlag = await run(["text", "--conversation", "c", "--message", "m", "--secret", "x"]);
+    expect([unknownFlag.code, JSON.parse(unknownFlag.stdout).kind]).toEqual([1, "invalidData"]);
+    const unknownCommand = await run(["send"]);
+    expect([unknownCommand.code, JSON.parse(unknownCommand.stdout).issues[0].field]).toEqual([1, "command"]);
+  });
+
+  it("missing environment names each variable, and no flag can carry credentials", async () => {
+    const { code, stdout } = await run(["text", "--conversation", "c", "--message", "m"], {});
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).issues.map((i: { field: string }) => i.field)).toEqual(["ECE_BASE_URL", "ECE_CLIENT_KEY", "ECE_CLIENT_SECRET"]);
+    const flagged = await run(["text", "--conversation", "c", "--message", "m", "--client-secret", secret]);
+    expect(flagged.code).toBe(1);
+    expect(flagged.stdout).not.toContain(secret);
+  });
+
+  it("an error status is its outcome, and the secret ECE echoes is not printed", async () => {
+    const stub = await startEceStub(
+      eceLike((request, response) => answer(response, 409, { code: "409-100", developerMessage: `stale for ${request.headers.authorization}` }), {
+        onToken: (request, response) => answer(response, 200, { access_token: "cli-token-abc", expires_in: 60, echo: request.headers.authorization }),
+      }),
+    );
+    try {
+      const { code, stdout, stderr } = await run(["text", "--conversation", "c", "--message", "m"], { ...environment, ECE_BASE_URL: stub.url, ECE_API_ROOT: "" });
+      expect(code).toBe(1);
+      expect(JSON.parse(stdout)).toMatchObject({ kind: "conflict", status: 409, developerMessage: "stale for Bearer [redacted]" });
+      expect(stdout + stderr).not.toContain(secret);
+      expect(stdout + stderr).not.toContain("cli-token-abc");
+    } finally {
+      await stub.close();
+    }
+  });
+});
+
+describe("--help", () => {
+  it("lists the commands, exit 0, without any environment", async () => {
+    const { code, stdout } = await run(["--help"], {});
+    expect(code).toBe(0);
+    for (const [command] of successes) expect(stdout).toContain(`  ${command} `);
+  });
+
+  it.each(successes)("%s --help lists its flags", async (command, args) => {
+    const { code, stdout } = await run([command, "--help"], {});
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Usage: ece-messaging ${command}`);
+    for (const flag of args.filter((a) => a.startsWith("--"))) expect(stdout).toContain(flag);
+    expect(stdout).toContain("ECE_CLIENT_SECRET");
+  });
+});
