@@ -9,7 +9,7 @@ import type { Client } from "openapi-fetch";
 import type { paths } from "../generated/ece-messaging.js";
 import type { AuthorizationFailOutcome, ErrorOutcome, TimeoutOutcome } from "./outcomes.js";
 import { readErrorBody } from "./outcomes.js";
-import { Deadline, observeStatus, outcomeOfThrown } from "./transport.js";
+import { Deadline, observeStatus, outcomeOfThrown, type CallFetch, type ClientFetch } from "./transport.js";
 
 /** The openapi-fetch client for the spec's paths. */
 export type EceApi = Client<paths>;
@@ -63,7 +63,7 @@ export function createFixedTokenSource(accessToken: string): TokenSource {
 export interface ClientCredentialsSettings {
   api: EceApi;
   /** The fetch the client calls with (bodies capped), for one call's status observer. */
-  fetch: typeof fetch;
+  fetch: CallFetch;
   credentials: ClientCredentials;
   /** Ask for the token with `?forceLogin=yes`, ending an older session instead of failing. */
   forceLogin: boolean;
@@ -108,7 +108,7 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
           headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: basic },
           signal: deadline.signal,
           redirect: "manual",
-          fetch: observeStatus(settings.fetch, (seen) => (status = seen)),
+          fetch: observeStatus(settings.fetch, (seen) => (status = seen)) as unknown as ClientFetch,
         }),
       );
       if (!response.ok) {
@@ -192,7 +192,7 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
 }
 
 /** Base64 of the UTF-8 bytes of `text` (Basic credentials may hold any character). */
-function base64Utf8(text: string): string {
+export function base64Utf8(text: string): string {
   const bytes = new TextEncoder().encode(text);
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);

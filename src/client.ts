@@ -21,7 +21,7 @@ import type {
   SendTextMessageOutcome,
   UploadAttachmentFromUrlOutcome,
 } from "./outcomes.js";
-import { createRedactor, withCappedBodies } from "./transport.js";
+import { createCallFetch, createRedactor, FetchCall, type ClientFetch } from "./transport.js";
 import {
   isAbsoluteHttpUrl,
   isPositiveTimeout,
@@ -269,10 +269,11 @@ export function createEceClient(options: EceClientOptions): EceClient {
   const apiRoot = (options.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const userFetch = options.fetch;
-  const cappedFetch = withCappedBodies(userFetch ?? ((input, init) => globalThis.fetch(input, init)));
+  const callFetch = createCallFetch(userFetch ?? ((input, init) => globalThis.fetch(input, init)));
   const api = createClient<paths>({
     baseUrl: `${baseUrl}${apiRoot}`,
-    fetch: cappedFetch,
+    fetch: callFetch as unknown as ClientFetch,
+    Request: FetchCall as unknown as typeof Request,
     headers: { Accept: "application/json" },
   });
 
@@ -281,7 +282,7 @@ export function createEceClient(options: EceClientOptions): EceClient {
   tokens = options.credentials
     ? createClientCredentialsTokenSource({
         api,
-        fetch: cappedFetch,
+        fetch: callFetch,
         credentials: { clientKey: options.credentials.clientKey, clientSecret: options.credentials.clientSecret },
         forceLogin: options.forceLogin ?? false,
         timeoutMs,
@@ -292,7 +293,7 @@ export function createEceClient(options: EceClientOptions): EceClient {
   let closing: Promise<CloseResult> | undefined;
   const context: OperationContext = {
     api,
-    fetch: cappedFetch,
+    fetch: callFetch,
     tokens,
     defaultTimeoutMs: timeoutMs,
     isClosed: () => closing !== undefined,

@@ -18,13 +18,14 @@ import {
   type SuccessKind,
   type ValidationIssue,
 } from "./outcomes.js";
-import { Deadline, observeStatus, outcomeOfThrown, redactInPlace } from "./transport.js";
+import { Deadline, observeStatus, outcomeOfThrown, redactInPlace, type CallFetch, type ClientFetch } from "./transport.js";
 import {
   checkAttachmentDecisionInput,
   checkCallOptions,
   checkGeolocationInput,
   checkMessageInput,
   checkUploadAttachmentFromUrlInput,
+  wholeNumberOf,
   type Checked,
 } from "./validation.js";
 
@@ -70,23 +71,13 @@ function firstAttachment(payload: SendMessageResponse | undefined): Record<strin
     : undefined;
 }
 
-/** A size ECE sent as a number or a decimal string, as a number; anything else is absent. */
-export function sizeOf(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-  if (typeof value === "string" && /^(0|[1-9][0-9]*)$/.test(value)) {
-    const size = Number(value);
-    return Number.isSafeInteger(size) ? size : undefined;
-  }
-  return undefined;
-}
-
 function acceptedAttachmentOf(payload: SendMessageResponse | undefined): AcceptedAttachment {
   const item = firstAttachment(payload);
   const text = (key: string): string | undefined => (typeof item?.[key] === "string" ? (item[key] as string) : undefined);
   const id = idText(item?.id);
   const fileName = text("fileName");
   const contentType = text("contentType");
-  const size = sizeOf(item?.size);
+  const size = wholeNumberOf(item?.size);
   const contentUrl = text("contentUrl");
   return {
     attachmentType: "acceptAttachment",
@@ -186,7 +177,7 @@ export const operationDefinitions: { readonly [O in OperationName]: OperationDef
 export interface OperationContext {
   api: EceApi;
   /** The client's fetch (bodies capped). */
-  fetch: typeof fetch;
+  fetch: CallFetch;
   tokens: TokenSource;
   defaultTimeoutMs: number;
   isClosed(): boolean;
@@ -239,7 +230,7 @@ async function runAnyOperation(
         headers: { Authorization: `Bearer ${token}` },
         signal: deadline.signal,
         redirect: "manual",
-        fetch: fetchForCall,
+        fetch: fetchForCall as unknown as ClientFetch,
       }),
     );
 

@@ -241,6 +241,15 @@ export function checkGeolocationInput(input: unknown): Checked<CheckedGeolocatio
   }));
 }
 
+/**
+ * A non-negative whole number as it comes over the wire - a number, or decimal digits in a
+ * string (XML has only strings) - or `undefined` for anything else, or beyond 2^53.
+ */
+export function wholeNumberOf(value: unknown): number | undefined {
+  const number = typeof value === "string" && /^\s*(0|[1-9][0-9]*)\s*$/.test(value) ? Number(value) : value;
+  return typeof number === "number" && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
+}
+
 /** Checks the per-call options. */
 export function checkCallOptions(options: unknown): ValidationIssue[] {
   if (options === undefined) return [];

@@ -6,6 +6,7 @@
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { ValidationIssue } from "./outcomes.js";
+import { wholeNumberOf } from "./validation.js";
 
 /** Who sent a webhook message. */
 export interface WebhookSender {
@@ -237,24 +238,6 @@ function idOf(value: unknown): string | undefined {
   return text ? text : undefined;
 }
 
-function timeStampOf(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-  if (typeof value === "string" && /^\s*[0-9]{1,16}\s*$/.test(value)) {
-    const number = Number(value);
-    return Number.isSafeInteger(number) ? number : undefined;
-  }
-  return undefined;
-}
-
-function sizeOf(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-  if (typeof value === "string" && /^\s*(0|[1-9][0-9]*)\s*$/.test(value)) {
-    const number = Number(value);
-    return Number.isSafeInteger(number) ? number : undefined;
-  }
-  return undefined;
-}
-
 function attachmentItems(item: Record<string, unknown>): unknown[] {
   const holder = item.attachments;
   if (isRecord(holder)) {
@@ -280,7 +263,7 @@ function toAttachment(raw: unknown, field: string, issues: ValidationIssue[]): W
   }
   const name = scalarText(raw.fileName ?? raw.name);
   const contentType = scalarText(raw.contentType);
-  const size = sizeOf(raw.size);
+  const size = wholeNumberOf(raw.size);
   const contentUrl = scalarText(raw.contentUrl);
   return {
     id,
@@ -311,7 +294,7 @@ function toWebhookMessage(raw: unknown, index: number, issues: ValidationIssue[]
   const timeStamp =
     raw.timeStamp === undefined
       ? require(undefined, "timeStamp")
-      : require(timeStampOf(raw.timeStamp), "timeStamp", "must be a whole number of epoch milliseconds");
+      : require(wholeNumberOf(raw.timeStamp), "timeStamp", "must be a whole number of epoch milliseconds");
   const content = scalarText(raw.content);
   if (typeValue !== undefined && textTypes.has(typeValue)) require(content, "content");
   let attachments: WebhookAttachment[] = [];

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { base64Utf8 } from "./auth.js";
 import type { ValidationIssue } from "./outcomes.js";
 import {
   readWebhookItems,
@@ -55,12 +56,6 @@ export async function constantTimeEqual(given: string, expected: string): Promis
   let difference = 0;
   for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
   return difference === 0;
-}
-
-function base64Utf8(text: string): string {
-  let binary = "";
-  for (const byte of encoder.encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
