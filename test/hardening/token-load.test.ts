@@ -4,21 +4,13 @@
  * refresh and repeat each call once; a failing token request fails every waiting call with the
  * right kind, and the next call tries again.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEceClient } from "../../src/index.js";
-import { answer, CREDENTIALS, eceLike, SEND_PATH, startEceStub, TOKEN_PATH, tokenBody, type EceStub } from "../support/ece-stub.js";
+import { answer, CREDENTIALS, SEND_PATH, stubsPerTest, TOKEN_PATH, tokenBody } from "../support/ece-stub.js";
 
 const CONCURRENT = 1000;
 const text = { conversationId: "c-1", message: "hello" };
-const stubs: EceStub[] = [];
-afterEach(async () => {
-  await Promise.all(stubs.splice(0).map((s) => s.close()));
-});
-async function stubWith(...args: Parameters<typeof eceLike>): Promise<EceStub> {
-  const stub = await startEceStub(eceLike(...args));
-  stubs.push(stub);
-  return stub;
-}
+const stubWith = stubsPerTest();
 
 describe(`${CONCURRENT} concurrent sends`, () => {
   it("on a cold client make exactly one token request", async () => {

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { afterEach } from "vitest";
 
 export const API_ROOT = "/system/ws/v19/clientapplications";
 export const TOKEN_PATH = `${API_ROOT}/authentication/oauth2/token`;
@@ -71,8 +72,24 @@ export async function startEceStub(handler: StubHandler): Promise<EceStub> {
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
+        server.close(() => resolve()); // resolves on a second close too
       }),
+  };
+}
+
+/**
+ * For a test file that starts a stub per test: returns `stubWith(...)`, which starts an
+ * ECE-like stub ({@link eceLike}); every stub started is closed after each test.
+ */
+export function stubsPerTest(): (...args: Parameters<typeof eceLike>) => Promise<EceStub> {
+  const stubs: EceStub[] = [];
+  afterEach(async () => {
+    await Promise.all(stubs.splice(0).map((stub) => stub.close()));
+  });
+  return async (...args) => {
+    const stub = await startEceStub(eceLike(...args));
+    stubs.push(stub);
+    return stub;
   };
 }
 

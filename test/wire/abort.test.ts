@@ -2,19 +2,11 @@
  * Cancelling through the caller's AbortSignal: the call ends at once with `error` and
  * `aborted: true` - while sending, while waiting for the token, or before anything is sent.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEceClient } from "../../src/index.js";
-import { CREDENTIALS, eceLike, SEND_PATH, startEceStub, TOKEN_PATH, type EceStub } from "../support/ece-stub.js";
+import { CREDENTIALS, SEND_PATH, stubsPerTest, TOKEN_PATH } from "../support/ece-stub.js";
 
-const stubs: EceStub[] = [];
-afterEach(async () => {
-  await Promise.all(stubs.splice(0).map((s) => s.close()));
-});
-async function stubWith(...args: Parameters<typeof eceLike>): Promise<EceStub> {
-  const stub = await startEceStub(eceLike(...args));
-  stubs.push(stub);
-  return stub;
-}
+const stubWith = stubsPerTest();
 const text = { conversationId: "c-1", message: "hello" };
 const never = () => undefined; // a server that never answers
 

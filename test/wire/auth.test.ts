@@ -2,29 +2,11 @@
  * Tokens: the token request's shape, caching, single flight, renewal before expiry, the one
  * refresh-and-repeat after a 401, token failures, close() revoking, and no secret in outcomes.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEceClient, type Outcome } from "../../src/index.js";
-import {
-  answer,
-  CREDENTIALS,
-  eceLike,
-  REVOKE_PATH,
-  SEND_PATH,
-  startEceStub,
-  TOKEN_PATH,
-  tokenBody,
-  type EceStub,
-} from "../support/ece-stub.js";
+import { answer, CREDENTIALS, REVOKE_PATH, SEND_PATH, stubsPerTest, TOKEN_PATH, tokenBody } from "../support/ece-stub.js";
 
-const stubs: EceStub[] = [];
-async function stubWith(...args: Parameters<typeof eceLike>): Promise<EceStub> {
-  const stub = await startEceStub(eceLike(...args));
-  stubs.push(stub);
-  return stub;
-}
-afterEach(async () => {
-  await Promise.all(stubs.splice(0).map((s) => s.close()));
-});
+const stubWith = stubsPerTest();
 
 const ok = (_r: unknown, response: Parameters<typeof answer>[0]) => answer(response, 200, { id: "1" });
 const text = { conversationId: "c-1", message: "hello" };
@@ -229,7 +211,6 @@ describe("token failures", () => {
     const stub = await stubWith(ok);
     const url = stub.url;
     await stub.close();
-    stubs.pop();
     const outcome = await createEceClient({ baseUrl: url, credentials: CREDENTIALS }).sendTextMessage(text);
     expect(outcome).toMatchObject({ kind: "error", message: expect.stringMatching(/ECONNREFUSED/) });
   });
@@ -265,7 +246,6 @@ describe("close()", () => {
     const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, timeoutMs: 500 });
     await ece.sendTextMessage(text);
     await stub.close();
-    stubs.pop();
     expect(await ece.close()).toEqual({ revoked: false });
   });
 });

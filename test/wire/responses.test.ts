@@ -4,7 +4,8 @@
  * `error`, and bad input is `invalidData` with nothing sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEceClient, type EceClient, type OperationName, type Outcome } from "../../src/index.js";
+import { createEceClient, type EceClient, type OperationName } from "../../src/index.js";
+import { validCall } from "../support/operations.js";
 import { answer, eceLike, SEND_PATH, startEceStub, CREDENTIALS, type EceStub } from "../support/ece-stub.js";
 import { expectedRefusedKind as refusedKind, expectedSuccessKind as successKind } from "../support/expected-outcomes.js";
 
@@ -22,19 +23,7 @@ afterAll(async () => {
   await stub.close();
 });
 
-const conversationId = "conv-1";
-const send: Record<OperationName, (client: EceClient, options?: { timeoutMs?: number }) => Promise<Outcome>> = {
-  sendTextMessage: (c, o) => c.sendTextMessage({ conversationId, message: "hi" }, o),
-  sendHtmlMessage: (c, o) => c.sendHtmlMessage({ conversationId, message: "<p>hi</p>" }, o),
-  uploadAttachmentFromUrl: (c, o) =>
-    c.uploadAttachmentFromUrl(
-      { conversationId, fileName: "a.pdf", contentType: "application/pdf", fileSize: 10, contentUrl: "https://x.example/a.pdf" },
-      o,
-    ),
-  acceptAttachment: (c, o) => c.acceptAttachment({ conversationId, attachmentId: "5008" }, o),
-  rejectAttachment: (c, o) => c.rejectAttachment({ conversationId, attachmentId: "5008" }, o),
-  sendGeolocation: (c, o) => c.sendGeolocation({ conversationId, address: "Dam 1" }, o),
-};
+const send = validCall;
 const operations = Object.keys(send) as OperationName[];
 
 describe.each(operations)("%s", (operation) => {
@@ -87,7 +76,7 @@ describe.each(operations)("%s", (operation) => {
 
   it("is conversationNotFound when the message says so, whatever the status", async () => {
     behaviour = (_request, response) =>
-      answer(response, 400, { code: "400-120", developerMessage: "The conversation conv-1 does not exist." });
+      answer(response, 400, { code: "400-120", developerMessage: "The conversation ca2c588e does not exist." });
     expect(await send[operation](ece)).toMatchObject({ kind: "conversationNotFound", status: 400 });
   });
 
