@@ -26,6 +26,8 @@ export interface PrismServer {
 }
 
 export interface PrismOptions {
+  /** The spec to mock (default: spec/ece-messaging.yaml). */
+  spec?: string;
   /** Turn a spec example that breaks its own schema into a 500 (default true). */
   errors?: boolean;
   /** How long Prism may take to listen (default 30 s). */
@@ -73,9 +75,9 @@ function exited(child: ChildProcess): Promise<void> {
 
 /** Starts `prism mock` on the spec and resolves once it accepts connections. */
 export async function startPrism(options: PrismOptions = {}): Promise<PrismServer> {
-  const { errors = true, startupTimeoutMs = 30_000 } = options;
+  const { spec = specPath, errors = true, startupTimeoutMs = 30_000 } = options;
   const port = await freePort();
-  const args = [prismCliPath(), "mock", specPath, "--host", "127.0.0.1", "--port", String(port)];
+  const args = [prismCliPath(), "mock", spec, "--host", "127.0.0.1", "--port", String(port)];
   if (errors) args.push("--errors");
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], cwd: projectRoot });
   let log = "";
