@@ -20,7 +20,7 @@ export interface ClientCredentials {
   clientSecret: string;
 }
 
-/** A failure to get a token, as the call's outcome. */
+/** A failure to get a token, as the call's outcome (runOperation redacts it with every outcome). */
 export type TokenFailure = AuthorizationFailOutcome | TimeoutOutcome | ErrorOutcome;
 
 /** A token to call with, or why there is none. */
@@ -71,8 +71,6 @@ export interface ClientCredentialsSettings {
   timeoutMs: number;
   /** The clock, in epoch milliseconds. */
   now?: () => number;
-  /** Applied to every message that leaves this module. */
-  redact: (text: string) => string;
 }
 
 /** How long before expiry a token is replaced: a tenth of its lifetime, at most a minute. */
@@ -84,7 +82,7 @@ const TOKENS_REMEMBERED_FOR_REDACTION = 8;
 
 /** Client-credentials tokens from ECE's token endpoint. */
 export function createClientCredentialsTokenSource(settings: ClientCredentialsSettings): TokenSource {
-  const { api, credentials, forceLogin, timeoutMs, redact } = settings;
+  const { api, credentials, forceLogin, timeoutMs } = settings;
   const now = settings.now ?? Date.now;
   const basic = `Basic ${base64Utf8(`${credentials.clientKey}:${credentials.clientSecret}`)}`;
   const seenTokens: string[] = [];
@@ -117,10 +115,10 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
           ok: false,
           outcome: {
             kind: "authorizationFail",
-            message: redact(`The token endpoint refused the client credentials (status ${response.status}).`),
+            message: `The token endpoint refused the client credentials (status ${response.status}).`,
             status: response.status,
-            ...(body.code === undefined ? {} : { code: redact(body.code) }),
-            ...(body.developerMessage === undefined ? {} : { developerMessage: redact(body.developerMessage) }),
+            ...(body.code === undefined ? {} : { code: body.code }),
+            ...(body.developerMessage === undefined ? {} : { developerMessage: body.developerMessage }),
           },
         };
       }
@@ -144,7 +142,7 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
       cached = { token, refreshAt };
       return { ok: true, token, fromCache: false };
     } catch (thrown) {
-      return { ok: false, outcome: outcomeOfThrown(thrown, deadline, redact, status) };
+      return { ok: false, outcome: outcomeOfThrown(thrown, deadline, status) };
     } finally {
       deadline.dispose();
     }

@@ -277,18 +277,16 @@ export function createEceClient(options: EceClientOptions): EceClient {
     headers: { Accept: "application/json" },
   });
 
-  let tokens: TokenSource;
-  const redact = createRedactor(() => tokens.secrets());
-  tokens = options.credentials
+  const tokens: TokenSource = options.credentials
     ? createClientCredentialsTokenSource({
         api,
         fetch: callFetch,
         credentials: { clientKey: options.credentials.clientKey, clientSecret: options.credentials.clientSecret },
         forceLogin: options.forceLogin ?? false,
         timeoutMs,
-        redact,
       })
     : createFixedTokenSource(options.accessToken as string);
+  const redact = createRedactor(() => tokens.secrets());
 
   let closing: Promise<CloseResult> | undefined;
   const context: OperationContext = {

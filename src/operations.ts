@@ -181,6 +181,7 @@ export interface OperationContext {
   tokens: TokenSource;
   defaultTimeoutMs: number;
   isClosed(): boolean;
+  /** Replaces the secrets the client holds; applied to every outcome. */
   redact(text: string): string;
 }
 
@@ -204,7 +205,10 @@ export async function runOperation<O extends OperationName>(
   input: unknown,
   options: unknown,
 ): Promise<OutcomeByOperation[O]> {
-  return (await runAnyOperation(context, name, input, options)) as OutcomeByOperation[O];
+  // The one place secrets are kept out: whatever ECE echoed (a token in a developerMessage, a
+  // secret in a network error's text) leaves every outcome as [redacted].
+  const outcome = await runAnyOperation(context, name, input, options);
+  return redactInPlace(outcome, context.redact) as OutcomeByOperation[O];
 }
 
 async function runAnyOperation(
@@ -250,14 +254,11 @@ async function runAnyOperation(
       answer = await post(token.token);
     }
     const answered = answer.response.status;
-    const outcome =
-      answered >= 200 && answered <= 299
-        ? definition.toSuccess(answered, asPayload(answer.data))
-        : failureOutcomeOf(name, answered, answer.error);
-    // Whatever ECE echoed (a token in a developerMessage, say) leaves as [redacted].
-    return redactInPlace(outcome, context.redact);
+    return answered >= 200 && answered <= 299
+      ? definition.toSuccess(answered, asPayload(answer.data))
+      : failureOutcomeOf(name, answered, answer.error);
   } catch (thrown) {
-    return outcomeOfThrown(thrown, deadline, context.redact, status);
+    return outcomeOfThrown(thrown, deadline, status);
   } finally {
     deadline.dispose();
   }

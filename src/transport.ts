@@ -93,15 +93,10 @@ export class DeadlineAbort extends Error {
 
 /**
  * The outcome of an exception thrown while calling: `timeout` or an aborted `error` when the
- * deadline fired, else `error` (network failure, unreadable body). Only the error's name and
- * message (and its cause's code) are kept, after `redact`.
+ * deadline fired, else `error` (network failure, unreadable body). Only the error's message (and
+ * its cause's code and message) are kept; runOperation redacts them with every outcome.
  */
-export function outcomeOfThrown(
-  thrown: unknown,
-  deadline: Deadline,
-  redact: (text: string) => string,
-  status?: number,
-): TimeoutOutcome | ErrorOutcome {
+export function outcomeOfThrown(thrown: unknown, deadline: Deadline, status?: number): TimeoutOutcome | ErrorOutcome {
   const withStatus = status === undefined ? {} : { status };
   if (deadline.cause === "timeout") {
     return {
@@ -114,12 +109,12 @@ export function outcomeOfThrown(
   if (deadline.cause === "caller") {
     return { kind: "error", message: "The call was aborted by its AbortSignal.", aborted: true, ...withStatus };
   }
-  return { kind: "error", message: redact(describeError(thrown, status)), ...withStatus };
+  return { kind: "error", message: describeError(thrown, status), ...withStatus };
 }
 
 function describeError(thrown: unknown, status: number | undefined): string {
   if (thrown instanceof SyntaxError) {
-    return `ECE answered ${status ?? ""} with a body that is not valid JSON.`.replace("  ", " ");
+    return `ECE answered${status === undefined ? "" : ` ${status}`} with a body that is not valid JSON.`;
   }
   if (thrown instanceof BodyTooLargeError) return thrown.message;
   if (thrown instanceof Error) {
