@@ -6,6 +6,7 @@
  * @module
  */
 import { base64Utf8 } from "./auth.js";
+import { createRedactor } from "./transport.js";
 import type { ValidationIssue } from "./outcomes.js";
 import {
   readWebhookItems,
@@ -157,20 +158,16 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   checkOptions(options);
   const { authorization, onMessages } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES;
-  const expectedHeader =
+  const credentials =
     authorization.type === "basic"
-      ? `Basic ${base64Utf8(`${authorization.username}:${authorization.password}`)}`
+      ? base64Utf8(`${authorization.username}:${authorization.password}`)
       : authorization.type === "bearer"
-        ? `Bearer ${authorization.token}`
+        ? authorization.token
         : undefined;
+  const expectedHeader = credentials === undefined ? undefined : `${authorization.type} ${credentials}`;
   const secrets =
-    authorization.type === "basic"
-      ? [authorization.password, expectedHeader!.slice("Basic ".length)]
-      : authorization.type === "bearer"
-        ? [authorization.token]
-        : [];
-  const redact = (text: string): string =>
-    secrets.reduce((result, secret) => (result.includes(secret) ? result.split(secret).join("[redacted]") : result), text);
+    authorization.type === "basic" ? [authorization.password, credentials!] : credentials === undefined ? [] : [credentials];
+  const redact = createRedactor(() => secrets);
   const challenge: Record<string, string> =
     authorization.type === "basic"
       ? { "WWW-Authenticate": 'Basic realm="ece-webhook", charset="UTF-8"' }
@@ -182,10 +179,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     if (given === null) return false;
     // The scheme is case-insensitive; the credentials are compared in constant time.
     const space = given.indexOf(" ");
-    const normalized =
-      space > 0 ? `${given.slice(0, space).toLowerCase()}${given.slice(space)}` : given.toLowerCase();
-    const expected = `${expectedHeader.slice(0, expectedHeader.indexOf(" ")).toLowerCase()}${expectedHeader.slice(expectedHeader.indexOf(" "))}`;
-    return constantTimeEqual(normalized.trim(), expected);
+    const normalized = space > 0 ? `${given.slice(0, space).toLowerCase()}${given.slice(space)}` : given.toLowerCase();
+    return constantTimeEqual(normalized.trim(), expectedHeader);
   }
 
   return async function handleWebhook(request: Request): Promise<Response> {
