@@ -9,6 +9,7 @@ import type { components } from "../generated/ece-messaging.js";
 import type { EceApi, TokenSource } from "./auth.js";
 import {
   failureOutcomeOf,
+  isOutcomeVocabulary,
   type AcceptedAttachment,
   type InvalidDataOutcome,
   type OperationName,
@@ -205,32 +206,34 @@ export async function runOperation<O extends OperationName>(
   input: unknown,
   options: unknown,
 ): Promise<OutcomeByOperation[O]> {
-  // The one place secrets are kept out: whatever ECE echoed (a token in a developerMessage, a
-  // secret in a network error's text) leaves every outcome as [redacted].
-  const outcome = await runAnyOperation(context, name, input, options);
-  return redactInPlace(outcome, context.redact) as OutcomeByOperation[O];
-}
-
-async function runAnyOperation(
-  context: OperationContext,
-  name: OperationName,
-  input: unknown,
-  options: unknown,
-): Promise<Outcome> {
+  type Result = OutcomeByOperation[O];
   const definition: OperationDefinition<OperationName> = operationDefinitions[name];
   const checked = definition.toBody(input);
   const issues = [...(checked.ok ? [] : checked.issues), ...checkCallOptions(options)];
-  if (!checked.ok || issues.length > 0) return invalidData(issues);
-  if (context.isClosed()) return { kind: "error", message: "The client is closed." };
+  if (!checked.ok || issues.length > 0) return invalidData(issues) as Result;
+  if (context.isClosed()) return { kind: "error", message: "The client is closed." } as Result;
+  const outcome = await exchange(context, name, definition, checked.value, options as CallOptions | undefined);
+  // The one place secrets are kept out of what came back over the network: whatever ECE echoed
+  // (a token in a developerMessage, a secret in a network error's text) leaves as [redacted].
+  // The SDK's own words (kinds, reasons) are never touched, however short a secret is.
+  return redactInPlace(outcome, context.redact, isOutcomeVocabulary) as Result;
+}
 
-  const callOptions = options as CallOptions | undefined;
+/** Token, POST (and the one repeat after a 401 on a cached token), answer -> outcome. */
+async function exchange(
+  context: OperationContext,
+  name: OperationName,
+  definition: OperationDefinition<OperationName>,
+  body: SendMessageBody,
+  callOptions: CallOptions | undefined,
+): Promise<Outcome> {
   const deadline = new Deadline(callOptions?.timeoutMs ?? context.defaultTimeoutMs, callOptions?.signal);
   let status: number | undefined;
   const fetchForCall = observeStatus(context.fetch, (seen) => (status = seen));
   const post = (token: string) =>
     deadline.race(
       context.api.POST("/messaging/sendmessage", {
-        body: checked.value,
+        body,
         headers: { Authorization: `Bearer ${token}` },
         signal: deadline.signal,
         redirect: "manual",

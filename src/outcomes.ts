@@ -364,6 +364,43 @@ const descriptionByKind: Readonly<Record<HttpFailureKind, string>> = {
   invalidChoice: "ECE answered with a status no outcome is configured for.",
 };
 
+/**
+ * The SDK's own fixed words in outcomes - every kind, every 401 reason, the attachment type (the
+ * record's type makes the list complete). Redaction never touches them: they hold no secret, and
+ * a short secret must not garble a discriminant.
+ */
+const outcomeWords: Readonly<Record<OutcomeKind | UnauthorizedReason | AcceptedAttachment["attachmentType"], true>> = {
+  sendMessageSuccess: true,
+  attachmentAccepted: true,
+  attachmentRejected: true,
+  sendGeolocationSuccess: true,
+  invalidData: true,
+  conversationNotFound: true,
+  unauthorized: true,
+  forbidden: true,
+  conflict: true,
+  internalServerError: true,
+  illegalUnquotedCharacter: true,
+  attachmentAcceptFailed: true,
+  attachmentRejectFailed: true,
+  sendGeolocationFailure: true,
+  invalidChoice: true,
+  authorizationFail: true,
+  timeout: true,
+  error: true,
+  missingHeader: true,
+  malformedHeader: true,
+  sessionNotFound: true,
+  notClientApplicationSession: true,
+  unknown: true,
+  acceptAttachment: true,
+};
+
+/** Whether `text` is one of the SDK's own fixed words in outcomes (a kind, a reason). */
+export function isOutcomeVocabulary(text: string): boolean {
+  return Object.hasOwn(outcomeWords, text);
+}
+
 /** The failure outcomes an HTTP error status can produce for operation `O`. */
 export type HttpFailureOutcome<O extends OperationName> = Extract<
   OutcomeByOperation[O],

@@ -231,9 +231,14 @@ export function createRedactor(secrets: () => Iterable<string>): (text: string) 
 
 /**
  * Replaces secrets in every string inside `value`, in place (iteratively: a deeply nested
- * payload cannot overflow the stack). For outcomes and the JSON they carry, which this SDK owns.
+ * payload cannot overflow the stack), except strings `keep` says are the SDK's own fixed words.
+ * For outcomes and the JSON they carry, which this SDK owns.
  */
-export function redactInPlace<T>(value: T, redact: (text: string) => string): T {
+export function redactInPlace<T>(
+  value: T,
+  redact: (text: string) => string,
+  keep: (text: string) => boolean = () => false,
+): T {
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const container = pending.pop();
@@ -242,6 +247,7 @@ export function redactInPlace<T>(value: T, redact: (text: string) => string): T 
     for (const key of Object.keys(record)) {
       const item = record[key];
       if (typeof item === "string") {
+        if (keep(item)) continue;
         const redacted = redact(item);
         if (redacted !== item) record[key] = redacted;
       } else if (item !== null && typeof item === "object") {

@@ -270,6 +270,25 @@ describe("secrets", () => {
     for (const outcome of outcomes) expectNoSecrets(outcome, [CREDENTIALS.clientSecret, basic, "token-1"]);
   });
 
+  it("a short secret never garbles the SDK's own words (kinds, reasons), only outside text", async () => {
+    let status = 200;
+    const stub = await stubWith((_request, response) =>
+      answer(response, status, { code: "401-102", developerMessage: "Session t not found", attachments: { attachment: [{ id: "t1" }] } }),
+    );
+    const ece = createEceClient({ baseUrl: stub.url, accessToken: "t" });
+    expect(await ece.acceptAttachment({ conversationId: "c", attachmentId: "a" })).toEqual({
+      kind: "attachmentAccepted",
+      status: 200,
+      attachment: { attachmentType: "acceptAttachment", attachmentId: "[redacted]1" },
+    });
+    status = 401;
+    expect(await ece.acceptAttachment({ conversationId: "c", attachmentId: "a" })).toMatchObject({
+      kind: "unauthorized",
+      reason: "sessionNotFound",
+      developerMessage: "Session [redacted] no[redacted] found",
+    });
+  });
+
   it("never appear in the error thrown for bad options", () => {
     const secret = "Very-Secret-Value-123";
     expect(() => createEceClient({ baseUrl: "not a url", credentials: { clientKey: "", clientSecret: secret } })).toThrow(
