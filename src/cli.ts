@@ -7,7 +7,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { createEceClient, type EceClient } from "./client.js";
-import { isSuccess, type InvalidDataOutcome, type Outcome, type ValidationIssue } from "./outcomes.js";
+import { isSuccess, type Outcome, type ValidationIssue } from "./outcomes.js";
+import { invalidDataOutcome } from "./validation.js";
 
 type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
@@ -140,14 +141,6 @@ function numberOrText(value: string | undefined): number | string | undefined {
   return value.trim() !== "" && Number.isFinite(number) ? number : value;
 }
 
-function invalid(issues: ValidationIssue[]): InvalidDataOutcome {
-  return {
-    kind: "invalidData",
-    message: `Invalid input: ${issues.map(({ field, problem }) => `${field} ${problem}`).join("; ")}.`,
-    issues,
-  };
-}
-
 /** What a run printed and its exit status; `main` is pure apart from the network call. */
 export interface CliResult {
   exitCode: 0 | 1;
@@ -170,7 +163,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     return { exitCode: name === undefined ? 1 : 0, stdout: name === undefined ? "" : mainHelp(), stderr: name === undefined ? mainHelp() : "" };
   }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
-  if (!command) return print(invalid([{ field: "command", problem: `"${name}" is not one of ${Object.keys(commands).join(", ")}` }]), 1);
+  if (!command) return print(invalidDataOutcome([{ field: "command", problem: `"${name}" is not one of ${Object.keys(commands).join(", ")}` }]), 1);
 
   const options: OptionSpec = { help: { type: "boolean", short: "h" }, "timeout-ms": { type: "string" } };
   for (const flag of Object.keys(command.flags)) options[flag] = { type: "string" };
@@ -178,7 +171,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   try {
     ({ values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false }));
   } catch (error) {
-    return print(invalid([{ field: "flags", problem: (error as Error).message }]), 1);
+    return print(invalidDataOutcome([{ field: "flags", problem: (error as Error).message }]), 1);
   }
   if (values.help) return { exitCode: 0, stdout: commandHelp(name, command), stderr: "" };
 
@@ -191,7 +184,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   }
   const timeoutMs = numberOrText(values["timeout-ms"] as string | undefined);
   if (timeoutMs !== undefined && typeof timeoutMs !== "number") issues.push({ field: "--timeout-ms", problem: "must be a number" });
-  if (issues.length > 0) return print(invalid(issues), 1);
+  if (issues.length > 0) return print(invalidDataOutcome(issues), 1);
 
   let client: EceClient;
   try {
@@ -203,7 +196,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     });
   } catch (error) {
     // The configuration error names the bad setting, never its value.
-    return print(invalid([{ field: "environment", problem: (error as Error).message }]), 1);
+    return print(invalidDataOutcome([{ field: "environment", problem: (error as Error).message }]), 1);
   }
   try {
     const outcome = await command.run(client, values as Record<string, string | undefined>, timeoutMs as number | undefined);

@@ -11,13 +11,11 @@ import {
   failureOutcomeOf,
   isOutcomeVocabulary,
   type AcceptedAttachment,
-  type InvalidDataOutcome,
   type OperationName,
   type Outcome,
   type OutcomeByOperation,
   type SendMessageResponse,
   type SuccessKind,
-  type ValidationIssue,
 } from "./outcomes.js";
 import { Deadline, observeStatus, outcomeOfThrown, redactInPlace, type CallFetch, type ClientFetch } from "./transport.js";
 import {
@@ -26,6 +24,8 @@ import {
   checkGeolocationInput,
   checkMessageInput,
   checkUploadAttachmentFromUrlInput,
+  invalidDataOutcome,
+  isRecord,
   wholeNumberOf,
   type Checked,
 } from "./validation.js";
@@ -67,9 +67,7 @@ function idText(value: unknown): string | undefined {
 function firstAttachment(payload: SendMessageResponse | undefined): Record<string, unknown> | undefined {
   const list: unknown = (payload?.attachments as { attachment?: unknown } | undefined)?.attachment;
   const first: unknown = Array.isArray(list) ? list[0] : list; // tolerate a single object too
-  return first !== null && typeof first === "object" && !Array.isArray(first)
-    ? (first as Record<string, unknown>)
-    : undefined;
+  return isRecord(first) ? first : undefined;
 }
 
 function acceptedAttachmentOf(payload: SendMessageResponse | undefined): AcceptedAttachment {
@@ -186,13 +184,8 @@ export interface OperationContext {
   redact(text: string): string;
 }
 
-function invalidData(issues: ValidationIssue[]): InvalidDataOutcome {
-  const summary = issues.map(({ field, problem }) => `${field} ${problem}`).join("; ");
-  return { kind: "invalidData", message: `Invalid input: ${summary}.`, issues };
-}
-
 function asPayload(data: unknown): SendMessageResponse | undefined {
-  return data !== null && typeof data === "object" && !Array.isArray(data) ? (data as SendMessageResponse) : undefined;
+  return isRecord(data) ? (data as SendMessageResponse) : undefined;
 }
 
 /**
@@ -210,7 +203,7 @@ export async function runOperation<O extends OperationName>(
   const definition: OperationDefinition<OperationName> = operationDefinitions[name];
   const checked = definition.toBody(input);
   const issues = [...(checked.ok ? [] : checked.issues), ...checkCallOptions(options)];
-  if (!checked.ok || issues.length > 0) return invalidData(issues) as Result;
+  if (!checked.ok || issues.length > 0) return invalidDataOutcome(issues) as Result;
   if (context.isClosed()) return { kind: "error", message: "The client is closed." } as Result;
   const outcome = await exchange(context, name, definition, checked.value, options as CallOptions | undefined);
   // The one place secrets are kept out of what came back over the network: whatever ECE echoed

@@ -5,6 +5,7 @@
  * @module
  */
 import type { components, operations } from "../generated/ece-messaging.js";
+import { isRecord } from "./validation.js";
 
 /** The echoed message ECE may return on success (every field may be absent). */
 export type SendMessageResponse = components["schemas"]["SendMessageResponse"];
@@ -418,8 +419,8 @@ export interface ErrorBody {
 /** Reads `code` and `developerMessage` from whatever openapi-fetch parsed (object or text). */
 export function readErrorBody(body: unknown): ErrorBody {
   if (typeof body === "string") return { text: body };
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return { text: "" };
-  const record = body as Record<string, unknown>;
+  if (!isRecord(body)) return { text: "" };
+  const record = body;
   const code =
     typeof record.code === "string" || typeof record.code === "number" ? String(record.code) : undefined;
   const developerMessage = typeof record.developerMessage === "string" ? record.developerMessage : undefined;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ValidationIssue } from "./outcomes.js";
+import type { InvalidDataOutcome, ValidationIssue } from "./outcomes.js";
 
 /** Input of {@link EceClient.sendTextMessage} and {@link EceClient.sendHtmlMessage}. */
 export interface MessageInput {
@@ -53,6 +53,17 @@ export interface GeolocationInput {
   locationUrl?: string;
   /** The place's address. */
   address?: string;
+}
+
+/** The `invalidData` outcome for `issues`, its message naming each field and problem. */
+export function invalidDataOutcome(issues: ValidationIssue[]): InvalidDataOutcome {
+  const summary = issues.map(({ field, problem }) => `${field} ${problem}`).join("; ");
+  return { kind: "invalidData", message: `Invalid input: ${summary}.`, issues };
+}
+
+/** Whether `value` is a plain object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** The result of a check: the checked value, or every problem found. */
@@ -108,11 +119,9 @@ function codePointLength(text: string): number {
 
 /** The argument as a record, or the issue that it is not a plain object. */
 function asRecord(input: unknown, issues: Issues): Record<string, unknown> | undefined {
-  if (input === null || typeof input !== "object" || Array.isArray(input)) {
-    issues.add("input", `must be an object, not ${describe(input)}`);
-    return undefined;
-  }
-  return input as Record<string, unknown>;
+  if (isRecord(input)) return input;
+  issues.add("input", `must be an object, not ${describe(input)}`);
+  return undefined;
 }
 
 /**
@@ -253,10 +262,8 @@ export function wholeNumberOf(value: unknown): number | undefined {
 /** Checks the per-call options. */
 export function checkCallOptions(options: unknown): ValidationIssue[] {
   if (options === undefined) return [];
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    return [{ field: "options", problem: `must be an object, not ${describe(options)}` }];
-  }
-  const record = options as Record<string, unknown>;
+  if (!isRecord(options)) return [{ field: "options", problem: `must be an object, not ${describe(options)}` }];
+  const record = options;
   const found: ValidationIssue[] = [];
   if (record.timeoutMs !== undefined && !isPositiveTimeout(record.timeoutMs)) {
     found.push({ field: "options.timeoutMs", problem: "must be a positive finite number of milliseconds" });

@@ -6,7 +6,7 @@
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { ValidationIssue } from "./outcomes.js";
-import { wholeNumberOf } from "./validation.js";
+import { isRecord, wholeNumberOf } from "./validation.js";
 
 /** Who sent a webhook message. */
 export interface WebhookSender {
@@ -158,10 +158,6 @@ type RawItems = { ok: true; items: unknown[] } | { ok: false; issues: Validation
 
 function invalid(field: string, problem: string): RawItems {
   return { ok: false, issues: [{ field, problem }] };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function readJsonItems(body: string): RawItems {
