@@ -98,10 +98,6 @@ class Issues {
     if (codePointLength(value) > max) return this.add(field, `must be at most ${max} characters`);
     return value;
   }
-
-  result<T>(value: () => T): Checked<T> {
-    return this.list.length === 0 ? { ok: true, value: value() } : { ok: false, issues: this.list };
-  }
 }
 
 function describe(value: unknown): string {
@@ -117,11 +113,18 @@ function codePointLength(text: string): number {
   return length;
 }
 
-/** The argument as a record, or the issue that it is not a plain object. */
-function asRecord(input: unknown, issues: Issues): Record<string, unknown> | undefined {
-  if (isRecord(input)) return input;
-  issues.add("input", `must be an object, not ${describe(input)}`);
-  return undefined;
+/**
+ * Checks an argument that must be a plain object: `read` checks its fields, adding issues, and
+ * returns the checked value, which is used only when no issue was found.
+ */
+function checkObject<T>(input: unknown, read: (record: Record<string, unknown>, issues: Issues) => T): Checked<T> {
+  const issues = new Issues();
+  if (!isRecord(input)) {
+    issues.add("input", `must be an object, not ${describe(input)}`);
+    return { ok: false, issues: issues.list };
+  }
+  const value = read(input, issues);
+  return issues.list.length === 0 ? { ok: true, value } : { ok: false, issues: issues.list };
 }
 
 /**
@@ -142,57 +145,54 @@ export function isAbsoluteHttpUrl(text: string): boolean {
 
 /** Checks the input of the text and HTML operations. */
 export function checkMessageInput(input: unknown): Checked<MessageInput> {
-  const issues = new Issues();
-  const record = asRecord(input, issues);
-  if (!record) return issues.result(() => undefined as never);
-  const conversationId = issues.requiredText(record, "conversationId");
-  const message = issues.requiredText(record, "message");
-  return issues.result(() => ({ conversationId: conversationId!, message: message! }));
+  return checkObject(input, (record, issues) => {
+    const conversationId = issues.requiredText(record, "conversationId");
+    const message = issues.requiredText(record, "message");
+    return { conversationId: conversationId!, message: message! };
+  });
 }
 
 /** Checks the input of the accept- and reject-attachment operations. */
 export function checkAttachmentDecisionInput(input: unknown): Checked<AttachmentDecisionInput> {
-  const issues = new Issues();
-  const record = asRecord(input, issues);
-  if (!record) return issues.result(() => undefined as never);
-  const conversationId = issues.requiredText(record, "conversationId");
-  const attachmentId = issues.requiredText(record, "attachmentId");
-  return issues.result(() => ({ conversationId: conversationId!, attachmentId: attachmentId! }));
+  return checkObject(input, (record, issues) => {
+    const conversationId = issues.requiredText(record, "conversationId");
+    const attachmentId = issues.requiredText(record, "attachmentId");
+    return { conversationId: conversationId!, attachmentId: attachmentId! };
+  });
 }
 
 /** Checks the input of the upload-from-URL operation. */
 export function checkUploadAttachmentFromUrlInput(input: unknown): Checked<UploadAttachmentFromUrlInput> {
-  const issues = new Issues();
-  const record = asRecord(input, issues);
-  if (!record) return issues.result(() => undefined as never);
-  const conversationId = issues.requiredText(record, "conversationId");
-  const fileName = issues.requiredText(record, "fileName");
-  const contentType = issues.requiredText(record, "contentType");
-  const fileSize = record.fileSize;
-  if (fileSize === undefined || fileSize === null) {
-    issues.add("fileSize", "is required");
-  } else if (typeof fileSize !== "number") {
-    issues.add("fileSize", `must be a number, not ${describe(fileSize)}`);
-  } else if (!Number.isFinite(fileSize)) {
-    issues.add("fileSize", `must be a finite number of bytes, not ${fileSize}`);
-  } else if (!Number.isInteger(fileSize)) {
-    issues.add("fileSize", "must be a whole number of bytes");
-  } else if (fileSize < 0) {
-    issues.add("fileSize", "must not be negative");
-  } else if (!Number.isSafeInteger(fileSize)) {
-    issues.add("fileSize", `must be at most ${Number.MAX_SAFE_INTEGER}`);
-  }
-  const contentUrl = issues.requiredText(record, "contentUrl");
-  if (contentUrl !== undefined && !isAbsoluteHttpUrl(contentUrl)) {
-    issues.add("contentUrl", "must be an absolute http or https URL");
-  }
-  return issues.result(() => ({
-    conversationId: conversationId!,
-    fileName: fileName!,
-    contentType: contentType!,
-    fileSize: fileSize as number,
-    contentUrl: contentUrl!,
-  }));
+  return checkObject(input, (record, issues) => {
+    const conversationId = issues.requiredText(record, "conversationId");
+    const fileName = issues.requiredText(record, "fileName");
+    const contentType = issues.requiredText(record, "contentType");
+    const fileSize = record.fileSize;
+    if (fileSize === undefined || fileSize === null) {
+      issues.add("fileSize", "is required");
+    } else if (typeof fileSize !== "number") {
+      issues.add("fileSize", `must be a number, not ${describe(fileSize)}`);
+    } else if (!Number.isFinite(fileSize)) {
+      issues.add("fileSize", `must be a finite number of bytes, not ${fileSize}`);
+    } else if (!Number.isInteger(fileSize)) {
+      issues.add("fileSize", "must be a whole number of bytes");
+    } else if (fileSize < 0) {
+      issues.add("fileSize", "must not be negative");
+    } else if (!Number.isSafeInteger(fileSize)) {
+      issues.add("fileSize", `must be at most ${Number.MAX_SAFE_INTEGER}`);
+    }
+    const contentUrl = issues.requiredText(record, "contentUrl");
+    if (contentUrl !== undefined && !isAbsoluteHttpUrl(contentUrl)) {
+      issues.add("contentUrl", "must be an absolute http or https URL");
+    }
+    return {
+      conversationId: conversationId!,
+      fileName: fileName!,
+      contentType: contentType!,
+      fileSize: fileSize as number,
+      contentUrl: contentUrl!,
+    };
+  });
 }
 
 /** A checked geolocation: text fields only, as they go on the wire. */
@@ -224,30 +224,29 @@ function coordinateText(
 
 /** Checks the input of the geolocation operation. */
 export function checkGeolocationInput(input: unknown): Checked<CheckedGeolocation> {
-  const issues = new Issues();
-  const record = asRecord(input, issues);
-  if (!record) return issues.result(() => undefined as never);
-  const conversationId = issues.requiredText(record, "conversationId");
-  const latitude = coordinateText(record, "latitude", 90, issues);
-  const longitude = coordinateText(record, "longitude", 180, issues);
-  const label = issues.optionalText(record, "label", GEOLOCATION_TEXT_MAX);
-  const url = issues.optionalText(record, "locationUrl", GEOLOCATION_TEXT_MAX);
-  const address = issues.optionalText(record, "address", GEOLOCATION_TEXT_MAX);
-  const hasLatitude = record.latitude !== undefined;
-  const hasLongitude = record.longitude !== undefined;
-  if (hasLatitude !== hasLongitude) {
-    issues.add(hasLatitude ? "longitude" : "latitude", "is required when the other coordinate is given");
-  }
-  if (!hasLatitude && !hasLongitude && record.locationUrl === undefined && record.address === undefined) {
-    issues.add("input", "needs a coordinate (latitude and longitude), a locationUrl or an address");
-  }
-  return issues.result(() => ({
-    conversationId: conversationId!,
-    ...(latitude !== undefined && longitude !== undefined ? { coordinate: { latitude, longitude } } : {}),
-    ...(label === undefined ? {} : { label }),
-    ...(url === undefined ? {} : { url }),
-    ...(address === undefined ? {} : { address }),
-  }));
+  return checkObject(input, (record, issues) => {
+    const conversationId = issues.requiredText(record, "conversationId");
+    const latitude = coordinateText(record, "latitude", 90, issues);
+    const longitude = coordinateText(record, "longitude", 180, issues);
+    const label = issues.optionalText(record, "label", GEOLOCATION_TEXT_MAX);
+    const url = issues.optionalText(record, "locationUrl", GEOLOCATION_TEXT_MAX);
+    const address = issues.optionalText(record, "address", GEOLOCATION_TEXT_MAX);
+    const hasLatitude = record.latitude !== undefined;
+    const hasLongitude = record.longitude !== undefined;
+    if (hasLatitude !== hasLongitude) {
+      issues.add(hasLatitude ? "longitude" : "latitude", "is required when the other coordinate is given");
+    }
+    if (!hasLatitude && !hasLongitude && record.locationUrl === undefined && record.address === undefined) {
+      issues.add("input", "needs a coordinate (latitude and longitude), a locationUrl or an address");
+    }
+    return {
+      conversationId: conversationId!,
+      ...(latitude !== undefined && longitude !== undefined ? { coordinate: { latitude, longitude } } : {}),
+      ...(label === undefined ? {} : { label }),
+      ...(url === undefined ? {} : { url }),
+      ...(address === undefined ? {} : { address }),
+    };
+  });
 }
 
 /**
