@@ -84,7 +84,8 @@ const TOKENS_REMEMBERED_FOR_REDACTION = 8;
 export function createClientCredentialsTokenSource(settings: ClientCredentialsSettings): TokenSource {
   const { api, credentials, forceLogin, timeoutMs } = settings;
   const now = settings.now ?? Date.now;
-  const basic = `Basic ${base64Utf8(`${credentials.clientKey}:${credentials.clientSecret}`)}`;
+  const basicCredentials = base64Utf8(`${credentials.clientKey}:${credentials.clientSecret}`);
+  const basic = `Basic ${basicCredentials}`;
   const seenTokens: string[] = [];
   let cached: { token: string; refreshAt: number } | undefined;
   let inflight: Promise<TokenResult> | undefined;
@@ -184,7 +185,7 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
       }
     },
     secrets() {
-      return [credentials.clientSecret, basic.slice("Basic ".length), ...seenTokens];
+      return [credentials.clientSecret, basicCredentials, ...seenTokens];
     },
   };
 }
