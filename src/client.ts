@@ -21,7 +21,7 @@ import type {
   SendTextMessageOutcome,
   UploadAttachmentFromUrlOutcome,
 } from "./outcomes.js";
-import { createCallFetch, createRedactor, FetchCall, type ClientFetch } from "./transport.js";
+import { createCallFetch, FetchCall, type ClientFetch } from "./transport.js";
 import {
   isAbsoluteHttpUrl,
   isPositiveTimeout,
@@ -68,7 +68,10 @@ export type EceClientOptions = CredentialsClientOptions | AccessTokenClientOptio
 
 /** What {@link EceClient.close} did. */
 export interface CloseResult {
-  /** Whether a token this client obtained was revoked (its ECE session ended). */
+  /**
+   * Whether the ECE sessions of this client ended: every token it fetched that may still be live
+   * was revoked (`false` when it held none, or when ECE did not confirm one).
+   */
   revoked: boolean;
 }
 
@@ -179,9 +182,11 @@ export interface EceClient {
   sendGeolocation(input: GeolocationInput, options?: CallOptions): Promise<SendGeolocationOutcome>;
 
   /**
-   * Stops the client: later calls resolve to `error`, and the token the client obtained is
-   * revoked, ending its ECE session (sessions are scarce). A token given as `accessToken` is
-   * the caller's and is left alone. Never rejects; calling it again returns the first result.
+   * Stops the client. From the moment it is called, new calls resolve to `error` ("closed");
+   * calls already in flight finish (a 401 then is `unauthorized`: no token is fetched any more).
+   * Once they have, every token the client fetched that may still be live is revoked, ending its
+   * ECE sessions (sessions are scarce). A token given as `accessToken` is the caller's and is
+   * left alone. Never rejects; calling it again returns the same result.
    *
    * @example
    * ```ts
@@ -197,38 +202,70 @@ export interface EceClient {
   close(): Promise<CloseResult>;
 }
 
+/** `record[key]` if it is an own property (a polluted `Object.prototype` adds nothing). */
+function own(record: object, key: string): unknown {
+  return Object.hasOwn(record, key) ? (record as Record<string, unknown>)[key] : undefined;
+}
+
+/** Whether `text` is a URL that carries a user name or password. */
+function hasUrlCredentials(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.username !== "" || url.password !== "";
+  } catch {
+    return false;
+  }
+}
+
 function configurationProblems(options: unknown): string[] {
   if (options === null || typeof options !== "object") return ["options must be an object"];
-  const o = options as Record<string, unknown>;
   const problems: string[] = [];
-  if (typeof o.baseUrl !== "string" || !isAbsoluteHttpUrl(o.baseUrl)) {
+  const baseUrl = own(options, "baseUrl");
+  if (typeof baseUrl !== "string" || !isAbsoluteHttpUrl(baseUrl)) {
     problems.push("baseUrl must be an absolute http or https URL");
+  } else if (hasUrlCredentials(baseUrl)) {
+    // Never repeated: the text holds a password.
+    problems.push("baseUrl must not carry a user name or password (give credentials instead)");
   }
-  if (o.apiRoot !== undefined && (typeof o.apiRoot !== "string" || !o.apiRoot.startsWith("/"))) {
+  const apiRoot = own(options, "apiRoot");
+  if (apiRoot !== undefined && (typeof apiRoot !== "string" || !apiRoot.startsWith("/"))) {
     problems.push('apiRoot must be a path starting with "/"');
   }
-  const hasCredentials = o.credentials !== undefined;
-  const hasToken = o.accessToken !== undefined;
-  if (hasCredentials === hasToken) {
+  const credentials = own(options, "credentials");
+  const accessToken = own(options, "accessToken");
+  if ((credentials !== undefined) === (accessToken !== undefined)) {
     problems.push("give exactly one of credentials and accessToken");
-  } else if (hasCredentials) {
-    const c = o.credentials as Record<string, unknown> | null;
-    if (c === null || typeof c !== "object") problems.push("credentials must be an object");
+  } else if (credentials !== undefined) {
+    if (credentials === null || typeof credentials !== "object") problems.push("credentials must be an object");
     else {
-      if (typeof c.clientKey !== "string" || c.clientKey === "") problems.push("credentials.clientKey is required");
-      if (typeof c.clientSecret !== "string" || c.clientSecret === "") {
-        problems.push("credentials.clientSecret is required");
-      }
+      const clientKey = own(credentials, "clientKey");
+      const clientSecret = own(credentials, "clientSecret");
+      if (typeof clientKey !== "string" || clientKey === "") problems.push("credentials.clientKey is required");
+      if (typeof clientSecret !== "string" || clientSecret === "") problems.push("credentials.clientSecret is required");
     }
-  } else if (typeof o.accessToken !== "string" || o.accessToken === "") {
+  } else if (typeof accessToken !== "string" || accessToken === "") {
     problems.push("accessToken must be a non-empty string");
   }
-  if (o.timeoutMs !== undefined && !isPositiveTimeout(o.timeoutMs)) {
+  const timeoutMs = own(options, "timeoutMs");
+  if (timeoutMs !== undefined && !isPositiveTimeout(timeoutMs)) {
     problems.push("timeoutMs must be a positive finite number of milliseconds");
   }
-  if (o.forceLogin !== undefined && typeof o.forceLogin !== "boolean") problems.push("forceLogin must be a boolean");
-  if (o.fetch !== undefined && typeof o.fetch !== "function") problems.push("fetch must be a function");
+  const forceLogin = own(options, "forceLogin");
+  if (forceLogin !== undefined && typeof forceLogin !== "boolean") problems.push("forceLogin must be a boolean");
+  const fetchOption = own(options, "fetch");
+  if (fetchOption !== undefined && typeof fetchOption !== "function") problems.push("fetch must be a function");
   return problems;
+}
+
+/** Query strings from own properties only (openapi-fetch's default walks inherited keys too). */
+function ownQuery(query: unknown): string {
+  const search = new URLSearchParams();
+  if (query !== null && typeof query === "object") {
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined && value !== null) search.append(name, String(value));
+    }
+  }
+  return search.toString();
 }
 
 /**
@@ -262,41 +299,72 @@ function configurationProblems(options: unknown): string[] {
  * ```
  */
 export function createEceClient(options: EceClientOptions): EceClient {
-  const problems = configurationProblems(options);
+  let problems: string[];
+  try {
+    problems = configurationProblems(options);
+  } catch {
+    problems = ["options could not be read"];
+  }
   if (problems.length > 0) throw new TypeError(`createEceClient: ${problems.join("; ")}.`);
+  const settings = {
+    baseUrl: own(options, "baseUrl") as string,
+    apiRoot: own(options, "apiRoot") as string | undefined,
+    timeoutMs: own(options, "timeoutMs") as number | undefined,
+    forceLogin: own(options, "forceLogin") as boolean | undefined,
+    fetch: own(options, "fetch") as typeof fetch | undefined,
+    credentials: own(options, "credentials") as ClientCredentials | undefined,
+    accessToken: own(options, "accessToken") as string | undefined,
+  };
 
-  const baseUrl = options.baseUrl.replace(/\/+$/, "");
-  const apiRoot = (options.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const userFetch = options.fetch;
+  const baseUrl = settings.baseUrl.replace(/\/+$/, "");
+  const apiRoot = (settings.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
+  const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const userFetch = settings.fetch;
   const callFetch = createCallFetch(userFetch ?? ((input, init) => globalThis.fetch(input, init)));
   const api = createClient<paths>({
     baseUrl: `${baseUrl}${apiRoot}`,
     fetch: callFetch as unknown as ClientFetch,
     Request: FetchCall as unknown as typeof Request,
     headers: { Accept: "application/json" },
+    querySerializer: ownQuery,
   });
 
-  const tokens: TokenSource = options.credentials
+  const tokens: TokenSource = settings.credentials
     ? createClientCredentialsTokenSource({
         api,
         fetch: callFetch,
-        credentials: { clientKey: options.credentials.clientKey, clientSecret: options.credentials.clientSecret },
-        forceLogin: options.forceLogin ?? false,
+        credentials: {
+          clientKey: own(settings.credentials, "clientKey") as string,
+          clientSecret: own(settings.credentials, "clientSecret") as string,
+        },
+        forceLogin: settings.forceLogin ?? false,
         timeoutMs,
+        apiRoot,
       })
-    : createFixedTokenSource(options.accessToken as string);
-  const redact = createRedactor(() => tokens.secrets());
+    : createFixedTokenSource(settings.accessToken as string);
 
   let closing: Promise<CloseResult> | undefined;
+  const inFlight = new Set<Promise<unknown>>();
   const context: OperationContext = {
     api,
     fetch: callFetch,
     tokens,
     defaultTimeoutMs: timeoutMs,
     isClosed: () => closing !== undefined,
-    redact,
+    track: (call) => {
+      inFlight.add(call);
+      void call.finally(() => inFlight.delete(call));
+      return call;
+    },
   };
+
+  async function close(): Promise<CloseResult> {
+    // Calls in flight finish first (without refreshing a token); then every token this client
+    // fetched that may still be live is revoked, so no ECE session outlives the client.
+    await Promise.allSettled([...inFlight]);
+    const { revoked, failed } = await tokens.revokeAll(timeoutMs);
+    return { revoked: revoked > 0 && failed === 0 };
+  }
 
   return {
     sendTextMessage: (input, callOptions) => runOperation(context, "sendTextMessage", input, callOptions),
@@ -307,10 +375,7 @@ export function createEceClient(options: EceClientOptions): EceClient {
       runOperation(context, "uploadAttachmentFromUrl", input, callOptions),
     sendGeolocation: (input, callOptions) => runOperation(context, "sendGeolocation", input, callOptions),
     close: () => {
-      closing ??= tokens.revoke(timeoutMs).then(
-        (revoked) => ({ revoked }),
-        () => ({ revoked: false }),
-      );
+      closing ??= close().catch(() => ({ revoked: false }));
       return closing;
     },
   };

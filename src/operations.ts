@@ -9,7 +9,6 @@ import type { components } from "../generated/ece-messaging.js";
 import type { EceApi, TokenSource } from "./auth.js";
 import {
   failureOutcomeOf,
-  isOutcomeVocabulary,
   type AcceptedAttachment,
   type OperationName,
   type Outcome,
@@ -17,7 +16,15 @@ import {
   type SendMessageResponse,
   type SuccessKind,
 } from "./outcomes.js";
-import { Deadline, observeStatus, outcomeOfThrown, redactInPlace, type CallFetch, type ClientFetch } from "./transport.js";
+import {
+  createRedactor,
+  Deadline,
+  observeStatus,
+  outcomeOfThrown,
+  redactBody,
+  type CallFetch,
+  type ClientFetch,
+} from "./transport.js";
 import {
   checkAttachmentDecisionInput,
   checkCallOptions,
@@ -25,6 +32,7 @@ import {
   checkMessageInput,
   checkUploadAttachmentFromUrlInput,
   invalidDataOutcome,
+  type CheckedCallOptions,
   isRecord,
   wholeNumberOf,
   type Checked,
@@ -46,7 +54,8 @@ type SuccessOf<O extends OperationName> = Extract<OutcomeByOperation[O], { kind:
 /** How one operation turns its input into a body, and a 2xx answer into its success outcome. */
 interface OperationDefinition<O extends OperationName> {
   toBody(input: unknown): Checked<SendMessageBody>;
-  toSuccess(status: number, payload: SendMessageResponse | undefined): SuccessOf<O>;
+  /** `payload`'s values are redacted already; `redact` is for its keys, where it is kept whole. */
+  toSuccess(status: number, payload: SendMessageResponse | undefined, redact: (text: string) => string): SuccessOf<O>;
 }
 
 function mapChecked<T>(checked: Checked<T>, toBody: (value: T) => SendMessageBody): Checked<SendMessageBody> {
@@ -163,11 +172,11 @@ export const operationDefinitions: { readonly [O in OperationName]: OperationDef
         type: { value: "geolocation" },
         geolocation,
       })),
-    toSuccess: (status, payload) => ({
+    toSuccess: (status, payload, redact) => ({
       kind: "sendGeolocationSuccess",
       status,
       ...messageIdOf(payload),
-      ...(payload === undefined ? {} : { response: payload }),
+      ...(payload === undefined ? {} : { response: redactBody(payload, redact) }),
     }),
   },
 };
@@ -179,9 +188,10 @@ export interface OperationContext {
   fetch: CallFetch;
   tokens: TokenSource;
   defaultTimeoutMs: number;
+  /** Whether `close()` has been called: no new call starts, and no token is refreshed. */
   isClosed(): boolean;
-  /** Replaces the secrets the client holds; applied to every outcome. */
-  redact(text: string): string;
+  /** Registers a call in flight, which `close()` waits for before revoking tokens. */
+  track<T>(call: Promise<T>): Promise<T>;
 }
 
 function asPayload(data: unknown): SendMessageResponse | undefined {
@@ -191,7 +201,7 @@ function asPayload(data: unknown): SendMessageResponse | undefined {
 /**
  * The one path of every message operation: check the input (nothing is sent when it is bad),
  * get a token, POST the body, and map the answer to an outcome. A 401 on a cached token gets a
- * new token and one repeat; nothing else is ever repeated. Never rejects.
+ * new token and one repeat; nothing else is ever repeated. Never rejects, whatever the input.
  */
 export async function runOperation<O extends OperationName>(
   context: OperationContext,
@@ -201,15 +211,20 @@ export async function runOperation<O extends OperationName>(
 ): Promise<OutcomeByOperation[O]> {
   type Result = OutcomeByOperation[O];
   const definition: OperationDefinition<OperationName> = operationDefinitions[name];
-  const checked = definition.toBody(input);
-  const issues = [...(checked.ok ? [] : checked.issues), ...checkCallOptions(options)];
-  if (!checked.ok || issues.length > 0) return invalidDataOutcome(issues) as Result;
+  let checked: Checked<SendMessageBody>;
+  let callOptions: Checked<CheckedCallOptions>;
+  try {
+    checked = definition.toBody(input);
+    callOptions = checkCallOptions(options);
+  } catch {
+    // The checks never throw; this keeps "never rejects" true whatever a future check does.
+    return invalidDataOutcome([{ field: "input", problem: "could not be read" }]) as Result;
+  }
+  if (!checked.ok || !callOptions.ok) {
+    return invalidDataOutcome([...(checked.ok ? [] : checked.issues), ...(callOptions.ok ? [] : callOptions.issues)]) as Result;
+  }
   if (context.isClosed()) return { kind: "error", message: "The client is closed." } as Result;
-  const outcome = await exchange(context, name, definition, checked.value, options as CallOptions | undefined);
-  // The one place secrets are kept out of what came back over the network: whatever ECE echoed
-  // (a token in a developerMessage, a secret in a network error's text) leaves as [redacted].
-  // The SDK's own words (kinds, reasons) are never touched, however short a secret is.
-  return redactInPlace(outcome, context.redact, isOutcomeVocabulary) as Result;
+  return context.track(exchange(context, name, definition, checked.value, callOptions.value)) as Promise<Result>;
 }
 
 /** Token, POST (and the one repeat after a 401 on a cached token), answer -> outcome. */
@@ -218,13 +233,17 @@ async function exchange(
   name: OperationName,
   definition: OperationDefinition<OperationName>,
   body: SendMessageBody,
-  callOptions: CallOptions | undefined,
+  callOptions: CheckedCallOptions,
 ): Promise<Outcome> {
-  const deadline = new Deadline(callOptions?.timeoutMs ?? context.defaultTimeoutMs, callOptions?.signal);
+  const deadline = new Deadline(callOptions.timeoutMs ?? context.defaultTimeoutMs, callOptions.signal);
+  // The tokens this call used stay secret in what it returns, even once the client forgot them.
+  const used: string[] = [];
+  const redact = createRedactor(() => [...context.tokens.secrets(), ...used]);
   let status: number | undefined;
   const fetchForCall = observeStatus(context.fetch, (seen) => (status = seen));
-  const post = (token: string) =>
-    deadline.race(
+  const post = (token: string) => {
+    used.push(token);
+    return deadline.race(
       context.api.POST("/messaging/sendmessage", {
         body,
         headers: { Authorization: `Bearer ${token}` },
@@ -233,6 +252,7 @@ async function exchange(
         fetch: fetchForCall as unknown as ClientFetch,
       }),
     );
+  };
 
   try {
     let token = await context.tokens.get(deadline);
@@ -242,19 +262,22 @@ async function exchange(
       // The token is no good: forget it, so that no later call uses it either.
       context.tokens.invalidate(token.token);
     }
-    if (answer.response.status === 401 && token.fromCache && context.tokens.canRefresh) {
-      // It had been cached, so it may simply have expired: one new token, one repeat.
+    if (answer.response.status === 401 && token.fromCache && context.tokens.canRefresh && !context.isClosed()) {
+      // It had been cached, so it may simply have expired: one new token, one repeat. Not once
+      // the client is closing: a token fetched now would outlive close().
       token = await context.tokens.get(deadline);
       if (!token.ok) return token.outcome;
       status = undefined;
       answer = await post(token.token);
     }
     const answered = answer.response.status;
+    // Network text is redacted where it enters: the success payload, keys and values, and the
+    // error body. The SDK's own words are never touched.
     return answered >= 200 && answered <= 299
-      ? definition.toSuccess(answered, asPayload(answer.data))
-      : failureOutcomeOf(name, answered, answer.error);
+      ? definition.toSuccess(answered, asPayload(redactBody(answer.data, redact, false)), redact)
+      : failureOutcomeOf(name, answered, redactBody(answer.error, redact, false));
   } catch (thrown) {
-    return outcomeOfThrown(thrown, deadline, status);
+    return outcomeOfThrown(thrown, deadline, status, redact);
   } finally {
     deadline.dispose();
   }

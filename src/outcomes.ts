@@ -420,10 +420,10 @@ export interface ErrorBody {
 export function readErrorBody(body: unknown): ErrorBody {
   if (typeof body === "string") return { text: body };
   if (!isRecord(body)) return { text: "" };
-  const record = body;
-  const code =
-    typeof record.code === "string" || typeof record.code === "number" ? String(record.code) : undefined;
-  const developerMessage = typeof record.developerMessage === "string" ? record.developerMessage : undefined;
+  const rawCode = Object.hasOwn(body, "code") ? body.code : undefined;
+  const code = typeof rawCode === "string" || typeof rawCode === "number" ? String(rawCode) : undefined;
+  const rawMessage = Object.hasOwn(body, "developerMessage") ? body.developerMessage : undefined;
+  const developerMessage = typeof rawMessage === "string" ? rawMessage : undefined;
   return {
     ...(code === undefined ? {} : { code }),
     ...(developerMessage === undefined ? {} : { developerMessage }),

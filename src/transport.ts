@@ -94,9 +94,14 @@ export class DeadlineAbort extends Error {
 /**
  * The outcome of an exception thrown while calling: `timeout` or an aborted `error` when the
  * deadline fired, else `error` (network failure, unreadable body). Only the error's message (and
- * its cause's code and message) are kept; runOperation redacts them with every outcome.
+ * its cause's code and message) are kept, redacted: that text came from the network stack.
  */
-export function outcomeOfThrown(thrown: unknown, deadline: Deadline, status?: number): TimeoutOutcome | ErrorOutcome {
+export function outcomeOfThrown(
+  thrown: unknown,
+  deadline: Deadline,
+  status: number | undefined,
+  redact: (text: string) => string,
+): TimeoutOutcome | ErrorOutcome {
   const withStatus = status === undefined ? {} : { status };
   if (deadline.cause === "timeout") {
     return {
@@ -109,10 +114,10 @@ export function outcomeOfThrown(thrown: unknown, deadline: Deadline, status?: nu
   if (deadline.cause === "caller") {
     return { kind: "error", message: "The call was aborted by its AbortSignal.", aborted: true, ...withStatus };
   }
-  return { kind: "error", message: describeError(thrown, status), ...withStatus };
+  return { kind: "error", message: describeError(thrown, status, redact), ...withStatus };
 }
 
-function describeError(thrown: unknown, status: number | undefined): string {
+function describeError(thrown: unknown, status: number | undefined, redact: (text: string) => string): string {
   if (thrown instanceof SyntaxError) {
     return `ECE answered${status === undefined ? "" : ` ${status}`} with a body that is not valid JSON.`;
   }
@@ -125,7 +130,8 @@ function describeError(thrown: unknown, status: number | undefined): string {
             .filter(Boolean)
             .join(": ")
         : "";
-    return `Network error: ${thrown.message}${causeText ? ` (${causeText})` : ""}`;
+    // The error's text came from the network stack (and may echo what the server sent).
+    return `Network error: ${redact(`${thrown.message}${causeText ? ` (${causeText})` : ""}`)}`;
   }
   return "Network error.";
 }
@@ -218,44 +224,62 @@ function capStream(source: ReadableStream<Uint8Array>, limit: number, truncate: 
   });
 }
 
-/** Builds a function that replaces each secret it knows of with `[redacted]`. */
+/**
+ * Builds a function that replaces each secret it knows of with `[redacted]`, in one pass (a
+ * secret found inside `[redacted]` itself, or inside a longer secret, cannot garble the result).
+ */
 export function createRedactor(secrets: () => Iterable<string>): (text: string) => string {
+  let lastKey: string | undefined;
+  let pattern: RegExp | undefined;
   return (text) => {
-    let result = text;
-    for (const secret of secrets()) {
-      if (secret !== "" && result.includes(secret)) result = result.split(secret).join("[redacted]");
+    const list = [...new Set(secrets())].filter((secret) => secret !== "").sort((a, b) => b.length - a.length);
+    const key = list.join("\u0000");
+    if (key !== lastKey) {
+      lastKey = key;
+      pattern = list.length === 0 ? undefined : new RegExp(list.map(escapeRegExp).join("|"), "g");
     }
-    return result;
+    return pattern === undefined ? text : text.replace(pattern, "[redacted]");
   };
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /**
- * Replaces secrets in every string inside `value`, in place (iteratively: a deeply nested
- * payload cannot overflow the stack), except strings `keep` says are the SDK's own fixed words.
- * For outcomes and the JSON they carry, which this SDK owns.
+ * A copy of JSON that came over the network (a body as openapi-fetch parsed it: object, array,
+ * text or nothing) with every secret replaced in its values, and in its keys unless `keys` is
+ * false (for a payload the SDK still has to read by key). Iterative, so a deeply
+ * nested payload cannot overflow the stack. Used where network text enters an outcome - never
+ * on the SDK's own words.
  */
-export function redactInPlace<T>(
-  value: T,
-  redact: (text: string) => string,
-  keep: (text: string) => boolean = () => false,
-): T {
-  const pending: unknown[] = [value];
+export function redactBody<T>(body: T, redact: (text: string) => string, keys = true): T {
+  if (typeof body === "string") return redact(body) as T;
+  if (body === null || typeof body !== "object") return body;
+  const copy = (source: object): Record<string, unknown> | unknown[] => (Array.isArray(source) ? [] : {});
+  const root = copy(body);
+  const pending: [source: Record<string, unknown>, target: Record<string, unknown>][] = [
+    [body as Record<string, unknown>, root as Record<string, unknown>],
+  ];
   while (pending.length > 0) {
-    const container = pending.pop();
-    if (container === null || typeof container !== "object") continue;
-    const record = container as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      const item = record[key];
-      if (typeof item === "string") {
-        if (keep(item)) continue;
-        const redacted = redact(item);
-        if (redacted !== item) record[key] = redacted;
-      } else if (item !== null && typeof item === "object") {
-        pending.push(item);
+    const [source, target] = pending.pop()!;
+    for (const key of Object.keys(source)) {
+      const item = source[key];
+      let value: unknown = item;
+      if (typeof item === "string") value = redact(item);
+      else if (item !== null && typeof item === "object") {
+        value = copy(item);
+        pending.push([item as Record<string, unknown>, value as Record<string, unknown>]);
       }
+      Object.defineProperty(target, keys && !Array.isArray(target) ? redact(key) : key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
-  return value;
+  return root as T;
 }
 
 /**

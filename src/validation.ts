@@ -72,26 +72,66 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; issues: Validatio
 /** Longest text the geolocation fields accept. */
 export const GEOLOCATION_TEXT_MAX = 255;
 
-class Issues {
+/** Why an input could not be read at all (a throwing getter, a hostile Proxy). */
+const UNREADABLE = "could not be read";
+
+/**
+ * The fields of one input argument, read once: own data properties only (a key inherited from a
+ * polluted `Object.prototype` is absent), a getter called once, and a getter or Proxy trap that
+ * throws recorded as an issue of that field instead of escaping.
+ */
+class Fields {
   readonly list: ValidationIssue[] = [];
+  readonly #record: object;
+  readonly #values = new Map<string, unknown>();
+
+  constructor(record: object) {
+    this.#record = record;
+  }
 
   add(field: string, problem: string): undefined {
     this.list.push({ field, problem });
     return undefined;
   }
 
+  /** The own value of `field`, or `undefined` when it is absent or could not be read. */
+  get(field: string): unknown {
+    if (this.#values.has(field)) return this.#values.get(field);
+    let value: unknown;
+    try {
+      const descriptor = Object.getOwnPropertyDescriptor(this.#record, field);
+      value = descriptor === undefined ? undefined : "value" in descriptor ? descriptor.value : descriptor.get?.call(this.#record);
+    } catch {
+      this.add(field, UNREADABLE);
+      value = undefined;
+    }
+    this.#values.set(field, value);
+    return value;
+  }
+
+  /** Whether `field` was given (own, and not `undefined`). */
+  has(field: string): boolean {
+    return this.get(field) !== undefined;
+  }
+
+  /** Whether reading `field` threw (already named as an issue). */
+  unreadable(field: string): boolean {
+    return this.list.some((issue) => issue.field === field && issue.problem === UNREADABLE);
+  }
+
   /** A string with at least one non-white-space character. */
-  requiredText(record: Record<string, unknown>, field: string): string | undefined {
-    const value = record[field];
+  requiredText(field: string): string | undefined {
+    const value = this.get(field);
+    if (this.unreadable(field)) return undefined;
     if (value === undefined || value === null) return this.add(field, "is required");
     if (typeof value !== "string") return this.add(field, `must be a string, not ${describe(value)}`);
     if (value.trim() === "") return this.add(field, value === "" ? "must not be empty" : "must not be blank");
     return value;
   }
 
-  /** An optional string of 1..max characters (counted as Unicode code points). */
-  optionalText(record: Record<string, unknown>, field: string, max: number): string | undefined {
-    const value = record[field];
+  /** An optional non-blank string, of at most `max` characters (Unicode code points) when given. */
+  optionalText(field: string, max = Number.POSITIVE_INFINITY): string | undefined {
+    const value = this.get(field);
     if (value === undefined) return undefined;
     if (typeof value !== "string") return this.add(field, `must be a string, not ${describe(value)}`);
     if (value.trim() === "") return this.add(field, value === "" ? "must not be empty" : "must not be blank");
@@ -115,16 +155,19 @@ function codePointLength(text: string): number {
 
 /**
  * Checks an argument that must be a plain object: `read` checks its fields, adding issues, and
- * returns the checked value, which is used only when no issue was found.
+ * returns the checked value, which is used only when no issue was found. Never throws, whatever
+ * the argument is (a revoked Proxy included).
  */
-function checkObject<T>(input: unknown, read: (record: Record<string, unknown>, issues: Issues) => T): Checked<T> {
-  const issues = new Issues();
-  if (!isRecord(input)) {
-    issues.add("input", `must be an object, not ${describe(input)}`);
-    return { ok: false, issues: issues.list };
+function checkObject<T>(input: unknown, read: (fields: Fields) => T, name = "input"): Checked<T> {
+  let fields: Fields | undefined;
+  try {
+    if (!isRecord(input)) return { ok: false, issues: [{ field: name, problem: `must be an object, not ${describe(input)}` }] };
+    fields = new Fields(input);
+    const value = read(fields);
+    return fields.list.length === 0 ? { ok: true, value } : { ok: false, issues: fields.list };
+  } catch {
+    return { ok: false, issues: [...(fields?.list ?? []), { field: name, problem: UNREADABLE }] };
   }
-  const value = read(input, issues);
-  return issues.list.length === 0 ? { ok: true, value } : { ok: false, issues: issues.list };
 }
 
 /**
@@ -145,45 +188,47 @@ export function isAbsoluteHttpUrl(text: string): boolean {
 
 /** Checks the input of the text and HTML operations. */
 export function checkMessageInput(input: unknown): Checked<MessageInput> {
-  return checkObject(input, (record, issues) => {
-    const conversationId = issues.requiredText(record, "conversationId");
-    const message = issues.requiredText(record, "message");
+  return checkObject(input, (fields) => {
+    const conversationId = fields.requiredText("conversationId");
+    const message = fields.requiredText("message");
     return { conversationId: conversationId!, message: message! };
   });
 }
 
 /** Checks the input of the accept- and reject-attachment operations. */
 export function checkAttachmentDecisionInput(input: unknown): Checked<AttachmentDecisionInput> {
-  return checkObject(input, (record, issues) => {
-    const conversationId = issues.requiredText(record, "conversationId");
-    const attachmentId = issues.requiredText(record, "attachmentId");
+  return checkObject(input, (fields) => {
+    const conversationId = fields.requiredText("conversationId");
+    const attachmentId = fields.requiredText("attachmentId");
     return { conversationId: conversationId!, attachmentId: attachmentId! };
   });
 }
 
 /** Checks the input of the upload-from-URL operation. */
 export function checkUploadAttachmentFromUrlInput(input: unknown): Checked<UploadAttachmentFromUrlInput> {
-  return checkObject(input, (record, issues) => {
-    const conversationId = issues.requiredText(record, "conversationId");
-    const fileName = issues.requiredText(record, "fileName");
-    const contentType = issues.requiredText(record, "contentType");
-    const fileSize = record.fileSize;
-    if (fileSize === undefined || fileSize === null) {
-      issues.add("fileSize", "is required");
+  return checkObject(input, (fields) => {
+    const conversationId = fields.requiredText("conversationId");
+    const fileName = fields.requiredText("fileName");
+    const contentType = fields.requiredText("contentType");
+    const fileSize = fields.get("fileSize");
+    if (fields.unreadable("fileSize")) {
+      // already named
+    } else if (fileSize === undefined || fileSize === null) {
+      fields.add("fileSize", "is required");
     } else if (typeof fileSize !== "number") {
-      issues.add("fileSize", `must be a number, not ${describe(fileSize)}`);
+      fields.add("fileSize", `must be a number, not ${describe(fileSize)}`);
     } else if (!Number.isFinite(fileSize)) {
-      issues.add("fileSize", `must be a finite number of bytes, not ${fileSize}`);
+      fields.add("fileSize", `must be a finite number of bytes, not ${fileSize}`);
     } else if (!Number.isInteger(fileSize)) {
-      issues.add("fileSize", "must be a whole number of bytes");
+      fields.add("fileSize", "must be a whole number of bytes");
     } else if (fileSize < 0) {
-      issues.add("fileSize", "must not be negative");
+      fields.add("fileSize", "must not be negative");
     } else if (!Number.isSafeInteger(fileSize)) {
-      issues.add("fileSize", `must be at most ${Number.MAX_SAFE_INTEGER}`);
+      fields.add("fileSize", `must be at most ${Number.MAX_SAFE_INTEGER}`);
     }
-    const contentUrl = issues.requiredText(record, "contentUrl");
+    const contentUrl = fields.requiredText("contentUrl");
     if (contentUrl !== undefined && !isAbsoluteHttpUrl(contentUrl)) {
-      issues.add("contentUrl", "must be an absolute http or https URL");
+      fields.add("contentUrl", "must be an absolute http or https URL");
     }
     return {
       conversationId: conversationId!,
@@ -204,40 +249,62 @@ export interface CheckedGeolocation {
   address?: string;
 }
 
-function coordinateText(
-  record: Record<string, unknown>,
-  field: "latitude" | "longitude",
-  limit: number,
-  issues: Issues,
-): string | undefined {
-  const value = record[field];
+/** Decimal-degree text: an optional sign, digits, and an optional "." with a fraction. */
+const DECIMAL_DEGREES = /^[+-]?[0-9]+(?:\.[0-9]+)?$/;
+
+/**
+ * `value` in decimal notation, never with an exponent (`1e-7` -> `0.0000001`). JavaScript writes
+ * numbers below 1e-6 in exponent form; coordinates are never large enough for the other form.
+ */
+export function decimalText(value: number): string {
+  const text = String(value);
+  const match = /^(-?)([0-9])(?:\.([0-9]+))?e-([0-9]+)$/.exec(text);
+  if (!match) return text;
+  const [, sign, digit, fraction = "", exponent] = match;
+  return `${sign}0.${"0".repeat(Number(exponent) - 1)}${digit}${fraction}`;
+}
+
+function coordinateText(fields: Fields, field: "latitude" | "longitude", limit: number): string | undefined {
+  const value = fields.get(field);
+  if (value === undefined) return undefined;
+  let text: string;
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) return issues.add(field, `must be a finite number, not ${value}`);
-    if (value < -limit || value > limit) return issues.add(field, `must be between -${limit} and ${limit}`);
-    return String(value);
+    if (!Number.isFinite(value)) return fields.add(field, `must be a finite number, not ${value}`);
+    text = decimalText(value);
+  } else if (typeof value === "string") {
+    if (codePointLength(value) > GEOLOCATION_TEXT_MAX) {
+      return fields.add(field, `must be at most ${GEOLOCATION_TEXT_MAX} characters`);
+    }
+    if (!DECIMAL_DEGREES.test(value)) {
+      return fields.add(field, 'must be decimal degrees such as "52.3676" (digits, an optional sign and fraction)');
+    }
+    text = value;
+  } else {
+    return fields.add(field, `must be a number or a string, not ${describe(value)}`);
   }
-  if (value !== undefined && typeof value !== "string") {
-    return issues.add(field, `must be a number or a string, not ${describe(value)}`);
-  }
-  return issues.optionalText(record, field, GEOLOCATION_TEXT_MAX);
+  const degrees = Number(text);
+  if (degrees < -limit || degrees > limit) return fields.add(field, `must be between -${limit} and ${limit}`);
+  return text;
 }
 
 /** Checks the input of the geolocation operation. */
 export function checkGeolocationInput(input: unknown): Checked<CheckedGeolocation> {
-  return checkObject(input, (record, issues) => {
-    const conversationId = issues.requiredText(record, "conversationId");
-    const latitude = coordinateText(record, "latitude", 90, issues);
-    const longitude = coordinateText(record, "longitude", 180, issues);
-    const label = issues.optionalText(record, "label", GEOLOCATION_TEXT_MAX);
-    const url = issues.optionalText(record, "locationUrl", GEOLOCATION_TEXT_MAX);
-    const address = issues.optionalText(record, "address", GEOLOCATION_TEXT_MAX);
-    const hasLatitude = record.latitude !== undefined;
-    const hasLongitude = record.longitude !== undefined;
+  return checkObject(input, (fields) => {
+    const conversationId = fields.requiredText("conversationId");
+    const latitude = coordinateText(fields, "latitude", 90);
+    const longitude = coordinateText(fields, "longitude", 180);
+    const label = fields.optionalText("label", GEOLOCATION_TEXT_MAX);
+    // A maps URL is often longer than 255 characters: never refused for its length.
+    const url = fields.optionalText("locationUrl");
+    if (url !== undefined && !isAbsoluteHttpUrl(url)) fields.add("locationUrl", "must be an absolute http or https URL");
+    const address = fields.optionalText("address");
+    const hasLatitude = fields.has("latitude");
+    const hasLongitude = fields.has("longitude");
     if (hasLatitude !== hasLongitude) {
-      issues.add(hasLatitude ? "longitude" : "latitude", "is required when the other coordinate is given");
+      fields.add(hasLatitude ? "longitude" : "latitude", "is required when the other coordinate is given");
     }
-    if (!hasLatitude && !hasLongitude && record.locationUrl === undefined && record.address === undefined) {
-      issues.add("input", "needs a coordinate (latitude and longitude), a locationUrl or an address");
+    if (!hasLatitude && !hasLongitude && !fields.has("locationUrl") && !fields.has("address")) {
+      fields.add("input", "needs a coordinate (latitude and longitude), a locationUrl or an address");
     }
     return {
       conversationId: conversationId!,
@@ -258,31 +325,38 @@ export function wholeNumberOf(value: unknown): number | undefined {
   return typeof number === "number" && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
 }
 
-/** Checks the per-call options. */
-export function checkCallOptions(options: unknown): ValidationIssue[] {
-  if (options === undefined) return [];
-  if (!isRecord(options)) return [{ field: "options", problem: `must be an object, not ${describe(options)}` }];
-  const record = options;
-  const found: ValidationIssue[] = [];
-  if (record.timeoutMs !== undefined && !isPositiveTimeout(record.timeoutMs)) {
-    found.push({ field: "options.timeoutMs", problem: "must be a positive finite number of milliseconds" });
-  }
-  if (record.signal !== undefined && !isAbortSignal(record.signal)) {
-    found.push({ field: "options.signal", problem: "must be an AbortSignal" });
-  }
-  return found;
+/** The per-call options, as checked. */
+export interface CheckedCallOptions {
+  signal: AbortSignal | undefined;
+  timeoutMs: number | undefined;
+}
+
+/** Checks the per-call options (own properties only; never throws); fields are `options.<name>`. */
+export function checkCallOptions(options: unknown): Checked<CheckedCallOptions> {
+  if (options === undefined) return { ok: true, value: { signal: undefined, timeoutMs: undefined } };
+  const checked = checkObject(
+    options,
+    (fields): CheckedCallOptions => {
+      const timeoutMs = fields.get("timeoutMs");
+      if (timeoutMs !== undefined && !isPositiveTimeout(timeoutMs)) {
+        fields.add("timeoutMs", "must be a positive finite number of milliseconds");
+      }
+      const signal = fields.get("signal");
+      if (signal !== undefined && !(signal instanceof AbortSignal)) fields.add("signal", "must be an AbortSignal");
+      // Both keys are always own, so that reading an absent one never reaches the prototype.
+      return {
+        signal: signal instanceof AbortSignal ? signal : undefined,
+        timeoutMs: isPositiveTimeout(timeoutMs) ? timeoutMs : undefined,
+      };
+    },
+    "options",
+  );
+  return checked.ok
+    ? checked
+    : { ok: false, issues: checked.issues.map((issue) => ({ ...issue, field: issue.field === "options" ? "options" : `options.${issue.field}` })) };
 }
 
 /** Whether `value` is a usable timeout in milliseconds. */
 export function isPositiveTimeout(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value) && value > 0 && value <= 2_147_483_647;
-}
-
-function isAbortSignal(value: unknown): value is AbortSignal {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as AbortSignal).aborted === "boolean" &&
-    typeof (value as AbortSignal).addEventListener === "function"
-  );
 }

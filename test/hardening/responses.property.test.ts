@@ -122,11 +122,25 @@ describe("every response maps to exactly one documented outcome", () => {
         expectNoSecret(outcome, [clientSecret, basicCredentials]);
         const tokenOk = answer.status >= 200 && answer.status <= 299;
         if (!tokenOk && answer.status >= 200) {
+          // Refused credentials are authorizationFail; no token endpoint there (404, a redirect)
+          // is error naming baseUrl and apiRoot; 500 and the rest as for a send.
+          const s = answer.status;
+          const expected =
+            s === 400 || s === 401 || s === 403
+              ? "authorizationFail"
+              : s === 404 || (s >= 300 && s <= 399)
+                ? "error"
+                : s === 500
+                  ? "internalServerError"
+                  : "invalidChoice";
           // The Fetch standard itself turns a 407 into a network error, and retries a 421 once
           // (which can fail on the network): for those two, error is the honest outcome too.
-          const kinds = answer.status === 407 || answer.status === 421 ? ["authorizationFail", "error"] : ["authorizationFail"];
+          const kinds = s === 407 || s === 421 ? [expected, "error"] : [expected];
           expect(kinds).toContain(outcome.kind);
-          if (outcome.kind === "authorizationFail") expect(outcome.status).toBe(answer.status);
+          if (outcome.kind !== "error" && outcome.kind !== "timeout") expect(outcome).toMatchObject({ status: s });
+          if (expected === "error" && outcome.kind === "error" && outcome.status === s) {
+            expect(outcome.message).toContain("check the client's baseUrl and apiRoot");
+          }
         }
         if (outcome.kind === "sendMessageSuccess" || outcome.kind.startsWith("attachment") || outcome.kind === "sendGeolocationSuccess") {
           expect(tokenOk).toBe(true);

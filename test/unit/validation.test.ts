@@ -126,15 +126,26 @@ describe("upload from URL", () => {
 describe("geolocation", () => {
   const long = "x".repeat(256);
 
-  it("sends only the fields given, numbers as text", () => {
+  it("sends only the fields given, numbers as decimal-degree text", () => {
     expect(checkGeolocationInput({ conversationId: "c", latitude: 0, longitude: -0.5 })).toEqual({
       ok: true,
       value: { conversationId: "c", coordinate: { latitude: "0", longitude: "-0.5" } },
     });
-    expect(checkGeolocationInput({ conversationId: "c", locationUrl: "u", label: "l" })).toEqual({
+    expect(checkGeolocationInput({ conversationId: "c", locationUrl: "https://maps.example.com/p", label: "l" })).toEqual({
       ok: true,
-      value: { conversationId: "c", label: "l", url: "u" },
+      value: { conversationId: "c", label: "l", url: "https://maps.example.com/p" },
     });
+  });
+
+  it.each([
+    [1e-7, "0.0000001"],
+    [-1.5e-7, "-0.00000015"],
+    [1.2345678e-10, "0.00000000012345678"],
+    [52.3676, "52.3676"],
+    [-180, "-180"],
+  ])("writes the number %o as %s, never with an exponent", (longitude, text) => {
+    const result = checkGeolocationInput({ conversationId: "c", latitude: 1, longitude });
+    expect(result).toEqual({ ok: true, value: { conversationId: "c", coordinate: { latitude: "1", longitude: text } } });
   });
 
   it("needs a coordinate, a URL or an address", () => {
@@ -158,30 +169,74 @@ describe("geolocation", () => {
   it.each([
     ["latitude", 90.5, "must be between -90 and 90"],
     ["longitude", -181, "must be between -180 and 180"],
+    ["latitude", "91", "must be between -90 and 90"],
+    ["longitude", "-180.0001", "must be between -180 and 180"],
     ["latitude", Number.NaN, "must be a finite number, not NaN"],
     ["longitude", Number.NEGATIVE_INFINITY, "must be a finite number, not -Infinity"],
     ["latitude", true, "must be a number or a string, not a boolean"],
+    ...["abc", "1e-7", "1,5", " 1", "1.", ".5", "+-1", "0x10", "", "Infinity"].map((text): [string, unknown, string] => [
+      "latitude",
+      text,
+      'must be decimal degrees such as "52.3676" (digits, an optional sign and fraction)',
+    ]),
   ])("refuses %s %o", (field, value, problem) => {
     const input = { conversationId: "c", latitude: 1, longitude: 1, [field]: value };
     expect(checkGeolocationInput(input)).toEqual({ ok: false, issues: [{ field, problem }] });
   });
 
-  it.each(["label", "locationUrl", "address", "latitude"])("limits %s to 1..255 characters", (field) => {
-    const base = { conversationId: "c", latitude: "1", longitude: "2" };
-    expect(checkGeolocationInput({ ...base, [field]: "y".repeat(255) }).ok).toBe(true);
-    expect(checkGeolocationInput({ ...base, [field]: long })).toEqual({
-      ok: false,
-      issues: [{ field, problem: "must be at most 255 characters" }],
-    });
-    expect(checkGeolocationInput({ ...base, [field]: "" })).toEqual({
-      ok: false,
-      issues: [{ field, problem: "must not be empty" }],
+  it.each(["+52.3676", "-0", "90", "-90.000000"])("accepts decimal-degree text %s as written", (latitude) => {
+    expect(checkGeolocationInput({ conversationId: "c", latitude, longitude: "4.9" })).toEqual({
+      ok: true,
+      value: { conversationId: "c", coordinate: { latitude, longitude: "4.9" } },
     });
   });
 
-  it("counts characters, not UTF-16 units: 255 emoji fit", () => {
-    expect(checkGeolocationInput({ conversationId: "c", address: "🏠".repeat(255) }).ok).toBe(true);
-    expect(checkGeolocationInput({ conversationId: "c", address: "🏠".repeat(256) }).ok).toBe(false);
+  it("limits label to 1..255 characters, counting code points (255 emoji fit)", () => {
+    const base = { conversationId: "c", latitude: "1", longitude: "2" };
+    expect(checkGeolocationInput({ ...base, label: "🏠".repeat(255) }).ok).toBe(true);
+    expect(checkGeolocationInput({ ...base, label: long })).toEqual({
+      ok: false,
+      issues: [{ field: "label", problem: "must be at most 255 characters" }],
+    });
+    expect(checkGeolocationInput({ ...base, label: "" })).toEqual({
+      ok: false,
+      issues: [{ field: "label", problem: "must not be empty" }],
+    });
+  });
+
+  it("limits latitude and longitude text to 255 characters", () => {
+    const digits = `1.${"0".repeat(253)}`; // 255 characters
+    expect(checkGeolocationInput({ conversationId: "c", latitude: digits, longitude: digits }).ok).toBe(true);
+    expect(checkGeolocationInput({ conversationId: "c", latitude: `${digits}0`, longitude: "1" })).toEqual({
+      ok: false,
+      issues: [{ field: "latitude", problem: "must be at most 255 characters" }],
+    });
+  });
+
+  it("never refuses a long maps URL or address for its length", () => {
+    const locationUrl = `https://maps.example.com/?q=${"52.3676,4.9041;".repeat(200)}`;
+    const address = "Keizersgracht 1, ".repeat(100);
+    expect(checkGeolocationInput({ conversationId: "c", locationUrl, address })).toEqual({
+      ok: true,
+      value: { conversationId: "c", url: locationUrl, address },
+    });
+  });
+
+  it.each(["javascript:alert(1)", "maps.example.com/x", "ftp://maps.example.com/x", "https://", " https://m.example.com"])(
+    "refuses locationUrl %s",
+    (locationUrl) => {
+      expect(checkGeolocationInput({ conversationId: "c", locationUrl })).toEqual({
+        ok: false,
+        issues: [{ field: "locationUrl", problem: "must be an absolute http or https URL" }],
+      });
+    },
+  );
+
+  it.each(["locationUrl", "address"])("refuses an empty %s", (field) => {
+    expect(checkGeolocationInput({ conversationId: "c", latitude: 1, longitude: 2, [field]: "" })).toEqual({
+      ok: false,
+      issues: [{ field, problem: "must not be empty" }],
+    });
   });
 });
 

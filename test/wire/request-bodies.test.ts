@@ -121,4 +121,24 @@ describe("request bodies", () => {
     expect(custom.requests.map((r) => r.url)).toEqual(["/ece/ws/v19/clientapplications/messaging/sendmessage"]);
     await custom.close();
   });
+
+  it("writes tiny coordinates in decimal notation, never with an exponent", async () => {
+    const before = stub.requestsTo(SEND_PATH).length;
+    await ece.sendGeolocation({ conversationId: "c", latitude: 1e-7, longitude: -2.5e-7 });
+    const [request] = stub.requestsTo(SEND_PATH).slice(before);
+    expect(request!.body).toBe(
+      '{"conversation":{"id":"c"},"type":{"value":"geolocation"},"geolocation":{"coordinate":{"latitude":"0.0000001","longitude":"-0.00000025"}}}',
+    );
+  });
+
+  it.each([
+    [{ latitude: "abc", longitude: "4.9" }, "latitude"],
+    [{ latitude: "91", longitude: "4.9" }, "latitude"],
+    [{ locationUrl: "javascript:alert(1)" }, "locationUrl"],
+  ])("refuses %o before sending, naming %s", async (geolocation, field) => {
+    const before = stub.requests.length;
+    const outcome = await ece.sendGeolocation({ conversationId: "c", ...geolocation });
+    expect(outcome.kind === "invalidData" && outcome.issues.map((i) => i.field)).toEqual([field]);
+    expect(stub.requests.length).toBe(before);
+  });
 });

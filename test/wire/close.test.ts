@@ -1,0 +1,89 @@
+/**
+ * close(): from the moment it is called, new calls are refused; calls in flight finish without
+ * fetching a token; then every token the client fetched that may still be live is revoked.
+ * No ECE session outlives the client.
+ */
+import type { ServerResponse } from "node:http";
+import { describe, expect, it } from "vitest";
+import { createEceClient } from "../../src/index.js";
+import { answer, CREDENTIALS, REVOKE_PATH, SEND_PATH, stubsPerTest, TOKEN_PATH } from "../support/ece-stub.js";
+
+const stubWith = stubsPerTest();
+const text = { conversationId: "c-1", message: "hello" };
+
+/** A promise with its resolve function, for "this has happened" signals from the stub. */
+function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe("close()", () => {
+  it("waits for a send in flight, lets it end without a new token, then revokes nothing ECE refused", async () => {
+    const held = signal<ServerResponse>();
+    let sends = 0;
+    const stub = await stubWith((_request, response) => {
+      sends += 1;
+      if (sends === 1) return answer(response, 200, { id: "m-1" }); // caches token-1
+      held.resolve(response); // the second send waits for the test
+    });
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    expect(await ece.sendTextMessage(text)).toMatchObject({ kind: "sendMessageSuccess" });
+
+    const inFlight = ece.sendTextMessage(text);
+    const response = await held.promise; // the second send reached ECE with token-1
+    const closed = ece.close();
+    // From the moment close() is called, new calls are refused without a request.
+    expect(await ece.sendTextMessage(text)).toEqual({ kind: "error", message: "The client is closed." });
+    expect(stub.requestsTo(REVOKE_PATH)).toHaveLength(0); // close() is still waiting for the send
+    answer(response, 401, { code: "401-102", developerMessage: "Session not found." });
+
+    // The send in flight ends as unauthorized: no token is fetched once close() was called.
+    expect(await inFlight).toMatchObject({ kind: "unauthorized", reason: "sessionNotFound" });
+    const result = await closed;
+    expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(1);
+    expect(stub.requestsTo(SEND_PATH)).toHaveLength(2);
+    // token-1 was refused with 401 (ECE has no session for it): nothing is left to revoke, and
+    // no token fetched after close() is left behind.
+    expect(stub.requestsTo(REVOKE_PATH)).toHaveLength(0);
+    expect(result).toEqual({ revoked: false });
+    expect(await ece.close()).toBe(result);
+  });
+
+  it("revokes the token of a send that succeeded while close() waited for it", async () => {
+    const held = signal<ServerResponse>();
+    const stub = await stubWith((_request, response) => held.resolve(response));
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    const inFlight = ece.sendTextMessage(text);
+    const response = await held.promise;
+    const closed = ece.close();
+    expect(stub.requestsTo(REVOKE_PATH)).toHaveLength(0);
+    answer(response, 200, { id: "m-1" });
+    expect(await inFlight).toMatchObject({ kind: "sendMessageSuccess", messageId: "m-1" });
+    expect(await closed).toEqual({ revoked: true });
+    expect(stub.requestsTo(REVOKE_PATH).map((r) => r.headers.authorization)).toEqual(["Bearer token-1"]);
+  });
+
+  it("waits for a token request in flight and revokes what it brings", async () => {
+    const tokenHeld = signal<ServerResponse>();
+    const stub = await stubWith((_request, response) => answer(response, 200, {}), {
+      onToken: (_request, response) => tokenHeld.resolve(response),
+    });
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    const inFlight = ece.sendTextMessage(text);
+    const response = await tokenHeld.promise;
+    const closed = ece.close();
+    answer(response, 200, { access_token: "late-token", expires_in: 3600, token_type: "Bearer" });
+    expect(await inFlight).toMatchObject({ kind: "sendMessageSuccess" });
+    expect(await closed).toEqual({ revoked: true });
+    expect(stub.requestsTo(REVOKE_PATH).map((r) => r.headers.authorization)).toEqual(["Bearer late-token"]);
+  });
+
+  it("leaves a caller's accessToken alone", async () => {
+    const stub = await stubWith((_request, response) => answer(response, 200, {}));
+    const ece = createEceClient({ baseUrl: stub.url, accessToken: "callers-token" });
+    await ece.sendTextMessage(text);
+    expect(await ece.close()).toEqual({ revoked: false });
+    expect(stub.requestsTo(REVOKE_PATH)).toHaveLength(0);
+  });
+});
