@@ -33,7 +33,7 @@ function describe(message: WebhookMessage): string {
     case "endTyping":
       return `${message.sender.type} ${message.type === "startTyping" ? "is typing" : "stopped typing"}`;
     case "uploadAttachment":
-      return `agent offers ${message.attachment.name ?? "a file"} (attachment ${message.attachment.id})`;
+      return `agent offers ${message.attachment.fileName ?? "a file"} (attachment ${message.attachment.id})`;
     case "acceptAttachment":
     case "rejectAttachment":
       return `attachment ${message.attachment.id}: ${message.type}`;

@@ -7,7 +7,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { createEceClient, type EceClient } from "./client.js";
-import { isSuccess, type Outcome, type ValidationIssue } from "./outcomes.js";
+import type { Outcome, ValidationIssue } from "./outcomes.js";
+import { isSuccess } from "./status-table.js";
 import { invalidDataOutcome } from "./validation.js";
 
 type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
@@ -21,28 +22,30 @@ interface Command {
 
 const conversation = { description: "ID of the ongoing conversation", required: true };
 
+/** text and html: a conversation and a message, for one of the two message methods. */
+function messageCommand(method: "sendTextMessage" | "sendHtmlMessage", what: string): Command {
+  return {
+    summary: `Send ${what} message (${method}).`,
+    flags: { conversation, message: { description: "the content", required: true } },
+    run: (c, v, timeoutMs) => c[method]({ conversationId: v.conversation!, message: v.message! }, { timeoutMs }),
+  };
+}
+
+/** accept and reject: a conversation and the agent's attachment. */
+function decisionCommand(method: "acceptAttachment" | "rejectAttachment", verb: string): Command {
+  return {
+    summary: `${verb} the attachment the agent offered (${method}).`,
+    flags: { conversation, attachment: { description: "ID of the attachment", required: true } },
+    run: (c, v, timeoutMs) => c[method]({ conversationId: v.conversation!, attachmentId: v.attachment! }, { timeoutMs }),
+  };
+}
+
 /** Each command, named after its operation, with flags named after the operation's input. */
 const commands: Record<string, Command> = {
-  text: {
-    summary: "Send a plain-text message (sendTextMessage).",
-    flags: { conversation, message: { description: "the text", required: true } },
-    run: (c, v, timeoutMs) => c.sendTextMessage({ conversationId: v.conversation!, message: v.message! }, { timeoutMs }),
-  },
-  html: {
-    summary: "Send an HTML message (sendHtmlMessage).",
-    flags: { conversation, message: { description: "the HTML", required: true } },
-    run: (c, v, timeoutMs) => c.sendHtmlMessage({ conversationId: v.conversation!, message: v.message! }, { timeoutMs }),
-  },
-  accept: {
-    summary: "Accept the attachment the agent offered (acceptAttachment).",
-    flags: { conversation, attachment: { description: "ID of the attachment", required: true } },
-    run: (c, v, timeoutMs) => c.acceptAttachment({ conversationId: v.conversation!, attachmentId: v.attachment! }, { timeoutMs }),
-  },
-  reject: {
-    summary: "Reject the attachment the agent offered (rejectAttachment).",
-    flags: { conversation, attachment: { description: "ID of the attachment", required: true } },
-    run: (c, v, timeoutMs) => c.rejectAttachment({ conversationId: v.conversation!, attachmentId: v.attachment! }, { timeoutMs }),
-  },
+  text: messageCommand("sendTextMessage", "a plain-text"),
+  html: messageCommand("sendHtmlMessage", "an HTML"),
+  accept: decisionCommand("acceptAttachment", "Accept"),
+  reject: decisionCommand("rejectAttachment", "Reject"),
   upload: {
     summary: "Share a file that lives at a URL (uploadAttachmentFromUrl).",
     flags: {

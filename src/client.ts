@@ -6,13 +6,14 @@
  */
 import createClient from "openapi-fetch";
 import type { paths } from "../generated/ece-messaging.js";
+import { runOperation, type OperationContext } from "./call.js";
+import type { CallOptions } from "./operations.js";
 import {
   createClientCredentialsTokenSource,
   createFixedTokenSource,
   type ClientCredentials,
   type TokenSource,
-} from "./auth.js";
-import { runOperation, type CallOptions, type OperationContext } from "./operations.js";
+} from "./tokens.js";
 import type {
   AcceptAttachmentOutcome,
   RejectAttachmentOutcome,
@@ -23,8 +24,7 @@ import type {
 } from "./outcomes.js";
 import { createCallFetch, FetchCall, type ClientFetch } from "./transport.js";
 import {
-  isAbsoluteHttpUrl,
-  isPositiveTimeout,
+  checkClientOptions,
   type AttachmentDecisionInput,
   type GeolocationInput,
   type MessageInput,
@@ -120,7 +120,7 @@ export interface EceClient {
    *
    * const ece = createEceClient({ baseUrl: "https://ece.example.com", accessToken: "token" });
    * const outcome = await ece.acceptAttachment({ conversationId: "c-1", attachmentId: "5008" });
-   * if (outcome.kind === "attachmentAccepted") console.log(outcome.attachment.attachmentContentUrl);
+   * if (outcome.kind === "attachmentAccepted") console.log(outcome.attachment.contentUrl);
    * ```
    */
   acceptAttachment(input: AttachmentDecisionInput, options?: CallOptions): Promise<AcceptAttachmentOutcome>;
@@ -202,61 +202,6 @@ export interface EceClient {
   close(): Promise<CloseResult>;
 }
 
-/** `record[key]` if it is an own property (a polluted `Object.prototype` adds nothing). */
-function own(record: object, key: string): unknown {
-  return Object.hasOwn(record, key) ? (record as Record<string, unknown>)[key] : undefined;
-}
-
-/** Whether `text` is a URL that carries a user name or password. */
-function hasUrlCredentials(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.username !== "" || url.password !== "";
-  } catch {
-    return false;
-  }
-}
-
-function configurationProblems(options: unknown): string[] {
-  if (options === null || typeof options !== "object") return ["options must be an object"];
-  const problems: string[] = [];
-  const baseUrl = own(options, "baseUrl");
-  if (typeof baseUrl !== "string" || !isAbsoluteHttpUrl(baseUrl)) {
-    problems.push("baseUrl must be an absolute http or https URL");
-  } else if (hasUrlCredentials(baseUrl)) {
-    // Never repeated: the text holds a password.
-    problems.push("baseUrl must not carry a user name or password (give credentials instead)");
-  }
-  const apiRoot = own(options, "apiRoot");
-  if (apiRoot !== undefined && (typeof apiRoot !== "string" || !apiRoot.startsWith("/"))) {
-    problems.push('apiRoot must be a path starting with "/"');
-  }
-  const credentials = own(options, "credentials");
-  const accessToken = own(options, "accessToken");
-  if ((credentials !== undefined) === (accessToken !== undefined)) {
-    problems.push("give exactly one of credentials and accessToken");
-  } else if (credentials !== undefined) {
-    if (credentials === null || typeof credentials !== "object") problems.push("credentials must be an object");
-    else {
-      const clientKey = own(credentials, "clientKey");
-      const clientSecret = own(credentials, "clientSecret");
-      if (typeof clientKey !== "string" || clientKey === "") problems.push("credentials.clientKey is required");
-      if (typeof clientSecret !== "string" || clientSecret === "") problems.push("credentials.clientSecret is required");
-    }
-  } else if (typeof accessToken !== "string" || accessToken === "") {
-    problems.push("accessToken must be a non-empty string");
-  }
-  const timeoutMs = own(options, "timeoutMs");
-  if (timeoutMs !== undefined && !isPositiveTimeout(timeoutMs)) {
-    problems.push("timeoutMs must be a positive finite number of milliseconds");
-  }
-  const forceLogin = own(options, "forceLogin");
-  if (forceLogin !== undefined && typeof forceLogin !== "boolean") problems.push("forceLogin must be a boolean");
-  const fetchOption = own(options, "fetch");
-  if (fetchOption !== undefined && typeof fetchOption !== "function") problems.push("fetch must be a function");
-  return problems;
-}
-
 /** Query strings from own properties only (openapi-fetch's default walks inherited keys too). */
 function ownQuery(query: unknown): string {
   const search = new URLSearchParams();
@@ -299,22 +244,11 @@ function ownQuery(query: unknown): string {
  * ```
  */
 export function createEceClient(options: EceClientOptions): EceClient {
-  let problems: string[];
-  try {
-    problems = configurationProblems(options);
-  } catch {
-    problems = ["options could not be read"];
+  const checked = checkClientOptions(options);
+  if (!checked.ok) {
+    throw new TypeError(`createEceClient: ${checked.error.map(({ field, problem }) => `${field} ${problem}`).join("; ")}.`);
   }
-  if (problems.length > 0) throw new TypeError(`createEceClient: ${problems.join("; ")}.`);
-  const settings = {
-    baseUrl: own(options, "baseUrl") as string,
-    apiRoot: own(options, "apiRoot") as string | undefined,
-    timeoutMs: own(options, "timeoutMs") as number | undefined,
-    forceLogin: own(options, "forceLogin") as boolean | undefined,
-    fetch: own(options, "fetch") as typeof fetch | undefined,
-    credentials: own(options, "credentials") as ClientCredentials | undefined,
-    accessToken: own(options, "accessToken") as string | undefined,
-  };
+  const settings = checked.value;
 
   const baseUrl = settings.baseUrl.replace(/\/+$/, "");
   const apiRoot = (settings.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
@@ -333,15 +267,12 @@ export function createEceClient(options: EceClientOptions): EceClient {
     ? createClientCredentialsTokenSource({
         api,
         fetch: callFetch,
-        credentials: {
-          clientKey: own(settings.credentials, "clientKey") as string,
-          clientSecret: own(settings.credentials, "clientSecret") as string,
-        },
+        credentials: settings.credentials,
         forceLogin: settings.forceLogin ?? false,
         timeoutMs,
         apiRoot,
       })
-    : createFixedTokenSource(settings.accessToken as string);
+    : createFixedTokenSource(settings.accessToken!);
 
   let closing: Promise<CloseResult> | undefined;
   const inFlight = new Set<Promise<unknown>>();

@@ -5,6 +5,8 @@
  * @module
  */
 import type { InvalidDataOutcome, ValidationIssue } from "./outcomes.js";
+import type { Result } from "./result.js";
+import { isRecord } from "./wire.js";
 
 /** Input of {@link EceClient.sendTextMessage} and {@link EceClient.sendHtmlMessage}. */
 export interface MessageInput {
@@ -58,16 +60,11 @@ export interface GeolocationInput {
 /** The `invalidData` outcome for `issues`, its message naming each field and problem. */
 export function invalidDataOutcome(issues: ValidationIssue[]): InvalidDataOutcome {
   const summary = issues.map(({ field, problem }) => `${field} ${problem}`).join("; ");
-  return { kind: "invalidData", message: `Invalid input: ${summary}.`, issues };
-}
-
-/** Whether `value` is a plain object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
+  return { kind: "invalidData", message: `Invalid input: ${summary}.`, delivered: false, issues };
 }
 
 /** The result of a check: the checked value, or every problem found. */
-export type Checked<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
+export type Checked<T> = Result<T, ValidationIssue[]>;
 
 /** Longest text the geolocation fields accept. */
 export const GEOLOCATION_TEXT_MAX = 255;
@@ -123,10 +120,7 @@ class Fields {
   requiredText(field: string): string | undefined {
     const value = this.get(field);
     if (this.unreadable(field)) return undefined;
-    if (value === undefined || value === null) return this.add(field, "is required");
-    if (typeof value !== "string") return this.add(field, `must be a string, not ${describe(value)}`);
-    if (value.trim() === "") return this.add(field, value === "" ? "must not be empty" : "must not be blank");
-    return value;
+    return value === undefined || value === null ? this.add(field, "is required") : this.optionalText(field);
   }
 
   /** An optional non-blank string, of at most `max` characters (Unicode code points) when given. */
@@ -135,8 +129,7 @@ class Fields {
     if (value === undefined) return undefined;
     if (typeof value !== "string") return this.add(field, `must be a string, not ${describe(value)}`);
     if (value.trim() === "") return this.add(field, value === "" ? "must not be empty" : "must not be blank");
-    if (codePointLength(value) > max) return this.add(field, `must be at most ${max} characters`);
-    return value;
+    return [...value].length > max ? this.add(field, `must be at most ${max} characters`) : value;
   }
 }
 
@@ -147,12 +140,6 @@ function describe(value: unknown): string {
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
-function codePointLength(text: string): number {
-  let length = 0;
-  for (const _ of text) length++;
-  return length;
-}
-
 /**
  * Checks an argument that must be a plain object: `read` checks its fields, adding issues, and
  * returns the checked value, which is used only when no issue was found. Never throws, whatever
@@ -161,12 +148,12 @@ function codePointLength(text: string): number {
 function checkObject<T>(input: unknown, read: (fields: Fields) => T, name = "input"): Checked<T> {
   let fields: Fields | undefined;
   try {
-    if (!isRecord(input)) return { ok: false, issues: [{ field: name, problem: `must be an object, not ${describe(input)}` }] };
+    if (!isRecord(input)) return { ok: false, error: [{ field: name, problem: `must be an object, not ${describe(input)}` }] };
     fields = new Fields(input);
     const value = read(fields);
-    return fields.list.length === 0 ? { ok: true, value } : { ok: false, issues: fields.list };
+    return fields.list.length === 0 ? { ok: true, value } : { ok: false, error: fields.list };
   } catch {
-    return { ok: false, issues: [...(fields?.list ?? []), { field: name, problem: UNREADABLE }] };
+    return { ok: false, error: [...(fields?.list ?? []), { field: name, problem: UNREADABLE }] };
   }
 }
 
@@ -272,7 +259,7 @@ function coordinateText(fields: Fields, field: "latitude" | "longitude", limit: 
     if (!Number.isFinite(value)) return fields.add(field, `must be a finite number, not ${value}`);
     text = decimalText(value);
   } else if (typeof value === "string") {
-    if (codePointLength(value) > GEOLOCATION_TEXT_MAX) {
+    if ([...value].length > GEOLOCATION_TEXT_MAX) {
       return fields.add(field, `must be at most ${GEOLOCATION_TEXT_MAX} characters`);
     }
     if (!DECIMAL_DEGREES.test(value)) {
@@ -316,15 +303,6 @@ export function checkGeolocationInput(input: unknown): Checked<CheckedGeolocatio
   });
 }
 
-/**
- * A non-negative whole number as it comes over the wire - a number, or decimal digits in a
- * string (XML has only strings) - or `undefined` for anything else, or beyond 2^53.
- */
-export function wholeNumberOf(value: unknown): number | undefined {
-  const number = typeof value === "string" && /^\s*(0|[1-9][0-9]*)\s*$/.test(value) ? Number(value) : value;
-  return typeof number === "number" && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
-}
-
 /** The per-call options, as checked. */
 export interface CheckedCallOptions {
   signal: AbortSignal | undefined;
@@ -353,10 +331,69 @@ export function checkCallOptions(options: unknown): Checked<CheckedCallOptions> 
   );
   return checked.ok
     ? checked
-    : { ok: false, issues: checked.issues.map((issue) => ({ ...issue, field: issue.field === "options" ? "options" : `options.${issue.field}` })) };
+    : { ok: false, error: checked.error.map((issue) => ({ ...issue, field: issue.field === "options" ? "options" : `options.${issue.field}` })) };
 }
 
 /** Whether `value` is a usable timeout in milliseconds. */
 export function isPositiveTimeout(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value) && value > 0 && value <= 2_147_483_647;
+}
+
+/** The client's options as checked: own properties only, credentials copied. */
+export interface CheckedClientOptions {
+  baseUrl: string;
+  apiRoot: string | undefined;
+  timeoutMs: number | undefined;
+  forceLogin: boolean | undefined;
+  fetch: typeof fetch | undefined;
+  credentials: { clientKey: string; clientSecret: string } | undefined;
+  accessToken: string | undefined;
+}
+
+/** Checks the options of `createEceClient`; no problem names a secret or repeats a value. */
+export function checkClientOptions(options: unknown): Checked<CheckedClientOptions> {
+  return checkObject(
+    options,
+    (fields): CheckedClientOptions => {
+      const baseUrl = fields.get("baseUrl");
+      if (typeof baseUrl !== "string" || !isAbsoluteHttpUrl(baseUrl)) fields.add("baseUrl", "must be an absolute http or https URL");
+      else if (/^[a-z]+:\/\/[^/?#]*@/i.test(baseUrl)) {
+        fields.add("baseUrl", "must not carry a user name or password (give credentials instead)");
+      }
+      const apiRoot = fields.get("apiRoot");
+      if (apiRoot !== undefined && (typeof apiRoot !== "string" || !apiRoot.startsWith("/"))) {
+        fields.add("apiRoot", 'must be a path starting with "/"');
+      }
+      const timeoutMs = fields.get("timeoutMs");
+      if (timeoutMs !== undefined && !isPositiveTimeout(timeoutMs)) {
+        fields.add("timeoutMs", "must be a positive finite number of milliseconds");
+      }
+      const forceLogin = fields.get("forceLogin");
+      if (forceLogin !== undefined && typeof forceLogin !== "boolean") fields.add("forceLogin", "must be a boolean");
+      const fetchOption = fields.get("fetch");
+      if (fetchOption !== undefined && typeof fetchOption !== "function") fields.add("fetch", "must be a function");
+      const credentialsInput = fields.get("credentials");
+      const accessToken = fields.get("accessToken");
+      let credentials: CheckedClientOptions["credentials"];
+      if ((credentialsInput === undefined) === (accessToken === undefined)) {
+        fields.add("credentials", "or accessToken: give exactly one of them");
+      } else if (credentialsInput !== undefined) {
+        const inner = checkObject(credentialsInput, (c) => ({ clientKey: c.requiredText("clientKey")!, clientSecret: c.requiredText("clientSecret")! }), "credentials");
+        if (inner.ok) credentials = inner.value;
+        else for (const { field, problem } of inner.error) fields.add(field === "credentials" ? field : `credentials.${field}`, problem);
+      } else if (typeof accessToken !== "string" || accessToken === "") {
+        fields.add("accessToken", "must be a non-empty string");
+      }
+      return {
+        baseUrl: baseUrl as string,
+        apiRoot: apiRoot as string | undefined,
+        timeoutMs: timeoutMs as number | undefined,
+        forceLogin: forceLogin as boolean | undefined,
+        fetch: fetchOption as typeof fetch | undefined,
+        credentials,
+        accessToken: accessToken as string | undefined,
+      };
+    },
+    "options",
+  );
 }

@@ -5,8 +5,9 @@
  * @module
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import type { ValidationIssue } from "./outcomes.js";
-import { isRecord, wholeNumberOf } from "./validation.js";
+import type { Attachment, ValidationIssue } from "./outcomes.js";
+import type { Result } from "./result.js";
+import { attachmentItems, attachmentOf, idOf, isRecord, scalarText, wholeNumberOf } from "./wire.js";
 
 /** Who sent a webhook message. */
 export interface WebhookSender {
@@ -14,19 +15,6 @@ export interface WebhookSender {
   type: "user" | "system" | (string & {});
   /** The agent, as ECE sent it (its shape is not public); present only for `user`. */
   user?: unknown;
-}
-
-/** A file an attachment message is about. */
-export interface WebhookAttachment {
-  /** The attachment's ID in ECE: what `acceptAttachment` and `rejectAttachment` take. */
-  id: string;
-  /** The file name (`fileName` on the wire). */
-  name?: string;
-  contentType?: string;
-  /** Size in bytes. */
-  size?: number;
-  /** Where the file can be downloaded. */
-  contentUrl?: string;
 }
 
 /** Fields every webhook message has. */
@@ -70,9 +58,9 @@ export interface WebhookEventMessage extends WebhookMessageBase {
 export interface WebhookAttachmentMessage extends WebhookMessageBase {
   type: "acceptAttachment" | "uploadAttachment" | "rejectAttachment";
   /** The (first) file the message is about. */
-  attachment: WebhookAttachment;
+  attachment: Attachment;
   /** Every file the message is about (usually one). */
-  attachments: WebhookAttachment[];
+  attachments: Attachment[];
   content?: string;
 }
 
@@ -154,10 +142,10 @@ const xmlParser = new XMLParser({
   },
 });
 
-type RawItems = { ok: true; items: unknown[] } | { ok: false; issues: ValidationIssue[] };
+type RawItems = Result<unknown[], ValidationIssue[]>;
 
 function invalid(field: string, problem: string): RawItems {
-  return { ok: false, issues: [{ field, problem }] };
+  return { ok: false, error: [{ field, problem }] };
 }
 
 function readJsonItems(body: string): RawItems {
@@ -170,8 +158,8 @@ function readJsonItems(body: string): RawItems {
   if (!isRecord(parsed)) return invalid("body", 'must be a JSON object with a "message" array');
   const list = parsed.message;
   if (list === undefined) return invalid("message", "is required");
-  if (Array.isArray(list)) return { ok: true, items: list };
-  if (isRecord(list)) return { ok: true, items: [list] };
+  if (Array.isArray(list)) return { ok: true, value: list };
+  if (isRecord(list)) return { ok: true, value: [list] };
   return invalid("message", "must be an array of messages");
 }
 
@@ -192,9 +180,9 @@ function readXmlItems(body: string): RawItems {
   if (roots.length !== 1) return invalid("body", "must have one root element holding <message> elements");
   const rootName = roots[0]!;
   const root = (document as Record<string, unknown>)[rootName];
-  if (rootName === "message") return { ok: true, items: root as unknown[] }; // a lone <message> as the root
+  if (rootName === "message") return { ok: true, value: root as unknown[] }; // a lone <message> as the root
   if (!isRecord(root) || root.message === undefined) return invalid("message", "is required (no <message> element)");
-  return { ok: true, items: root.message as unknown[] };
+  return { ok: true, value: root.message as unknown[] };
 }
 
 /**
@@ -223,51 +211,11 @@ export function readWebhookItems(body: string, format: WebhookBodyFormat): RawIt
 // Turning raw items into typed messages
 // ---------------------------------------------------------------------------------------------
 
-function scalarText(value: unknown): string | undefined {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  return undefined;
-}
-
-function idOf(value: unknown): string | undefined {
-  const text = scalarText(value)?.trim();
-  return text ? text : undefined;
-}
-
-function attachmentItems(item: Record<string, unknown>): unknown[] {
-  const holder = item.attachments;
-  if (isRecord(holder)) {
-    const list = holder.attachment;
-    if (Array.isArray(list)) return list;
-    if (isRecord(list)) return [list];
-  }
-  if (Array.isArray(holder)) return holder;
-  if (isRecord(item.attachment)) return [item.attachment];
-  if (Array.isArray(item.attachment)) return item.attachment;
-  return [];
-}
-
-function toAttachment(raw: unknown, field: string, issues: ValidationIssue[]): WebhookAttachment | undefined {
-  if (!isRecord(raw)) {
-    issues.push({ field, problem: "must be an object" });
-    return undefined;
-  }
-  const id = idOf(raw.id);
-  if (id === undefined) {
-    issues.push({ field: `${field}.id`, problem: "is required" });
-    return undefined;
-  }
-  const name = scalarText(raw.fileName ?? raw.name);
-  const contentType = scalarText(raw.contentType);
-  const size = wholeNumberOf(raw.size);
-  const contentUrl = scalarText(raw.contentUrl);
-  return {
-    id,
-    ...(name === undefined ? {} : { name }),
-    ...(contentType === undefined ? {} : { contentType }),
-    ...(size === undefined ? {} : { size }),
-    ...(contentUrl === undefined ? {} : { contentUrl }),
-  };
+function toAttachment(raw: unknown, field: string, issues: ValidationIssue[]): Attachment | undefined {
+  if (!isRecord(raw)) return void issues.push({ field, problem: "must be an object" });
+  const attachment = attachmentOf(raw);
+  if (attachment.id === undefined) return void issues.push({ field: `${field}.id`, problem: "is required" });
+  return attachment as Attachment;
 }
 
 /** One raw item as a typed message, or its issues (each field named `message[i].path`). */
@@ -293,7 +241,7 @@ function toWebhookMessage(raw: unknown, index: number, issues: ValidationIssue[]
       : require(wholeNumberOf(raw.timeStamp), "timeStamp", "must be a whole number of epoch milliseconds");
   const content = scalarText(raw.content);
   if (typeValue !== undefined && textTypes.has(typeValue)) require(content, "content");
-  let attachments: WebhookAttachment[] = [];
+  let attachments: Attachment[] = [];
   if (typeValue !== undefined && attachmentTypes.has(typeValue)) {
     const items = attachmentItems(raw);
     if (items.length === 0) require(undefined, "attachments.attachment");
@@ -366,6 +314,6 @@ export function parseWebhookPayload(body: string, contentType: string): WebhookP
     };
   }
   const read = readWebhookItems(String(body), format);
-  if (!read.ok) return { ok: false, error: { kind: "invalidData", issues: read.issues } };
-  return toWebhookMessages(read.items);
+  if (!read.ok) return { ok: false, error: { kind: "invalidData", issues: read.error } };
+  return toWebhookMessages(read.value);
 }

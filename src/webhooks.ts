@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { base64Utf8 } from "./auth.js";
-import { createRedactor } from "./transport.js";
+import { readCapped, BodyTooLargeError } from "./body.js";
+import { createRedactor } from "./redact.js";
+import { base64Utf8 } from "./tokens.js";
 import type { ValidationIssue } from "./outcomes.js";
 import {
   readWebhookItems,
@@ -73,35 +74,6 @@ function refusal(status: number, error: string, message: string, headers?: Recor
 function invalidData(issues: ValidationIssue[], redact: (text: string) => string): Response {
   const safe = issues.map(({ field, problem }) => ({ field: redact(field), problem: redact(problem) }));
   return json(400, { error: "invalidData", message: "The body could not be read as ECE messages.", issues: safe });
-}
-
-class BodyTooLarge extends Error {}
-
-/** Reads at most `limit` bytes of the body as UTF-8; rejects with BodyTooLarge past that. */
-async function readCapped(request: Request, limit: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      void reader.cancel().catch(() => undefined);
-      throw new BodyTooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder("utf-8").decode(bytes);
 }
 
 function checkOptions(options: WebhookHandlerOptions): void {
@@ -199,19 +171,21 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       }
       let body: string;
       try {
-        body = await readCapped(request, maxBodyBytes);
+        const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+        if (Number.isFinite(declared) && declared > maxBodyBytes) throw new BodyTooLargeError(maxBodyBytes);
+        body = new TextDecoder("utf-8").decode(await readCapped(request.body, maxBodyBytes));
       } catch (error) {
-        if (error instanceof BodyTooLarge) {
+        if (error instanceof BodyTooLargeError) {
           return refusal(413, "payloadTooLarge", `The body is larger than ${maxBodyBytes} bytes.`);
         }
         return refusal(400, "invalidData", "The body could not be read.");
       }
       const read = readWebhookItems(body, format);
-      if (!read.ok) return invalidData(read.issues, redact);
-      if (read.items.length > MAX_WEBHOOK_MESSAGES) {
+      if (!read.ok) return invalidData(read.error, redact);
+      if (read.value.length > MAX_WEBHOOK_MESSAGES) {
         return refusal(413, "payloadTooLarge", `More than ${MAX_WEBHOOK_MESSAGES} messages in one request.`);
       }
-      const parsed = toWebhookMessages(read.items);
+      const parsed = toWebhookMessages(read.value);
       if (!parsed.ok) return invalidData(parsed.error.issues, redact);
       try {
         await onMessages(parsed.messages);

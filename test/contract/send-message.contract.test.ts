@@ -120,12 +120,11 @@ describe.each(operationNames)("%s against Prism", (operation) => {
       if (operation === "uploadAttachmentFromUrl" && item) expect(outcome).toHaveProperty("attachmentId", item.id);
       if (operation === "acceptAttachment" && item) {
         expect(outcome).toHaveProperty("attachment", {
-          attachmentType: "acceptAttachment",
-          attachmentId: item.id,
-          attachmentFileName: item.fileName,
-          attachmentContentType: item.contentType,
-          attachmentSize: Number(item.size),
-          attachmentContentUrl: item.contentUrl,
+          id: item.id,
+          fileName: item.fileName,
+          contentType: item.contentType,
+          size: Number(item.size),
+          contentUrl: item.contentUrl,
         });
       }
       if (operation === "sendGeolocation" && payload) expect(outcome).toHaveProperty("response", payload);
@@ -197,13 +196,16 @@ describe("authentication against Prism", () => {
   });
 
   const tokenErrors = declaredResponses("/authentication/oauth2/token").filter((r) => r.status >= 300);
-  it.each(tokenErrors.map((r) => ({ status: r.status, example: r.examples[0]!.value })))(
-    "maps the token endpoint's $status to authorizationFail",
-    async ({ status, example }) => {
+  // Refused credentials are authorizationFail; the token endpoint's 500 is ECE's own failure.
+  const tokenKind = (status: number) => (status === 500 ? "internalServerError" : "authorizationFail");
+  it.each(tokenErrors.map((r) => ({ status: r.status, kind: tokenKind(r.status), example: r.examples[0]!.value })))(
+    "maps the token endpoint's $status to $kind, the message never delivered",
+    async ({ status, kind, example }) => {
       const { client, exchanges } = credentialsClient(status);
       expect(await client.sendTextMessage({ conversationId, message: "hi" })).toMatchObject({
-        kind: "authorizationFail",
+        kind,
         status,
+        delivered: false,
         ...(example as object),
       });
       expect(exchanges).toHaveLength(1);

@@ -160,6 +160,12 @@ describe("every response maps to exactly one documented outcome", () => {
     } else {
       expect(outcome.kind).not.toBe(expectedSuccessKind[operation]);
     }
+    // Whether the message may have reached ECE: any failure says; an answered 3xx/4xx never was.
+    if ("delivered" in outcome) {
+      const answered = "status" in outcome && outcome.status !== undefined;
+      if (answered && status >= 300 && status <= 499) expect(outcome.delivered).toBe(false);
+      else expect(outcome.delivered).toBe("unknown"); // written: 2xx unreadable, 5xx, or no complete answer
+    }
   }
 });
 

@@ -4,11 +4,14 @@
  * send operation has a row in the status table (adding one to the spec fails this check).
  */
 import { describe, expectTypeOf, it } from "vitest";
-import type { operations } from "../../generated/ece-messaging.js";
 import {
   createEceClient,
-  failureRuleByStatus,
   isSuccess,
+  type Attachment,
+  type Delivered,
+  type FailureOutcome,
+  type SuccessOutcome,
+  type WebhookAttachmentMessage,
   type AcceptAttachmentOutcome,
   type EceClient,
   type Outcome,
@@ -16,9 +19,6 @@ import {
   type RejectAttachmentOutcome,
   type SendGeolocationOutcome,
   type SendHtmlMessageOutcome,
-  type SendMessageErrorStatus,
-  type SendMessageStatus,
-  type SendMessageSuccessStatus,
   type SendTextMessageOutcome,
   type UnauthorizedReason,
   type UploadAttachmentFromUrlOutcome,
@@ -72,8 +72,8 @@ describe("each operation's outcome union", () => {
     if (outcome.kind === "sendMessageSuccess") expectTypeOf(outcome.attachmentId).toEqualTypeOf<string | undefined>();
     const accepted = {} as AcceptAttachmentOutcome;
     if (accepted.kind === "attachmentAccepted") {
-      expectTypeOf(accepted.attachment.attachmentType).toEqualTypeOf<"acceptAttachment">();
-      expectTypeOf(accepted.attachment.attachmentSize).toEqualTypeOf<number | undefined>();
+      expectTypeOf(accepted.attachment.id).toEqualTypeOf<string>();
+      expectTypeOf(accepted.attachment.size).toEqualTypeOf<number | undefined>();
     }
     const text = {} as SendTextMessageOutcome;
     if (text.kind === "unauthorized") expectTypeOf(text.reason).toEqualTypeOf<UnauthorizedReason>();
@@ -94,7 +94,7 @@ describe("exhaustiveness", () => {
     function describeOutcome(outcome: AcceptAttachmentOutcome): string {
       switch (outcome.kind) {
         case "attachmentAccepted":
-          return outcome.attachment.attachmentContentUrl ?? "";
+          return outcome.attachment.contentUrl ?? "";
         case "attachmentAcceptFailed":
         case "invalidData":
         case "conversationNotFound":
@@ -148,18 +148,31 @@ describe("exhaustiveness", () => {
   });
 });
 
-describe("the spec and the status table", () => {
-  it("every status the spec declares for sendMessage is a success or has a table row", () => {
-    expectTypeOf<SendMessageStatus>().toEqualTypeOf<keyof operations["sendMessage"]["responses"]>();
-    expectTypeOf<keyof typeof failureRuleByStatus>().toEqualTypeOf<SendMessageErrorStatus>();
-    expectTypeOf<
-      Exclude<SendMessageStatus, SendMessageSuccessStatus | keyof typeof failureRuleByStatus>
-    >().toBeNever();
+describe("delivery certainty", () => {
+  it("every failure says whether the message may have been delivered; no success does", () => {
+    expectTypeOf<FailureOutcome["delivered"]>().toEqualTypeOf<Delivered>();
+    expectTypeOf<Delivered>().toEqualTypeOf<false | "unknown">();
+    expectTypeOf<SuccessOutcome>().not.toHaveProperty("delivered");
+    expectTypeOf<SuccessOutcome["kind"]>().toEqualTypeOf<
+      "sendMessageSuccess" | "attachmentAccepted" | "attachmentRejected" | "sendGeolocationSuccess"
+    >();
   });
 
-  it("the success statuses are all 2xx and the error statuses none", () => {
-    expectTypeOf<Extract<`${SendMessageSuccessStatus}`, `2${string}`>>().toEqualTypeOf<`${SendMessageSuccessStatus}`>();
-    expectTypeOf<Extract<`${SendMessageErrorStatus}`, `2${string}`>>().toBeNever();
+  it("what was refused before sending, or by the token endpoint, was never delivered", () => {
+    const outcome = {} as SendTextMessageOutcome;
+    if (outcome.kind === "invalidData") expectTypeOf(outcome.delivered).toEqualTypeOf<false>();
+    if (outcome.kind === "authorizationFail") expectTypeOf(outcome.delivered).toEqualTypeOf<false>();
+    if (outcome.kind === "timeout") expectTypeOf(outcome.delivered).toEqualTypeOf<Delivered>();
+    if (outcome.kind === "invalidChoice") expectTypeOf(outcome.retryAfterMs).toEqualTypeOf<number | undefined>();
+  });
+});
+
+describe("one attachment shape on both sides", () => {
+  it("the accept outcome and the webhook's attachment messages share it", () => {
+    const accepted = {} as AcceptAttachmentOutcome;
+    if (accepted.kind === "attachmentAccepted") expectTypeOf(accepted.attachment).toEqualTypeOf<Attachment>();
+    expectTypeOf<WebhookAttachmentMessage["attachment"]>().toEqualTypeOf<Attachment>();
+    expectTypeOf<keyof Attachment>().toEqualTypeOf<"id" | "fileName" | "contentType" | "size" | "contentUrl">();
   });
 });
 

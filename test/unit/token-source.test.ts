@@ -5,7 +5,7 @@
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import type { paths } from "../../generated/ece-messaging.js";
-import { createClientCredentialsTokenSource } from "../../src/auth.js";
+import { createClientCredentialsTokenSource } from "../../src/tokens.js";
 import { createCallFetch, Deadline, FetchCall, type ClientFetch } from "../../src/transport.js";
 import { CREDENTIALS, REVOKE_PATH, startEceStub, eceLike, answer, type EceStub } from "../support/ece-stub.js";
 
@@ -34,8 +34,8 @@ async function sourceWithClock(expiresIn: number) {
     const deadline = new Deadline(5_000);
     try {
       const result = await source.get(deadline);
-      if (!result.ok) throw new Error(result.outcome.message);
-      return result.token;
+      if (!result.ok) throw new Error(result.error.message);
+      return result.value.token;
     } finally {
       deadline.dispose();
     }

@@ -23,7 +23,7 @@ describe("every check", () => {
     for (const check of [checkMessageInput, checkAttachmentDecisionInput, checkUploadAttachmentFromUrlInput, checkGeolocationInput]) {
       const result = check(input);
       expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.issues).toEqual([{ field: "input", problem: expect.stringMatching(/^must be an object/) }]);
+      if (!result.ok) expect(result.error).toEqual([{ field: "input", problem: expect.stringMatching(/^must be an object/) }]);
     }
   });
 });
@@ -45,7 +45,7 @@ describe("text and HTML messages", () => {
   ])("names every bad field of %o", (input, expected) => {
     expect(checkMessageInput(input)).toEqual({
       ok: false,
-      issues: expected.map(([field, problem]) => ({ field, problem })),
+      error: expected.map(([field, problem]) => ({ field, problem })),
     });
   });
 
@@ -59,7 +59,7 @@ describe("attachment decisions", () => {
   it("needs a conversation ID and an attachment ID", () => {
     expect(checkAttachmentDecisionInput({ conversationId: "c" })).toEqual({
       ok: false,
-      issues: [{ field: "attachmentId", problem: "is required" }],
+      error: [{ field: "attachmentId", problem: "is required" }],
     });
   });
 });
@@ -80,7 +80,7 @@ describe("upload from URL", () => {
   ])("refuses fileSize %o", (fileSize, problem) => {
     expect(checkUploadAttachmentFromUrlInput({ ...upload, fileSize })).toEqual({
       ok: false,
-      issues: [{ field: "fileSize", problem }],
+      error: [{ field: "fileSize", problem }],
     });
   });
 
@@ -105,7 +105,7 @@ describe("upload from URL", () => {
     (contentUrl) => {
       expect(checkUploadAttachmentFromUrlInput({ ...upload, contentUrl })).toEqual({
         ok: false,
-        issues: [{ field: "contentUrl", problem: "must be an absolute http or https URL" }],
+        error: [{ field: "contentUrl", problem: "must be an absolute http or https URL" }],
       });
     },
   );
@@ -118,7 +118,7 @@ describe("upload from URL", () => {
     const result = checkUploadAttachmentFromUrlInput({});
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.issues.map((i) => i.field)).toEqual(["conversationId", "fileName", "contentType", "fileSize", "contentUrl"]);
+      expect(result.error.map((i) => i.field)).toEqual(["conversationId", "fileName", "contentType", "fileSize", "contentUrl"]);
     }
   });
 });
@@ -151,18 +151,18 @@ describe("geolocation", () => {
   it("needs a coordinate, a URL or an address", () => {
     expect(checkGeolocationInput({ conversationId: "c", label: "Just a label" })).toEqual({
       ok: false,
-      issues: [{ field: "input", problem: "needs a coordinate (latitude and longitude), a locationUrl or an address" }],
+      error: [{ field: "input", problem: "needs a coordinate (latitude and longitude), a locationUrl or an address" }],
     });
   });
 
   it("needs latitude and longitude together", () => {
     expect(checkGeolocationInput({ conversationId: "c", latitude: 1 })).toEqual({
       ok: false,
-      issues: [{ field: "longitude", problem: "is required when the other coordinate is given" }],
+      error: [{ field: "longitude", problem: "is required when the other coordinate is given" }],
     });
     expect(checkGeolocationInput({ conversationId: "c", longitude: "1", address: "a" })).toEqual({
       ok: false,
-      issues: [{ field: "latitude", problem: "is required when the other coordinate is given" }],
+      error: [{ field: "latitude", problem: "is required when the other coordinate is given" }],
     });
   });
 
@@ -181,7 +181,7 @@ describe("geolocation", () => {
     ]),
   ])("refuses %s %o", (field, value, problem) => {
     const input = { conversationId: "c", latitude: 1, longitude: 1, [field]: value };
-    expect(checkGeolocationInput(input)).toEqual({ ok: false, issues: [{ field, problem }] });
+    expect(checkGeolocationInput(input)).toEqual({ ok: false, error: [{ field, problem }] });
   });
 
   it.each(["+52.3676", "-0", "90", "-90.000000"])("accepts decimal-degree text %s as written", (latitude) => {
@@ -196,11 +196,11 @@ describe("geolocation", () => {
     expect(checkGeolocationInput({ ...base, label: "🏠".repeat(255) }).ok).toBe(true);
     expect(checkGeolocationInput({ ...base, label: long })).toEqual({
       ok: false,
-      issues: [{ field: "label", problem: "must be at most 255 characters" }],
+      error: [{ field: "label", problem: "must be at most 255 characters" }],
     });
     expect(checkGeolocationInput({ ...base, label: "" })).toEqual({
       ok: false,
-      issues: [{ field: "label", problem: "must not be empty" }],
+      error: [{ field: "label", problem: "must not be empty" }],
     });
   });
 
@@ -209,7 +209,7 @@ describe("geolocation", () => {
     expect(checkGeolocationInput({ conversationId: "c", latitude: digits, longitude: digits }).ok).toBe(true);
     expect(checkGeolocationInput({ conversationId: "c", latitude: `${digits}0`, longitude: "1" })).toEqual({
       ok: false,
-      issues: [{ field: "latitude", problem: "must be at most 255 characters" }],
+      error: [{ field: "latitude", problem: "must be at most 255 characters" }],
     });
   });
 
@@ -227,7 +227,7 @@ describe("geolocation", () => {
     (locationUrl) => {
       expect(checkGeolocationInput({ conversationId: "c", locationUrl })).toEqual({
         ok: false,
-        issues: [{ field: "locationUrl", problem: "must be an absolute http or https URL" }],
+        error: [{ field: "locationUrl", problem: "must be an absolute http or https URL" }],
       });
     },
   );
@@ -235,7 +235,7 @@ describe("geolocation", () => {
   it.each(["locationUrl", "address"])("refuses an empty %s", (field) => {
     expect(checkGeolocationInput({ conversationId: "c", latitude: 1, longitude: 2, [field]: "" })).toEqual({
       ok: false,
-      issues: [{ field, problem: "must not be empty" }],
+      error: [{ field, problem: "must not be empty" }],
     });
   });
 });

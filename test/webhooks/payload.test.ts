@@ -31,16 +31,16 @@ const expected = [
   {
     ...base("7"),
     type: "uploadAttachment",
-    attachment: { id: "5008", name: "invoice.pdf", contentType: "application/pdf", size: 48213, contentUrl: "https://ece.example.com/a/5008" },
+    attachment: { id: "5008", fileName: "invoice.pdf", contentType: "application/pdf", size: 48213, contentUrl: "https://ece.example.com/a/5008" },
     attachments: [
-      { id: "5008", name: "invoice.pdf", contentType: "application/pdf", size: 48213, contentUrl: "https://ece.example.com/a/5008" },
+      { id: "5008", fileName: "invoice.pdf", contentType: "application/pdf", size: 48213, contentUrl: "https://ece.example.com/a/5008" },
     ],
   },
   {
     ...base("8"),
     type: "acceptAttachment",
-    attachment: { id: "5007", name: "a.jpeg", contentType: "image/jpeg", size: 32 },
-    attachments: [{ id: "5007", name: "a.jpeg", contentType: "image/jpeg", size: 32 }],
+    attachment: { id: "5007", fileName: "a.jpeg", contentType: "image/jpeg", size: 32 },
+    attachments: [{ id: "5007", fileName: "a.jpeg", contentType: "image/jpeg", size: 32 }],
   },
   { ...base("9"), type: "rejectAttachment", attachment: { id: "5006" }, attachments: [{ id: "5006" }] },
   { ...base("10", system), type: "transfer", content: "Transferred to Billing" },

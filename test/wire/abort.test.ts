@@ -21,7 +21,7 @@ describe("abort", () => {
     controller.abort();
     const outcome = await pending;
     expect(performance.now() - started).toBeLessThan(200);
-    expect(outcome).toEqual({ kind: "error", message: "The call was aborted by its AbortSignal.", aborted: true });
+    expect(outcome).toEqual({ kind: "error", message: "The call was aborted by its AbortSignal.", aborted: true, delivered: "unknown" });
     expect(stub.requestsTo(SEND_PATH)).toHaveLength(1);
   });
 
@@ -60,7 +60,7 @@ describe("abort", () => {
     const stub = await stubWith(never);
     const ece = createEceClient({ baseUrl: stub.url, accessToken: "t0k3n" });
     const outcome = await ece.sendTextMessage(text, { timeoutMs: 100, signal: new AbortController().signal });
-    expect(outcome).toEqual({ kind: "timeout", message: "No complete answer within 100 ms.", timeoutMs: 100 });
+    expect(outcome).toEqual({ kind: "timeout", message: "No complete answer within 100 ms.", timeoutMs: 100, delivered: "unknown" });
   });
 
   it("rejects unusable call options as invalidData, sending nothing", async () => {

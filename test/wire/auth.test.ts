@@ -279,7 +279,7 @@ describe("secrets", () => {
     expect(await ece.acceptAttachment({ conversationId: "c", attachmentId: "a" })).toEqual({
       kind: "attachmentAccepted",
       status: 200,
-      attachment: { attachmentType: "acceptAttachment", attachmentId: "[redacted]1" },
+      attachment: { id: "[redacted]1" },
     });
     status = 401;
     expect(await ece.acceptAttachment({ conversationId: "c", attachmentId: "a" })).toMatchObject({

@@ -34,7 +34,7 @@ describe("close()", () => {
     const response = await held.promise; // the second send reached ECE with token-1
     const closed = ece.close();
     // From the moment close() is called, new calls are refused without a request.
-    expect(await ece.sendTextMessage(text)).toEqual({ kind: "error", message: "The client is closed." });
+    expect(await ece.sendTextMessage(text)).toEqual({ kind: "error", message: "The client is closed.", delivered: false });
     expect(stub.requestsTo(REVOKE_PATH)).toHaveLength(0); // close() is still waiting for the send
     answer(response, 401, { code: "401-102", developerMessage: "Session not found." });
 

@@ -23,6 +23,7 @@ describe("inputs that throw when read", () => {
     expect(await ece.sendTextMessage(input)).toEqual({
       kind: "invalidData",
       message: "Invalid input: message could not be read.",
+      delivered: false,
       issues: [{ field: "message", problem: "could not be read" }],
     });
     expect(stub.requests).toHaveLength(0);
@@ -50,6 +51,7 @@ describe("inputs that throw when read", () => {
     expect(await ece.acceptAttachment(proxy as never)).toEqual({
       kind: "invalidData",
       message: "Invalid input: input could not be read.",
+      delivered: false,
       issues: [{ field: "input", problem: "could not be read" }],
     });
     expect(stub.requests).toHaveLength(0);
@@ -77,6 +79,7 @@ describe("inputs that throw when read", () => {
     expect(await ece.sendTextMessage({ conversationId: "c", message: "m" }, { signal: lookAlike as never })).toEqual({
       kind: "invalidData",
       message: "Invalid input: options.signal must be an AbortSignal.",
+      delivered: false,
       issues: [{ field: "options.signal", problem: "must be an AbortSignal" }],
     });
     expect(stub.requests).toHaveLength(0);

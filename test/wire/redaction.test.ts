@@ -4,7 +4,7 @@
  * is refused without repeating it.
  */
 import { describe, expect, it } from "vitest";
-import { base64Utf8 } from "../../src/auth.js";
+import { base64Utf8 } from "../../src/tokens.js";
 import { createEceClient } from "../../src/index.js";
 import { answer, CREDENTIALS, stubsPerTest } from "../support/ece-stub.js";
 
@@ -70,8 +70,9 @@ describe("redaction of network text", () => {
     const ece = createEceClient({ baseUrl: stub.url, credentials: { clientKey: "k", clientSecret: "e" } });
     expect(await ece.sendTextMessage(text)).toEqual({
       kind: "authorizationFail",
-      message: "The token endpoint refused the client credentials (status 401).",
+      message: "The token endpoint refused the client credentials.",
       status: 401,
+      delivered: false,
       code: "401-1",
       developerMessage: "r[redacted]fus[redacted]d", // ECE's text, where the secret could be echoed
     });

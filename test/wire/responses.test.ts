@@ -159,12 +159,11 @@ describe("success details from the response body", () => {
       status: 200,
       messageId: "m-2",
       attachment: {
-        attachmentType: "acceptAttachment",
-        attachmentId: "5008",
-        attachmentFileName: "invoice.pdf",
-        attachmentContentType: "application/pdf",
-        attachmentSize: 48213,
-        attachmentContentUrl: "https://ece.example/a/5008",
+        id: "5008",
+        fileName: "invoice.pdf",
+        contentType: "application/pdf",
+        size: 48213,
+        contentUrl: "https://ece.example/a/5008",
       },
     });
   });
@@ -174,7 +173,7 @@ describe("success details from the response body", () => {
     expect(await send.acceptAttachment(ece)).toEqual({
       kind: "attachmentAccepted",
       status: 200,
-      attachment: { attachmentType: "acceptAttachment" },
+      attachment: { id: "5008" }, // the ID accepted, when ECE does not repeat it
     });
   });
 

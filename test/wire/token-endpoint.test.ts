@@ -26,8 +26,9 @@ describe("the token endpoint's answer", () => {
     const outcome = await createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS }).sendTextMessage(text);
     expect(outcome).toEqual({
       kind: "authorizationFail",
-      message: `The token endpoint refused the client credentials (status ${status}).`,
+      message: "The token endpoint refused the client credentials.",
       status,
+      delivered: false,
       code: `${status}-1`,
       developerMessage: "from the token endpoint",
     });
@@ -46,6 +47,7 @@ describe("the token endpoint's answer", () => {
       kind: "error",
       message: `No ECE token endpoint answered at ${tokenPath} (status ${status}): check the client's baseUrl and apiRoot.`,
       status,
+      delivered: false,
     });
     expect(stub.requestsTo(SEND_PATH)).toHaveLength(0);
   });

@@ -1,0 +1,137 @@
+/**
+ * The one HTTP skeleton every request of the SDK uses (sends, the token request, revoke): a
+ * deadline around the whole exchange, the capped fetch with `redirect: "manual"`, what the
+ * request got to (sent? answered?), and whatever is thrown turned into an outcome that says
+ * whether the message may have been delivered.
+ *
+ * @module
+ */
+import type { Client } from "openapi-fetch";
+import type { paths } from "../generated/ece-messaging.js";
+import { BodyTooLargeError } from "./body.js";
+import type { ErrorOutcome, TimeoutOutcome } from "./outcomes.js";
+import type { Redact } from "./redact.js";
+import { deliveredByStatus } from "./status-table.js";
+import { Deadline, type CallFetch, type ClientFetch } from "./transport.js";
+
+/** The openapi-fetch client for the spec's paths. */
+export type EceApi = Client<paths>;
+
+/** How far one call got: whether its request went to fetch, and the status that came back. */
+export interface Progress {
+  sent: boolean;
+  status?: number;
+}
+
+/** What the skeleton adds to each openapi-fetch call. */
+export interface RequestExtras {
+  signal: AbortSignal;
+  redirect: "manual";
+  fetch: ClientFetch;
+}
+
+/**
+ * Runs `work` under one deadline (`timeoutMs`, and the caller's `signal`), disposing of it
+ * after; whatever `work` throws becomes `onThrown`'s value. Never rejects.
+ */
+export async function underDeadline<T>(
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  work: (deadline: Deadline) => Promise<T>,
+  onThrown: (thrown: unknown, deadline: Deadline) => T,
+): Promise<T> {
+  const deadline = new Deadline(timeoutMs, signal);
+  try {
+    return await work(deadline);
+  } catch (thrown) {
+    return onThrown(thrown, deadline);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/**
+ * One request: `send` is handed the deadline's signal, `redirect: "manual"` (a redirect is an
+ * answer, never followed) and a fetch that records `progress`; it loses the race as soon as the
+ * deadline fires, even if whatever is behind it ignores the signal.
+ */
+export function request<T>(
+  deadline: Deadline,
+  fetchImpl: CallFetch,
+  progress: Progress,
+  send: (extras: RequestExtras) => Promise<T>,
+): Promise<T> {
+  const observed: CallFetch = async (call) => {
+    progress.sent = true;
+    progress.status = undefined;
+    const response = await fetchImpl(call);
+    progress.status = response.status;
+    return response;
+  };
+  return deadline.race(send({ signal: deadline.signal, redirect: "manual", fetch: observed as unknown as ClientFetch }));
+}
+
+/** Network error codes that prove no connection was made, so nothing was delivered. */
+const NEVER_CONNECTED = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_NONAME",
+  "EAI_FAIL",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_HAS_EXPIRED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+]);
+
+function causeOf(thrown: unknown): { code?: string; message?: string } {
+  const cause = thrown instanceof Error ? (thrown.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (!cause || typeof cause !== "object") return {};
+  return {
+    ...(typeof cause.code === "string" ? { code: cause.code } : {}),
+    ...(typeof cause.message === "string" ? { message: cause.message } : {}),
+  };
+}
+
+/**
+ * The outcome of an exception thrown while calling: `timeout` or an aborted `error` when the
+ * deadline fired, else `error` (network failure, unreadable body). The error's own text came
+ * from the network stack, so it is redacted; the SDK's words around it are not.
+ *
+ * `delivered`: decided by the status when one came back; otherwise `false` when the request
+ * never went to fetch or no connection was made, and `"unknown"` once it may have been written.
+ */
+export function outcomeOfThrown(
+  thrown: unknown,
+  deadline: Deadline,
+  progress: Progress,
+  redact: Redact,
+): TimeoutOutcome | ErrorOutcome {
+  const { status } = progress;
+  const cause = causeOf(thrown);
+  const delivered =
+    status !== undefined ? deliveredByStatus(status) : !progress.sent || NEVER_CONNECTED.has(cause.code ?? "") ? false : "unknown";
+  const withStatus = status === undefined ? {} : { status };
+  if (deadline.cause === "timeout") {
+    const { timeoutMs } = deadline;
+    return { kind: "timeout", message: `No complete answer within ${timeoutMs} ms.`, timeoutMs, delivered, ...withStatus };
+  }
+  if (deadline.cause === "caller") {
+    return { kind: "error", message: "The call was aborted by its AbortSignal.", aborted: true, delivered, ...withStatus };
+  }
+  let message = "Network error.";
+  if (thrown instanceof SyntaxError) {
+    message = `ECE answered${status === undefined ? "" : ` ${status}`} with a body that is not valid JSON.`;
+  } else if (thrown instanceof BodyTooLargeError) {
+    message = `ECE's response body is longer than ${thrown.limit} bytes.`;
+  } else if (thrown instanceof Error) {
+    const causeText = [cause.code, cause.message].filter(Boolean).join(": ");
+    message = `Network error: ${redact(`${thrown.message}${causeText ? ` (${causeText})` : ""}`)}`;
+  }
+  return { kind: "error", message, delivered, ...withStatus };
+}

@@ -1,0 +1,57 @@
+/**
+ * Secrets out of network text, at the point it enters an outcome: error bodies, network error
+ * text and success payloads. The SDK's own sentences are never passed through here.
+ *
+ * @module
+ */
+
+/** Replaces secrets in text. */
+export type Redact = (text: string) => string;
+
+/**
+ * Builds a function that replaces each secret it knows of with `[redacted]`, in one pass (a
+ * secret found inside `[redacted]` itself, or inside a longer secret, cannot garble the result).
+ */
+export function createRedactor(secrets: () => Iterable<string>): Redact {
+  let lastKey: string | undefined;
+  let pattern: RegExp | undefined;
+  return (text) => {
+    const list = [...new Set(secrets())].filter((secret) => secret !== "").sort((a, b) => b.length - a.length);
+    const key = list.join("\u0000");
+    if (key !== lastKey) {
+      lastKey = key;
+      const escaped = list.map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+      pattern = list.length === 0 ? undefined : new RegExp(escaped.join("|"), "g");
+    }
+    return pattern === undefined ? text : text.replace(pattern, "[redacted]");
+  };
+}
+
+/**
+ * A copy of JSON that came over the network (a body as openapi-fetch parsed it: object, array,
+ * text or nothing) with every secret replaced in its values, and in its keys unless `keys` is
+ * false (for a body the SDK still has to read by key). Iterative, so a deeply nested payload
+ * cannot overflow the stack.
+ */
+export function redactBody<T>(body: T, redact: Redact, keys = true): T {
+  if (typeof body === "string") return redact(body) as T;
+  if (body === null || typeof body !== "object") return body;
+  const empty = (source: object): object => (Array.isArray(source) ? [] : {});
+  const root = empty(body);
+  const pending: [Record<string, unknown>, Record<string, unknown>][] = [[body as Record<string, unknown>, root as Record<string, unknown>]];
+  while (pending.length > 0) {
+    const [source, target] = pending.pop()!;
+    for (const key of Object.keys(source)) {
+      const item = source[key];
+      let value: unknown = typeof item === "string" ? redact(item) : item;
+      if (item !== null && typeof item === "object") {
+        value = empty(item);
+        pending.push([item as Record<string, unknown>, value as Record<string, unknown>]);
+      }
+      // defineProperty: a key such as "__proto__" stays plain data.
+      const name = keys && !Array.isArray(target) ? redact(key) : key;
+      Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return root as T;
+}

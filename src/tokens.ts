@@ -1,0 +1,182 @@
+/**
+ * Access tokens: the client-credentials token from ECE's token endpoint, cached until shortly
+ * before it expires, fetched once for all concurrent callers (single flight), and revoked on
+ * close - or a fixed token the caller supplies.
+ *
+ * @module
+ */
+import type { AuthorizationFailOutcome, ErrorOutcome, InternalServerErrorOutcome, InvalidChoiceOutcome, TimeoutOutcome } from "./outcomes.js";
+import { outcomeOfThrown, request, underDeadline, type EceApi, type Progress } from "./http.js";
+import { createRedactor, redactBody } from "./redact.js";
+import type { Result } from "./result.js";
+import { failureOutcomeOf } from "./status-table.js";
+import type { CallFetch, Deadline } from "./transport.js";
+
+/** The client key and secret of the client application registered in ECE's admin console. */
+export interface ClientCredentials {
+  clientKey: string;
+  clientSecret: string;
+}
+
+/** A failure to get a token, as the call's outcome. */
+export type TokenFailure = AuthorizationFailOutcome | InternalServerErrorOutcome | InvalidChoiceOutcome | TimeoutOutcome | ErrorOutcome;
+
+/** A token to call with (and whether it was cached before the call asked: a 401 then earns one refresh). */
+export type TokenResult = Result<{ token: string; fromCache: boolean }, TokenFailure>;
+
+/** Where a client's access tokens come from. */
+export interface TokenSource {
+  /** Whether a token refused with 401 can be replaced by a new one. */
+  readonly canRefresh: boolean;
+  /** A token for a call; rejects only when `deadline` fires while waiting. */
+  get(deadline: Deadline): Promise<TokenResult>;
+  /** ECE refused `token` (401): forget it, so that the next `get` fetches anew. */
+  invalidate(token: string): void;
+  /**
+   * Revokes every token this source fetched that may still be live (waiting for a token request
+   * in flight first); resolves to how many ECE confirmed and how many it did not.
+   */
+  revokeAll(timeoutMs: number): Promise<{ revoked: number; failed: number }>;
+  /** Every secret this source holds, for redaction. */
+  secrets(): Iterable<string>;
+}
+
+/** A fixed token from the caller: never refreshed, and never revoked (the caller owns it). */
+export function createFixedTokenSource(accessToken: string): TokenSource {
+  const result: TokenResult = { ok: true, value: { token: accessToken, fromCache: true } };
+  return {
+    canRefresh: false,
+    get: () => Promise.resolve(result),
+    invalidate: () => undefined,
+    revokeAll: () => Promise.resolve({ revoked: 0, failed: 0 }),
+    secrets: () => [accessToken],
+  };
+}
+
+/** Settings of {@link createClientCredentialsTokenSource}. */
+export interface ClientCredentialsSettings {
+  api: EceApi;
+  /** The fetch the client calls with (bodies capped). */
+  fetch: CallFetch;
+  credentials: ClientCredentials;
+  /** Ask for the token with `?forceLogin=yes`, ending an older session instead of failing. */
+  forceLogin: boolean;
+  /** Time allowed for one token request. */
+  timeoutMs: number;
+  /** The API root the client calls under (named when no token endpoint answers there). */
+  apiRoot: string;
+  /** The clock, in epoch milliseconds. */
+  now?: () => number;
+}
+
+/** How long before expiry a token is replaced: a tenth of its lifetime, at most a minute. */
+export function refreshMarginMs(expiresInSeconds: number): number {
+  return Math.min(60_000, (expiresInSeconds * 1000) / 10);
+}
+
+const TOKEN_PATH = "/authentication/oauth2/token";
+
+/** Client-credentials tokens from ECE's token endpoint. */
+export function createClientCredentialsTokenSource(settings: ClientCredentialsSettings): TokenSource {
+  const { api, credentials, forceLogin, timeoutMs } = settings;
+  const now = settings.now ?? Date.now;
+  const basicCredentials = base64Utf8(`${credentials.clientKey}:${credentials.clientSecret}`);
+  /** Every token fetched that may still be live at ECE, with when it expires: revoked on close. */
+  const live = new Map<string, number>();
+  let cached: { token: string; refreshAt: number } | undefined;
+  let inflight: Promise<TokenResult> | undefined;
+  const secrets = (): string[] => [credentials.clientSecret, basicCredentials, ...live.keys()];
+  const redact = createRedactor(secrets);
+
+  function forgetExpired(): void {
+    const time = now();
+    for (const [token, expiresAt] of live) if (expiresAt <= time) live.delete(token);
+  }
+
+  function requestToken(): Promise<TokenResult> {
+    const progress: Progress = { sent: false };
+    return underDeadline(
+      timeoutMs,
+      undefined,
+      async (deadline): Promise<TokenResult> => {
+        const { data, error, response } = await request(deadline, settings.fetch, progress, (extras) =>
+          api.POST(TOKEN_PATH, {
+            params: { query: forceLogin ? { forceLogin: "yes" } : {} },
+            body: { grant_type: "client_credentials" },
+            bodySerializer: (body) => new URLSearchParams(body).toString(),
+            headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${basicCredentials}` },
+            ...extras,
+          }),
+        );
+        if (!response.ok) {
+          const answer = { status: response.status, body: redactBody(error, redact, false), headers: response.headers };
+          const outcome = failureOutcomeOf("createAccessToken", { ...answer, path: `${settings.apiRoot}${TOKEN_PATH}` });
+          // A token request never carries the message: whatever happened, it was not delivered.
+          return { ok: false, error: { ...outcome, delivered: false } as TokenFailure };
+        }
+        const token = (data as { access_token?: unknown } | undefined)?.access_token;
+        if (typeof token !== "string" || token === "") {
+          const message = `The token endpoint answered ${response.status} without an access_token.`;
+          return { ok: false, error: { kind: "error", message, status: response.status, delivered: false } };
+        }
+        const expiresIn = (data as { expires_in?: unknown }).expires_in;
+        const hasLifetime = typeof expiresIn === "number" && Number.isFinite(expiresIn) && expiresIn > 0;
+        // No lifetime given: keep it until ECE answers 401.
+        const expiresAt = hasLifetime ? now() + expiresIn * 1000 : Number.POSITIVE_INFINITY;
+        forgetExpired();
+        live.set(token, expiresAt);
+        cached = { token, refreshAt: hasLifetime ? expiresAt - refreshMarginMs(expiresIn) : expiresAt };
+        return { ok: true, value: { token, fromCache: false } };
+      },
+      (thrown, deadline) => ({ ok: false, error: { ...outcomeOfThrown(thrown, deadline, progress, redact), delivered: false } }),
+    );
+  }
+
+  function revoke(token: string, revokeTimeoutMs: number): Promise<boolean> {
+    return underDeadline(
+      revokeTimeoutMs,
+      undefined,
+      async (deadline) => {
+        const { response } = await request(deadline, settings.fetch, { sent: false }, (extras) =>
+          api.POST("/authentication/oauth2/revoke", { headers: { Authorization: `Bearer ${token}` }, ...extras }),
+        );
+        return response.ok;
+      },
+      () => false,
+    );
+  }
+
+  return {
+    canRefresh: true,
+    async get(deadline) {
+      if (cached && now() < cached.refreshAt) return { ok: true, value: { token: cached.token, fromCache: true } };
+      inflight ??= requestToken().finally(() => {
+        inflight = undefined;
+      });
+      return deadline.race(inflight);
+    },
+    invalidate(token) {
+      if (cached?.token === token) cached = undefined;
+      live.delete(token); // ECE has no session for it
+    },
+    async revokeAll(revokeTimeoutMs) {
+      if (inflight) await inflight;
+      cached = undefined;
+      forgetExpired();
+      const held = [...live.keys()];
+      const confirmed = await Promise.all(held.map((token) => revoke(token, revokeTimeoutMs)));
+      held.forEach((token, index) => confirmed[index] && live.delete(token));
+      const revoked = confirmed.filter(Boolean).length;
+      return { revoked, failed: held.length - revoked };
+    },
+    secrets,
+  };
+}
+
+/** Base64 of the UTF-8 bytes of `text` (Basic credentials may hold any character). */
+export function base64Utf8(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}

@@ -1,0 +1,54 @@
+/**
+ * Reading what came over the wire - ECE's responses and its webhook posts - in one way: IDs as
+ * text, sizes as numbers, and an attachment as the one {@link Attachment} shape on both sides.
+ *
+ * @module
+ */
+import type { Attachment } from "./outcomes.js";
+
+/** Whether `value` is a plain object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * A non-negative whole number as it comes over the wire - a number, or decimal digits in a
+ * string (XML has only strings) - or `undefined` for anything else, or beyond 2^53.
+ */
+export function wholeNumberOf(value: unknown): number | undefined {
+  const number = typeof value === "string" && /^\s*(0|[1-9][0-9]*)\s*$/.test(value) ? Number(value) : value;
+  return typeof number === "number" && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
+}
+
+/** Text as sent, or a finite number as text (JSON may number what XML writes as text). */
+export function scalarText(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/** An ID: non-blank text or a number, trimmed. */
+export function idOf(value: unknown): string | undefined {
+  return scalarText(value)?.trim() || undefined;
+}
+
+/** The attachment items of a message: `attachments.attachment` as a list or one object, or `attachment`. */
+export function attachmentItems(item: Record<string, unknown> | undefined): unknown[] {
+  const holder = item?.attachments;
+  const list = isRecord(holder) ? holder.attachment : (holder ?? item?.attachment);
+  if (Array.isArray(list)) return list;
+  return isRecord(list) ? [list] : [];
+}
+
+/** An attachment item's fields; `id` is absent when the item has none. */
+export function attachmentOf(item: Record<string, unknown>): Omit<Attachment, "id"> & { id?: string } {
+  const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+  const fields = {
+    id: idOf(item.id),
+    fileName: text(item.fileName ?? item.name),
+    contentType: text(item.contentType),
+    size: wholeNumberOf(item.size),
+    contentUrl: text(item.contentUrl),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
