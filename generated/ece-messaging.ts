@@ -72,6 +72,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/messaging/configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an entry point's configuration (its last-modified date)
+         * @description **Documented** path, method, query, headers and the 200 body's `entryPointConfiguration`
+         *     array with `entryPoint.id` and `lastModified.date`. Send `Accept: application/json`: the
+         *     API answers XML when JSON is not asked for. The entry point must be active and assigned
+         *     to this client application's messaging adapter.
+         *
+         *     The date is what starting a conversation must echo (see `startConversation`). It may be
+         *     cached: fetch it once per entry point, and again only when a start answers 409.
+         *     The failure cases (401, 403, 404, 500) are **documented** by name; the statuses of 403
+         *     and 404 and every error body are **inferred**.
+         */
+        get: operations["getEntryPointConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -231,6 +259,34 @@ export interface components {
             /** Format: uri */
             contentUrl?: string;
         };
+        /**
+         * @description **Documented.** The configuration of the entry point asked for, in an array. Other
+         *     fields may come with it (an attachment policy is mentioned, its shape is not public):
+         *     additional properties are allowed here and in each item, and kept as they are.
+         */
+        EntryPointConfigurationResponse: {
+            entryPointConfiguration: components["schemas"]["EntryPointConfiguration"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description **Documented.** One entry point's configuration; further fields are allowed. */
+        EntryPointConfiguration: {
+            entryPoint: {
+                /** @description **Documented.** The entry point's ID, a JSON number here (a string when sent back to start a conversation). */
+                id: number;
+            };
+            lastModified: {
+                date: components["schemas"]["LastModifiedDate"];
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description **Documented** field, **undocumented format**: opaque. Send it back to
+         *     `startConversation` exactly as it was received (same JSON type, same text); never parse,
+         *     reformat or convert it. A string or a number is accepted here.
+         */
+        LastModifiedDate: string | number;
     };
     responses: {
         /** @description **Documented.** The client key or secret was refused. */
@@ -468,6 +524,55 @@ export interface operations {
                      *       "developerMessage": "Last modified date provided in the request body for the following do not match : conversation.entryPointConfiguration."
                      *     }
                      */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getEntryPointConfiguration: {
+        parameters: {
+            query: {
+                /**
+                 * @description **Documented.** The entry point's ID.
+                 * @example 1001
+                 */
+                entrypoint: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description **Documented.** The entry point's configuration. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryPointConfigurationResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /**
+             * @description **Documented meaning, inferred status.** This client application is not configured
+             *     to use the entry point.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description **Documented meaning, inferred status.** No entry point has this ID. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
