@@ -645,7 +645,12 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description **Documented.** The last-modified date does not match the server's. */
+            /**
+             * @description **Documented** status (the Send Message node lists Conflict); its cause for a send is
+             *     not public, and the body is **inferred**. A send carries no entry-point date: the
+             *     documented stale-date body (`409-100`) belongs to `startConversation`. The example's
+             *     `code` only follows this spec's `<status>-100` numbering of inferred examples.
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -654,7 +659,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "409-100",
-                     *       "developerMessage": "Last modified date provided in the request body for the following do not match : conversation.entryPointConfiguration."
+                     *       "developerMessage": "The request conflicts with the current state of the conversation."
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
