@@ -72,6 +72,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/messaging/configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an entry point's configuration (its last-modified date)
+         * @description **Documented** path, method, query, headers and the 200 body's `entryPointConfiguration`
+         *     array with `entryPoint.id` and `lastModified.date`. Send `Accept: application/json`: the
+         *     API answers XML when JSON is not asked for. The entry point must be active and assigned
+         *     to this client application's messaging adapter.
+         *
+         *     The date is what starting a conversation must echo (see `startConversation`). It may be
+         *     cached: fetch it once per entry point, and again only when a start answers 409.
+         *     The failure cases (401, 403, 404, 500) are **documented** by name; the statuses of 403
+         *     and 404 and every error body are **inferred**.
+         */
+        get: operations["getEntryPointConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messaging/conversation/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a chat conversation on an entry point
+         * @description **Documented** path, method, headers, query parameters and request body (working client
+         *     code and public write-ups), the 409 `409-100` body, and the failure cases Bad Request,
+         *     Forbidden, Unauthorized and Internal Server Error. The success status is **inferred**
+         *     (any 2xx is success); the success body's top-level `id` (the conversation ID) is
+         *     **documented**, the place of the activity's ID (`activity.id`) is **inferred**. The 404
+         *     case and every error body but the 409 are **inferred**.
+         *
+         *     A conversation can only be sent into (`sendMessage`) by the client application that
+         *     started it. The body echoes the entry point's configuration (`getEntryPointConfiguration`):
+         *     `entryPoint.id` as a string, `lastModified.date` exactly as received. A 409 says the date
+         *     is stale; the server created nothing, so fetching the configuration again and repeating
+         *     the start once is safe.
+         */
+        post: operations["startConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -230,6 +289,136 @@ export interface components {
             size?: number | string;
             /** Format: uri */
             contentUrl?: string;
+        };
+        /**
+         * @description **Documented.** The configuration of the entry point asked for, in an array. Other
+         *     fields may come with it (an attachment policy is mentioned, its shape is not public):
+         *     additional properties are allowed here and in each item, and kept as they are.
+         */
+        EntryPointConfigurationResponse: {
+            entryPointConfiguration: components["schemas"]["EntryPointConfiguration"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description **Documented.** One entry point's configuration; further fields are allowed. */
+        EntryPointConfiguration: {
+            entryPoint: {
+                /** @description **Documented.** The entry point's ID, a JSON number here (a string when sent back to start a conversation). */
+                id: number;
+            };
+            lastModified: {
+                date: components["schemas"]["LastModifiedDate"];
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description **Documented** field, **undocumented format**: opaque. Send it back to
+         *     `startConversation` exactly as it was received (same JSON type, same text); never parse,
+         *     reformat or convert it. A string or a number is accepted here.
+         */
+        LastModifiedDate: string | number;
+        /** @description **Documented** shape (working client code and public write-ups). */
+        StartConversationRequest: {
+            entryPointConfiguration: components["schemas"]["EntryPointConfigurationRef"];
+            activity: components["schemas"]["StartConversationActivity"];
+        };
+        /**
+         * @description **Documented.** The entry point, as one object (an array in the configuration response):
+         *     `entryPoint.id` as a string, and `lastModified.date` exactly as the configuration gave it.
+         */
+        EntryPointConfigurationRef: {
+            entryPoint: {
+                /** @description **Documented** as a string; the configuration's numeric ID written in decimal. */
+                id: string;
+            };
+            lastModified: {
+                date: components["schemas"]["LastModifiedDate"];
+            };
+        };
+        /** @description **Documented.** The activity (chat) to create, and the customer it is for. */
+        StartConversationActivity: {
+            /** @description **Documented.** At most 255 characters. */
+            subject?: string;
+            customAttributes?: {
+                customAttribute: components["schemas"]["CustomAttribute"][];
+            };
+            customer: components["schemas"]["Customer"];
+        };
+        /** @description **Documented.** A custom attribute of ECE's activity object (it must exist there), with its values. */
+        CustomAttribute: {
+            attribName: string;
+            attribValues: {
+                attribValue: {
+                    value: components["schemas"]["CustomAttributeValue"];
+                }[];
+            };
+        };
+        /**
+         * @description **Documented** character set: ASCII letters and digits, space, and
+         *     `@ : . _ - & , ( ) ? # = ' "`, plus every character beyond ASCII (the source says
+         *     "above ASCII codeset 128"; this pattern admits code 128 too). `+` and the other ASCII
+         *     punctuation (`` ! $ % * / ; < > [ \ ] ^ ` { | } ~ ``), and control characters, are refused
+         *     by ECE. The pattern lists what is refused, so that it holds for characters outside the
+         *     Basic Multilingual Plane whether or not a validator uses Unicode regular expressions.
+         */
+        CustomAttributeValue: string;
+        /** @description **Documented.** The customer the conversation is with. */
+        Customer: {
+            type: {
+                /** @constant */
+                value: "individual";
+            };
+            contacts: {
+                contact: components["schemas"]["CustomerContact"][];
+            };
+        };
+        /**
+         * @description **Documented:** `firstName`, `email` and `social`. **Inferred:** `lastName` (not seen),
+         *     and that at least one of `email` or `social` is given (what every example carries):
+         *     a contact with an e-mail address, a social ID, or both.
+         */
+        CustomerContact: components["schemas"]["CustomerContactWithEmail"] | components["schemas"]["CustomerContactWithSocial"];
+        /** @description A contact that has at least one e-mail address (and maybe social IDs). */
+        CustomerContactWithEmail: {
+            firstName?: string;
+            lastName?: string;
+            email: components["schemas"]["EmailContacts"];
+            social?: components["schemas"]["SocialContacts"];
+        };
+        /** @description A contact that has at least one social ID (and maybe e-mail addresses). */
+        CustomerContactWithSocial: {
+            firstName?: string;
+            lastName?: string;
+            email?: components["schemas"]["EmailContacts"];
+            social: components["schemas"]["SocialContacts"];
+        };
+        /** @description **Documented.** The customer's e-mail addresses. */
+        EmailContacts: {
+            emailAddress: string;
+        }[];
+        /** @description **Documented.** The customer's social-network IDs. */
+        SocialContacts: {
+            type: {
+                /** @description The social network, for example `instagram`. */
+                value: string;
+            };
+            socialId: string;
+        }[];
+        /**
+         * @description `id` is the conversation ID, a UUID (**documented**); the activity created for it has
+         *     its ID, numeric text, at `activity.id` (**inferred** place). Other fields may come
+         *     with them.
+         */
+        StartConversationResponse: {
+            id: string;
+            activity?: {
+                id?: string;
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: {
@@ -456,7 +645,12 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description **Documented.** The last-modified date does not match the server's. */
+            /**
+             * @description **Documented** status (the Send Message node lists Conflict); its cause for a send is
+             *     not public, and the body is **inferred**. A send carries no entry-point date: the
+             *     documented stale-date body (`409-100`) belongs to `startConversation`. The example's
+             *     `code` only follows this spec's `<status>-100` numbering of inferred examples.
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -465,9 +659,157 @@ export interface operations {
                     /**
                      * @example {
                      *       "code": "409-100",
-                     *       "developerMessage": "Last modified date provided in the request body for the following do not match : conversation.entryPointConfiguration."
+                     *       "developerMessage": "The request conflicts with the current state of the conversation."
                      *     }
                      */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getEntryPointConfiguration: {
+        parameters: {
+            query: {
+                /**
+                 * @description **Documented.** The entry point's ID.
+                 * @example 1001
+                 */
+                entrypoint: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description **Documented.** The entry point's configuration. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryPointConfigurationResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /**
+             * @description **Documented meaning, inferred status.** This client application is not configured
+             *     to use the entry point.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description **Documented meaning, inferred status.** No entry point has this ID. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    startConversation: {
+        parameters: {
+            query?: {
+                /**
+                 * @description **Documented.** The contact attribute used to find an existing customer;
+                 *     `email.emailAddress` and `social.instagramId` are the values seen.
+                 * @example email.emailAddress
+                 */
+                searchContactOnAttribute?: string;
+                /**
+                 * @description **Documented.** Which contact point of the customer the conversation uses;
+                 *     `social.instagramId` is the value seen.
+                 * @example social.instagramId
+                 */
+                conversationContact?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartConversationRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description **Inferred status.** Started; `id` is the conversation ID (**documented**) and
+             *     `activity.id` the activity created for it (**inferred** place).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartConversationResponse"];
+                };
+            };
+            /** @description **Inferred.** Started (created); the same body as 200. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartConversationResponse"];
+                };
+            };
+            /**
+             * @description **Documented** case (Bad Request), **inferred** bodies. ECE refused the request, for
+             *     example a custom attribute it does not know or a value with a character it does not
+             *     allow. When the message says "Illegal unquoted character", the JSON held an unescaped
+             *     control character.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /**
+             * @description **Documented** case (Forbidden), **inferred** status, meaning and body: this client
+             *     application may not start conversations on the entry point.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description **Inferred** (case, status and body). No entry point has this ID. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description **Documented** (status and body, verbatim, two spaces before "do" included): the
+             *     `lastModified.date` sent does not match the entry point's. Nothing was created; fetch
+             *     the configuration again and repeat the start once.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
