@@ -19,7 +19,7 @@ export default defineConfig({
         test: {
           name: "hardening",
           include: ["test/hardening/**/*.test.ts"],
-          // Timing bounds (timeoutMs + 100 ms) are part of these tests: one file at a time.
+          // Some tests bound times (a timeout plus slack for a loaded machine): one file at a time.
           fileParallelism: false,
           testTimeout: 120_000,
         },

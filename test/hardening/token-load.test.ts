@@ -4,6 +4,8 @@
  * refresh and repeat each call once; a failing token request fails every waiting call with the
  * right kind, and the next call tries again.
  */
+import type { ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createEceClient } from "../../src/index.js";
 import { answer, CREDENTIALS, SEND_PATH, stubsPerTest, TOKEN_PATH, tokenBody } from "../support/ece-stub.js";
@@ -14,13 +16,15 @@ const stubWith = stubsPerTest();
 
 describe(`${CONCURRENT} concurrent sends`, () => {
   it("on a cold client make exactly one token request", async () => {
+    let heldToken: ServerResponse | undefined;
     const stub = await stubWith((_r, response) => answer(response, 200, { id: "1" }), {
-      onToken: (_r, response) => {
-        setTimeout(() => answer(response, 200, tokenBody("cold-start")), 100);
-      },
+      onToken: (_r, response) => void (heldToken = response),
     });
     const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
-    const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, () => ece.sendTextMessage(text)));
+    const calls = Promise.all(Array.from({ length: CONCURRENT }, () => ece.sendTextMessage(text)));
+    await stub.arrived(TOKEN_PATH); // every call was issued above, and waits for this token
+    answer(heldToken!, 200, tokenBody("cold-start"));
+    const outcomes = await calls;
     expect(outcomes.filter((o) => o.kind === "sendMessageSuccess")).toHaveLength(CONCURRENT);
     expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(1);
     expect(stub.requestsTo(SEND_PATH)).toHaveLength(CONCURRENT);
@@ -46,16 +50,15 @@ describe(`${CONCURRENT} concurrent sends`, () => {
 
   it("whose token request is refused all get authorizationFail, and the next call tries again", async () => {
     let refuse = true;
+    let heldToken: ServerResponse | undefined;
     const stub = await stubWith((_r, response) => answer(response, 204), {
-      onToken: (_r, response) => {
-        setTimeout(
-          () => (refuse ? answer(response, 401, { code: "401-110", developerMessage: "Invalid client credentials." }) : answer(response, 200, tokenBody("ok"))),
-          50,
-        );
-      },
+      onToken: (_r, response) => (refuse ? void (heldToken = response) : answer(response, 200, tokenBody("ok"))),
     });
     const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
-    const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, () => ece.sendTextMessage(text)));
+    const calls = Promise.all(Array.from({ length: CONCURRENT }, () => ece.sendTextMessage(text)));
+    await stub.arrived(TOKEN_PATH); // every call waits for this token request: refuse it
+    answer(heldToken!, 401, { code: "401-110", developerMessage: "Invalid client credentials." });
+    const outcomes = await calls;
     expect(outcomes.filter((o) => o.kind === "authorizationFail")).toHaveLength(CONCURRENT);
     expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(1);
     expect(stub.requestsTo(SEND_PATH)).toHaveLength(0);
@@ -66,13 +69,15 @@ describe(`${CONCURRENT} concurrent sends`, () => {
 
   it("whose token request fails on the network all get error, and the next call tries again", async () => {
     let drop = true;
+    let heldSocket: Socket | undefined;
     const stub = await stubWith((_r, response) => answer(response, 204), {
-      onToken: (_r, response, socket) => {
-        setTimeout(() => (drop ? socket.destroy() : answer(response, 200, tokenBody("ok"))), 50);
-      },
+      onToken: (_r, response, socket) => (drop ? void (heldSocket = socket) : answer(response, 200, tokenBody("ok"))),
     });
     const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
-    const outcomes = await Promise.all(Array.from({ length: CONCURRENT }, () => ece.sendTextMessage(text)));
+    const calls = Promise.all(Array.from({ length: CONCURRENT }, () => ece.sendTextMessage(text)));
+    await stub.arrived(TOKEN_PATH); // every call waits for this token request: drop it
+    heldSocket!.destroy();
+    const outcomes = await calls;
     expect(outcomes.filter((o) => o.kind === "error")).toHaveLength(CONCURRENT);
     expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(1);
     drop = false;

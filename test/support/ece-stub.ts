@@ -2,6 +2,10 @@
  * A local `node:http` server that plays ECE for tests: it records every request byte for byte
  * and answers through a handler the test gives, so tests can do what Prism cannot (expiring
  * tokens, stalls, dropped connections, arbitrary statuses).
+ *
+ * Tests never wait a fixed time for a request to reach the stub: they await
+ * {@link EceStub.arrived} (the request was read in full and handed to the handler) or
+ * {@link EceStub.headersArrived} (its headers are in; the body may still be on its way).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -11,6 +15,14 @@ export const API_ROOT = "/system/ws/v19/clientapplications";
 export const TOKEN_PATH = `${API_ROOT}/authentication/oauth2/token`;
 export const REVOKE_PATH = `${API_ROOT}/authentication/oauth2/revoke`;
 export const SEND_PATH = `${API_ROOT}/messaging/sendmessage`;
+
+/** A request whose headers the server has received (its body may still be on its way). */
+export interface RequestHead {
+  method: string;
+  /** Path and query, as sent. */
+  url: string;
+  headers: IncomingMessage["headers"];
+}
 
 /** One request as the server received it. */
 export interface RecordedRequest {
@@ -32,14 +44,27 @@ export interface EceStub {
   requests: RecordedRequest[];
   /** Requests to one path (without query). */
   requestsTo(path: string): RecordedRequest[];
+  /**
+   * Resolves with the `count`-th request to `path` (without query; counted since the stub
+   * started) once it has been read in full and its handler has been called - at once if it
+   * already has. For a stub shared between tests, the next one is
+   * `arrived(path, stub.requestsTo(path).length + 1)`.
+   */
+  arrived(path: string, count?: number): Promise<RecordedRequest>;
+  /** Like {@link EceStub.arrived}, but resolves as soon as the request's headers are in. */
+  headersArrived(path: string, count?: number): Promise<RequestHead>;
   close(): Promise<void>;
 }
 
 /** Starts a stub on a free loopback port. */
 export async function startEceStub(handler: StubHandler): Promise<EceStub> {
   const requests: RecordedRequest[] = [];
+  const bodiesRead = arrivals<RecordedRequest>();
+  const headersIn = arrivals<RequestHead>();
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
+    const head: RequestHead = { method: req.method ?? "", url: req.url ?? "", headers: req.headers };
+    headersIn.record(head);
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -52,10 +77,18 @@ export async function startEceStub(handler: StubHandler): Promise<EceStub> {
         bytes,
       };
       requests.push(recorded);
-      Promise.resolve(handler(recorded, res, req.socket)).catch((error: unknown) => {
+      let handled: void | Promise<void>;
+      try {
+        handled = handler(recorded, res, req.socket);
+      } catch (error) {
+        handled = Promise.reject(error);
+      }
+      Promise.resolve(handled).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(599);
         res.end(String(error));
       });
+      // After the handler's synchronous part: a test resumed by `arrived` sees what it set up.
+      bodiesRead.record(recorded);
     });
   });
   server.on("connection", (socket) => {
@@ -68,12 +101,45 @@ export async function startEceStub(handler: StubHandler): Promise<EceStub> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    requestsTo: (path) => requests.filter((r) => r.url.split("?")[0] === path),
+    requestsTo: (path) => requests.filter((r) => pathOf(r.url) === path),
+    arrived: (path, count = 1) => bodiesRead.wait(path, count),
+    headersArrived: (path, count = 1) => headersIn.wait(path, count),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve()); // resolves on a second close too
       }),
+  };
+}
+
+function pathOf(url: string): string {
+  return url.split("?")[0] ?? "";
+}
+
+/** Requests counted per path, and promises for the n-th one to come. */
+function arrivals<T extends { url: string }>() {
+  const seen = new Map<string, T[]>();
+  const waiters: { path: string; count: number; resolve: (item: T) => void }[] = [];
+  return {
+    record(item: T): void {
+      const path = pathOf(item.url);
+      const list = seen.get(path) ?? [];
+      list.push(item);
+      seen.set(path, list);
+      for (let i = waiters.length - 1; i >= 0; i--) {
+        const waiter = waiters[i]!;
+        if (waiter.path === path && waiter.count === list.length) {
+          waiters.splice(i, 1);
+          waiter.resolve(item);
+        }
+      }
+    },
+    wait(path: string, count: number): Promise<T> {
+      if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be a positive integer, not ${count}`);
+      const already = seen.get(path)?.[count - 1];
+      if (already) return Promise.resolve(already);
+      return new Promise<T>((resolve) => waiters.push({ path, count, resolve }));
+    },
   };
 }
 

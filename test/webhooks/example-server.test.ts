@@ -2,7 +2,7 @@
  * examples/webhook-server.ts runs: it listens, refuses a wrong password, and logs each typed
  * message of a valid post.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { freePort, projectRoot } from "../../scripts/prism.js";
@@ -21,14 +21,8 @@ it("examples/webhook-server.ts logs the typed messages ECE posts", async () => {
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 15_000;
-  while (!output.includes("ECE webhook receiver on") && Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the example exited: ${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const log = outputOf(child);
+  await log.until("ECE webhook receiver on");
   const url = `http://127.0.0.1:${port}/ece/messages`;
   const post = (password: string) =>
     fetch(url, {
@@ -38,10 +32,51 @@ it("examples/webhook-server.ts logs the typed messages ECE posts", async () => {
     });
   expect((await post("wrong")).status).toBe(401);
   expect((await post("example-password")).status).toBe(200);
-  await new Promise((r) => setTimeout(r, 100));
-  expect(output).toContain('user says: Hello! How can I help? <not html> & "quotes"');
-  expect(output).toContain("agent offers invoice.pdf (attachment 5008)");
-  expect(output).toContain("unknown message type videoChatInvite");
-  expect(output).toContain("complete: Agent has ended the chat");
-  expect(output).not.toContain("example-password");
+  // The lines are logged before the 200; they may still be in the pipe: wait for each.
+  await log.until('user says: Hello! How can I help? <not html> & "quotes"');
+  await log.until("agent offers invoice.pdf (attachment 5008)");
+  await log.until("unknown message type videoChatInvite");
+  await log.until("complete: Agent has ended the chat");
+  expect(log.text()).not.toContain("example-password");
 });
+
+/**
+ * The child's stdout and stderr as they come; `until(text)` resolves as soon as the output
+ * contains `text` (checked on each chunk, not by polling), and rejects if the child exits
+ * first or nothing matches within a generous limit.
+ */
+function outputOf(child: ChildProcess) {
+  let output = "";
+  const listeners = new Set<() => void>();
+  const changed = (): void => {
+    for (const listener of listeners) listener();
+  };
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+    changed();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+    changed();
+  });
+  child.on("exit", changed);
+  return {
+    text: () => output,
+    until: (text: string, limitMs = 15_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => finish(new Error(`no "${text}" within ${limitMs} ms; output: ${output}`)), limitMs);
+        const check = (): void => {
+          if (output.includes(text)) finish();
+          else if (child.exitCode !== null || child.signalCode !== null) finish(new Error(`the example exited: ${output}`));
+        };
+        function finish(error?: Error): void {
+          clearTimeout(timer);
+          listeners.delete(check);
+          if (error) reject(error);
+          else resolve();
+        }
+        listeners.add(check);
+        check();
+      }),
+  };
+}

@@ -16,11 +16,12 @@ describe("abort", () => {
     const ece = createEceClient({ baseUrl: stub.url, accessToken: "t0k3n", timeoutMs: 10_000 });
     const controller = new AbortController();
     const pending = ece.sendTextMessage(text, { signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 50));
+    await stub.arrived(SEND_PATH); // the request is at the server, which never answers
     const started = performance.now();
     controller.abort();
     const outcome = await pending;
-    expect(performance.now() - started).toBeLessThan(200);
+    // "At once": long before the 10 s timeout, with room for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(1_000);
     expect(outcome).toEqual({ kind: "error", message: "The call was aborted by its AbortSignal.", aborted: true, delivered: "unknown" });
     expect(stub.requestsTo(SEND_PATH)).toHaveLength(1);
   });
@@ -39,7 +40,7 @@ describe("abort", () => {
     const controller = new AbortController();
     const aborted = ece.sendTextMessage(text, { signal: controller.signal });
     const other = ece.sendTextMessage(text);
-    await new Promise((r) => setTimeout(r, 50));
+    await stub.arrived(TOKEN_PATH); // both calls wait for it; the stub holds its answer
     controller.abort();
     expect(await aborted).toMatchObject({ kind: "error", aborted: true });
     releaseToken();

@@ -2,7 +2,8 @@
  * Tokens: the token request's shape, caching, single flight, renewal before expiry, the one
  * refresh-and-repeat after a 401, token failures, close() revoking, and no secret in outcomes.
  */
-import { describe, expect, it } from "vitest";
+import type { ServerResponse } from "node:http";
+import { describe, expect, it, vi } from "vitest";
 import { createEceClient, type Outcome } from "../../src/index.js";
 import { answer, CREDENTIALS, REVOKE_PATH, SEND_PATH, stubsPerTest, TOKEN_PATH, tokenBody } from "../support/ece-stub.js";
 
@@ -58,32 +59,45 @@ describe("token reuse", () => {
   });
 
   it("makes one token request for many concurrent calls on a cold client", async () => {
-    const stub = await stubWith(ok, {
-      onToken: (_request, response) => {
-        setTimeout(() => answer(response, 200, tokenBody("shared")), 50);
-      },
-    });
+    let heldToken: ServerResponse | undefined;
+    const stub = await stubWith(ok, { onToken: (_request, response) => void (heldToken = response) });
     const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
-    const outcomes = await Promise.all(Array.from({ length: 50 }, () => ece.sendTextMessage(text)));
+    const calls = Promise.all(Array.from({ length: 50 }, () => ece.sendTextMessage(text)));
+    // All 50 calls started (synchronously, above) and wait; only now does the token come.
+    await stub.arrived(TOKEN_PATH);
+    answer(heldToken!, 200, tokenBody("shared"));
+    const outcomes = await calls;
     expect(outcomes.every((o) => o.kind === "sendMessageSuccess")).toBe(true);
     expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(1);
     expect(stub.requestsTo(SEND_PATH)).toHaveLength(50);
   });
 
   it("renews the token shortly before it expires", async () => {
-    const stub = await stubWith(ok, { expiresIn: 1 }); // renewed after 1 s minus a tenth
-    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
-    await ece.sendTextMessage(text);
-    await ece.sendTextMessage(text);
-    expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 950));
-    await ece.sendTextMessage(text);
-    expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(2);
-    expect(stub.requestsTo(SEND_PATH).map((r) => r.headers.authorization)).toEqual([
-      "Bearer token-1",
-      "Bearer token-1",
-      "Bearer token-2",
-    ]);
+    // The client reads its clock through Date.now; only Date is faked (timers and the network
+    // run for real), and the clock moves only when the test moves it: no real waiting.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const stub = await stubWith(ok, { expiresIn: 1 }); // renewed after 1 s minus a tenth
+      const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS }); // after faking: its clock
+      const issuedAt = Date.now();
+      await ece.sendTextMessage(text);
+      await ece.sendTextMessage(text);
+      expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(1);
+      vi.setSystemTime(issuedAt + 850); // still inside the 900 ms it is kept for
+      await ece.sendTextMessage(text);
+      expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(1);
+      vi.setSystemTime(issuedAt + 950); // past it, still before the expiry at 1 s
+      await ece.sendTextMessage(text);
+      expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(2);
+      expect(stub.requestsTo(SEND_PATH).map((r) => r.headers.authorization)).toEqual([
+        "Bearer token-1",
+        "Bearer token-1",
+        "Bearer token-1",
+        "Bearer token-2",
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
