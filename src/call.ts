@@ -1,15 +1,19 @@
 /**
- * The one path every message operation takes: input -> checks -> token -> HTTP (one deadline)
- * -> the status table -> outcome. Never rejects.
+ * The one path every operation takes: input -> checks -> (what it needs first) -> token ->
+ * HTTP (one deadline) -> the status table -> outcome. A 401 on a cached token earns one new
+ * token and one repeat per call; a start's 409 earns one fresh configuration and one repeat.
+ * Nothing else is repeated. Never rejects.
  *
  * @module
  */
 import { outcomeOfThrown, request, underDeadline, type EceApi, type Progress } from "./http.js";
-import { operationDefinitions, type OperationDefinition, type SendMessageBody, type SendMessageResponse } from "./operations.js";
+import type { EntryPointDates } from "./lifecycle.js";
+import { operationDefinitions, type Answer, type CallScope, type OperationDefinition } from "./operations.js";
 import type { OperationName, Outcome, OutcomeByOperation } from "./outcomes.js";
 import { createRedactor, redactBody } from "./redact.js";
+import type { Result } from "./result.js";
 import { failureOutcomeOf } from "./status-table.js";
-import type { TokenSource } from "./tokens.js";
+import type { TokenFailure, TokenSource } from "./tokens.js";
 import type { CallFetch } from "./transport.js";
 import { checkCallOptions, invalidDataOutcome, type CheckedCallOptions } from "./validation.js";
 import { isRecord } from "./wire.js";
@@ -20,6 +24,8 @@ export interface OperationContext {
   /** The client's fetch (bodies capped). */
   fetch: CallFetch;
   tokens: TokenSource;
+  /** Each entry point's configuration, shared by the client's starts. */
+  dates: EntryPointDates;
   defaultTimeoutMs: number;
   /** Whether `close()` has been called: no new call starts, and no token is refreshed. */
   isClosed(): boolean;
@@ -27,11 +33,9 @@ export interface OperationContext {
   track<T>(call: Promise<T>): Promise<T>;
 }
 
-/**
- * Checks the input (nothing is sent when it is bad), gets a token, POSTs the body and maps the
- * answer to an outcome. A 401 on a cached token gets a new token and one repeat; nothing else
- * is ever repeated.
- */
+type AnyDefinition = OperationDefinition<OperationName, unknown, unknown>;
+
+/** Checks the input (nothing is sent when it is bad), then takes the one path. */
 export async function runOperation<O extends OperationName>(
   context: OperationContext,
   name: O,
@@ -39,22 +43,21 @@ export async function runOperation<O extends OperationName>(
   options: unknown,
 ): Promise<OutcomeByOperation[O]> {
   type Result = OutcomeByOperation[O];
-  const definition = operationDefinitions[name] as unknown as OperationDefinition<OperationName, unknown>;
+  const definition = operationDefinitions[name] as unknown as AnyDefinition;
   const checked = definition.check(input);
   const callOptions = checkCallOptions(options);
   if (!checked.ok || !callOptions.ok) {
     return invalidDataOutcome([...(checked.ok ? [] : checked.error), ...(callOptions.ok ? [] : callOptions.error)]) as Result;
   }
   if (context.isClosed()) return { kind: "error", message: "The client is closed.", delivered: false } as Result;
-  const body = definition.toBody(checked.value);
-  return context.track(send(context, name, definition, body, callOptions.value)) as Promise<Result>;
+  return context.track(call(context, name, definition, checked.value, callOptions.value)) as Promise<Result>;
 }
 
-async function send(
+async function call(
   context: OperationContext,
   name: OperationName,
-  definition: OperationDefinition<OperationName, unknown>,
-  body: SendMessageBody,
+  definition: AnyDefinition,
+  input: unknown,
   { timeoutMs, signal }: CheckedCallOptions,
 ): Promise<Outcome> {
   const progress: Progress = { sent: false };
@@ -65,34 +68,52 @@ async function send(
     timeoutMs ?? context.defaultTimeoutMs,
     signal,
     async (deadline): Promise<Outcome> => {
-      const post = (token: string) => {
-        used.push(token);
-        return request(deadline, context.fetch, progress, (extras) =>
-          context.api.POST("/messaging/sendmessage", { body, headers: { Authorization: `Bearer ${token}` }, ...extras }),
-        );
-      };
-      let token = await context.tokens.get(deadline);
-      if (!token.ok) return token.error;
-      let answer = await post(token.value.token);
-      if (answer.response.status === 401) {
-        // The token is no good: forget it, so that no later call uses it either.
-        context.tokens.invalidate(token.value.token);
-        // Cached, it may simply have expired: one new token, one repeat (ECE did nothing). Not
-        // once the client is closing: a token fetched now would outlive close().
-        if (token.value.fromCache && context.tokens.canRefresh && !context.isClosed()) {
-          token = await context.tokens.get(deadline);
-          if (!token.ok) return token.error;
-          answer = await post(token.value.token);
+      let repeatedAfter401 = false;
+      /** The request with the call's token; one repeat per call after a 401 on a cached token. */
+      const authorized = async (prepared: unknown): Promise<Result<Answer, TokenFailure>> => {
+        const attempt = (token: string) => {
+          used.push(token);
+          return request(deadline, context.fetch, progress, (extras) =>
+            definition.request(context.api, prepared, { ...extras, headers: { Authorization: `Bearer ${token}` } }),
+          );
+        };
+        let token = await context.tokens.get(deadline);
+        if (!token.ok) return token;
+        let answer = await attempt(token.value.token);
+        if (answer.response.status === 401) {
+          // The token is no good: forget it, so that no later call uses it either.
+          context.tokens.invalidate(token.value.token);
+          // Cached, it may simply have expired: ECE did nothing, so one new token and one repeat.
+          // Not once the client is closing: a token fetched now would outlive close().
+          if (!repeatedAfter401 && token.value.fromCache && context.tokens.canRefresh && !context.isClosed()) {
+            repeatedAfter401 = true;
+            token = await context.tokens.get(deadline);
+            if (!token.ok) return token;
+            answer = await attempt(token.value.token);
+          }
         }
+        return { ok: true, value: answer };
+      };
+
+      const scope: CallScope = { deadline, dates: context.dates };
+      let prepared: Result<unknown, Outcome> = definition.prepare ? await definition.prepare(input, scope) : { ok: true, value: input };
+      if (!prepared.ok) return prepared.error;
+      let answer = await authorized(prepared.value);
+      if (answer.ok && answer.value.response.status === 409 && definition.refreshOn409) {
+        // What was prepared went stale (ECE created nothing): prepare it afresh, repeat once.
+        prepared = await definition.prepare!(input, scope, prepared.value);
+        if (!prepared.ok) return prepared.error;
+        answer = await authorized(prepared.value);
       }
-      const { response } = answer;
+      if (!answer.ok) return answer.error;
+      const { response, data, error } = answer.value;
       if (response.ok) {
         // Network text is redacted where it enters: values here, keys where a payload is kept.
-        const payload = redactBody(answer.data, redact, false);
-        return definition.toSuccess(response.status, isRecord(payload) ? (payload as SendMessageResponse) : undefined, body, redact);
+        const payload = redactBody(data, redact, false);
+        return definition.toSuccess(response.status, isRecord(payload) ? payload : undefined, prepared.value, redact) as Outcome;
       }
-      const error = { status: response.status, body: redactBody(answer.error, redact, false), headers: response.headers };
-      return failureOutcomeOf("sendMessage", error, name);
+      const body = redactBody(error, redact, false);
+      return failureOutcomeOf(definition.spec, { status: response.status, body, headers: response.headers }, name) as Outcome;
     },
     (thrown, deadline) => outcomeOfThrown(thrown, deadline, progress, redact),
   );

@@ -14,8 +14,11 @@ import {
   type ClientCredentials,
   type TokenSource,
 } from "./tokens.js";
+import { createEntryPointDates } from "./lifecycle.js";
 import type {
   AcceptAttachmentOutcome,
+  GetEntryPointConfigurationOutcome,
+  StartConversationOutcome,
   RejectAttachmentOutcome,
   SendGeolocationOutcome,
   SendHtmlMessageOutcome,
@@ -26,6 +29,8 @@ import { createCallFetch, FetchCall, type ClientFetch } from "./transport.js";
 import {
   checkClientOptions,
   type AttachmentDecisionInput,
+  type EntryPointInput,
+  type StartConversationInput,
   type GeolocationInput,
   type MessageInput,
   type UploadAttachmentFromUrlInput,
@@ -80,6 +85,48 @@ export interface CloseResult {
  * resolves to an outcome - a union discriminated by `kind` - and never rejects.
  */
 export interface EceClient {
+  /**
+   * Reads an entry point's configuration: its last-modified date, which starting a conversation
+   * echoes. {@link EceClient.startConversation} fetches and caches it by itself; call this to
+   * check an entry point, or to see the rest of its configuration (`raw`).
+   *
+   * @example
+   * ```ts
+   * import { createEceClient } from "ece-messaging";
+   *
+   * const ece = createEceClient({ baseUrl: "https://ece.example.com", accessToken: "token" });
+   * const outcome = await ece.getEntryPointConfiguration({ entryPointId: 1001 });
+   * if (outcome.kind === "entryPointConfigurationFound") console.log(outcome.lastModified);
+   * ```
+   */
+  getEntryPointConfiguration(input: EntryPointInput, options?: CallOptions): Promise<GetEntryPointConfigurationOutcome>;
+
+  /**
+   * Starts a chat conversation for a customer on an entry point; send into it with the
+   * `conversationId` it gives. The entry point's date is fetched once and cached; when ECE
+   * answers 409 (the date went stale) it is fetched again and the start repeated once.
+   *
+   * @example
+   * ```ts
+   * import { createEceClient } from "ece-messaging";
+   *
+   * const ece = createEceClient({
+   *   baseUrl: "https://ece.example.com",
+   *   credentials: { clientKey: "key", clientSecret: "secret" },
+   * });
+   * const started = await ece.startConversation({
+   *   entryPointId: 1001,
+   *   customer: { firstName: "Jane", email: "jane@example.com" },
+   *   subject: "Order 4521",
+   *   customAttributes: { activity_order: "4521" },
+   * });
+   * if (started.kind === "conversationStarted") {
+   *   await ece.sendTextMessage({ conversationId: started.conversationId, message: "Hello!" });
+   * }
+   * ```
+   */
+  startConversation(input: StartConversationInput, options?: CallOptions): Promise<StartConversationOutcome>;
+
   /**
    * Sends a plain-text message into an ongoing conversation.
    *
@@ -280,6 +327,8 @@ export function createEceClient(options: EceClientOptions): EceClient {
     api,
     fetch: callFetch,
     tokens,
+    // A start's configuration is fetched as a call of its own (own deadline, shared by all).
+    dates: createEntryPointDates((entryPointId) => runOperation(context, "getEntryPointConfiguration", { entryPointId }, undefined)),
     defaultTimeoutMs: timeoutMs,
     isClosed: () => closing !== undefined,
     track: (call) => {
@@ -298,6 +347,12 @@ export function createEceClient(options: EceClientOptions): EceClient {
   }
 
   return {
+    getEntryPointConfiguration: async (input, callOptions) => {
+      const outcome = await runOperation(context, "getEntryPointConfiguration", input, callOptions);
+      if (outcome.kind === "entryPointConfigurationFound") context.dates.remember(outcome);
+      return outcome;
+    },
+    startConversation: (input, callOptions) => runOperation(context, "startConversation", input, callOptions),
     sendTextMessage: (input, callOptions) => runOperation(context, "sendTextMessage", input, callOptions),
     sendHtmlMessage: (input, callOptions) => runOperation(context, "sendHtmlMessage", input, callOptions),
     acceptAttachment: (input, callOptions) => runOperation(context, "acceptAttachment", input, callOptions),

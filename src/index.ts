@@ -22,6 +22,15 @@ export type { ClientCredentials } from "./tokens.js";
 export { isSuccess } from "./status-table.js";
 export type {
   AcceptAttachmentOutcome,
+  BadRequestOutcome,
+  BaseFailureOutcome,
+  ConversationStartedOutcome,
+  EntryPointConfigurationFoundOutcome,
+  EntryPointNotFoundOutcome,
+  GetEntryPointConfigurationOutcome,
+  MessageOperationName,
+  MessageSuccessDetails,
+  StartConversationOutcome,
   Attachment,
   AttachmentAcceptedOutcome,
   AttachmentAcceptFailedOutcome,
@@ -60,7 +69,15 @@ export type {
   UploadAttachmentSuccessOutcome,
   ValidationIssue,
 } from "./outcomes.js";
-export type { AttachmentDecisionInput, GeolocationInput, MessageInput, UploadAttachmentFromUrlInput } from "./validation.js";
+export type {
+  AttachmentDecisionInput,
+  CustomerInput,
+  EntryPointInput,
+  GeolocationInput,
+  MessageInput,
+  StartConversationInput,
+  UploadAttachmentFromUrlInput,
+} from "./validation.js";
 export type { paths } from "../generated/ece-messaging.js";
 export {
   createWebhookHandler,

@@ -1,24 +1,41 @@
 /**
- * The six message operations, each as data: how its input becomes a request body, and how a
- * 2xx answer becomes its success. The one path they all take is in call.ts.
+ * Every operation as data: how its input is checked, what (if anything) it needs first, the
+ * request it makes, and how a 2xx answer becomes its success. The one path they all take is in
+ * call.ts; the lifecycle's state (entry-point dates) in lifecycle.ts.
  *
  * @module
  */
 import type { components } from "../generated/ece-messaging.js";
-import type { OperationName, OutcomeByOperation, SuccessKind } from "./outcomes.js";
+import type { EceApi, RequestExtras } from "./http.js";
+import type { EntryPointDates } from "./lifecycle.js";
+import type {
+  EntryPointConfigurationFoundOutcome,
+  ErrorOutcome,
+  FailureOutcome,
+  GetEntryPointConfigurationOutcome,
+  OperationName,
+  OutcomeByOperation,
+  SuccessKind,
+} from "./outcomes.js";
 import { redactBody, type Redact } from "./redact.js";
-import { attachmentItems, attachmentOf, idOf, isRecord } from "./wire.js";
+import type { Result } from "./result.js";
+import type { SpecOperation } from "./status-table.js";
+import type { Deadline } from "./transport.js";
 import {
   checkAttachmentDecisionInput,
+  checkEntryPointInput,
   checkGeolocationInput,
   checkMessageInput,
+  checkStartConversationInput,
   checkUploadAttachmentFromUrlInput,
   type AttachmentDecisionInput,
   type Checked,
   type CheckedGeolocation,
+  type CheckedStart,
   type MessageInput,
   type UploadAttachmentFromUrlInput,
 } from "./validation.js";
+import { attachmentItems, attachmentOf, idOf, isRecord } from "./wire.js";
 
 /** Options every operation takes as its second argument. */
 export interface CallOptions {
@@ -30,61 +47,143 @@ export interface CallOptions {
 
 /** The JSON body of `POST /messaging/sendmessage`, as the spec defines it. */
 export type SendMessageBody = components["schemas"]["SendMessageRequest"];
+/** The JSON body of `POST /messaging/conversation/start`. */
+export type StartConversationBody = components["schemas"]["StartConversationRequest"];
 
-/** The echoed message ECE may return on success (every field may be absent). */
-export type SendMessageResponse = components["schemas"]["SendMessageResponse"];
+/** What openapi-fetch resolves to. */
+export interface Answer {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** What an operation may use while it prepares its request. */
+export interface CallScope {
+  deadline: Deadline;
+  dates: EntryPointDates;
+}
 
 type SuccessOf<O extends OperationName> = Extract<OutcomeByOperation[O], { kind: SuccessKind }>;
 
-/** How one operation checks its input, makes its body, and turns a 2xx answer into its success. */
-export interface OperationDefinition<O extends OperationName, I> {
+/** How one operation checks its input, makes its request, and turns a 2xx answer into its success. */
+export interface OperationDefinition<O extends OperationName, I, P = I> {
+  /** The spec's operation: its row of the status table maps the error statuses. */
+  spec: SpecOperation;
   /** The input, checked (own properties only); nothing is sent when it is bad. */
   check(input: unknown): Checked<I>;
-  /** The body of the wire contract, byte for byte. */
-  toBody(input: I): SendMessageBody;
   /**
-   * `payload`'s values are redacted already; `redact` is for its keys, where it is kept whole.
-   * `sent` is the body that was sent.
+   * What the request needs first (a start: its entry point's date); a failure ends the call.
+   * Called again with the `stale` value when a 409 says it went stale (see `refreshOn409`).
    */
-  toSuccess(status: number, payload: SendMessageResponse | undefined, sent: SendMessageBody, redact: Redact): SuccessOf<O>;
+  prepare?(input: I, scope: CallScope, stale?: P): Promise<Result<P, FailureOutcome>>;
+  /** Whether a 409 means `prepare`'s value went stale: prepare again and repeat once. */
+  refreshOn409?: true;
+  /** The request, with the token's header and the HTTP skeleton's extras. */
+  request(api: EceApi, prepared: P, init: RequestExtras & { headers: { Authorization: string } }): Promise<Answer>;
+  /** `payload`'s values are redacted already; `redact` is for its keys, where it is kept whole. */
+  toSuccess(status: number, payload: Record<string, unknown> | undefined, sent: P, redact: Redact): SuccessOf<O> | ErrorOutcome;
 }
 
-function messageIdOf(payload: SendMessageResponse | undefined): { messageId?: string } {
+function messageIdOf(payload: Record<string, unknown> | undefined): { messageId?: string } {
   const id = idOf(payload?.id);
   return id === undefined ? {} : { messageId: id };
 }
 
 /** The first attachment item of a response, as the one attachment shape (`id` may be absent). */
-function firstAttachment(payload: SendMessageResponse | undefined) {
-  const [first] = attachmentItems(payload as Record<string, unknown> | undefined);
+function firstAttachment(payload: Record<string, unknown> | undefined) {
+  const [first] = attachmentItems(payload);
   return isRecord(first) ? attachmentOf(first) : undefined;
 }
 
-/** The attachment ID a decision body carries. */
-function decidedId(sent: SendMessageBody): string {
-  return (sent as BodyOfType<"acceptAttachment">).attachments.attachment[0]!.id;
-}
-
-const sendMessageSuccess = (status: number, payload: SendMessageResponse | undefined) =>
+const sendMessageSuccess = (status: number, payload: Record<string, unknown> | undefined) =>
   ({ kind: "sendMessageSuccess", status, ...messageIdOf(payload) }) as const;
 
-/** The member of the body union whose `type.value` is `V`. */
-type BodyOfType<V extends string> = Extract<SendMessageBody, { type: { value: V } }>;
+/** A message operation: its check, its sendmessage body, its success. */
+function message<O extends OperationName, I>(
+  check: (input: unknown) => Checked<I>,
+  toBody: (input: I) => SendMessageBody,
+  toSuccess: OperationDefinition<O, I>["toSuccess"],
+): OperationDefinition<O, I> {
+  return {
+    spec: "sendMessage",
+    check,
+    request: (api, input, init) => api.POST("/messaging/sendmessage", { body: toBody(input), ...init }),
+    toSuccess,
+  };
+}
 
 /** A text or HTML message's body. */
 const contentBody =
-  <V extends "text/plain" | "text/html">(value: V) =>
-  ({ conversationId, message }: MessageInput) =>
-    ({ conversation: { id: conversationId }, type: { value }, content: message }) as BodyOfType<V>;
+  (value: "text/plain" | "text/html") =>
+  ({ conversationId, message: content }: MessageInput) => ({ conversation: { id: conversationId }, type: { value }, content }) as SendMessageBody;
 
 /** The body that accepts or rejects the agent's attachment. */
 const decisionBody =
-  <V extends "acceptAttachment" | "rejectAttachment">(value: V) =>
+  (value: "acceptAttachment" | "rejectAttachment") =>
   ({ conversationId, attachmentId }: AttachmentDecisionInput) =>
-    ({ conversation: { id: conversationId }, type: { value }, attachments: { attachment: [{ id: attachmentId }] } }) as BodyOfType<V>;
+    ({ conversation: { id: conversationId }, type: { value }, attachments: { attachment: [{ id: attachmentId }] } }) as SendMessageBody;
 
-/** What each operation's check gives its body. */
+/** The error outcome of a 2xx answer that lacks what the operation needs from it. */
+function unreadable(status: number, what: string): ErrorOutcome {
+  // ECE answered 2xx: what was asked may well have happened.
+  return { kind: "error", message: `ECE answered ${status} without ${what}.`, status, delivered: "unknown" };
+}
+
+/** The configuration element for `entryPointId` (else the first) as the found outcome. */
+function configurationFound(
+  status: number,
+  payload: Record<string, unknown> | undefined,
+  entryPointId: number,
+  redact: Redact,
+): EntryPointConfigurationFoundOutcome | ErrorOutcome {
+  const list = payload?.entryPointConfiguration;
+  const items = (Array.isArray(list) ? list : [list]).filter(isRecord);
+  const item = items.find((element) => {
+    const id = isRecord(element.entryPoint) ? element.entryPoint.id : undefined;
+    return id !== undefined && String(id) === String(entryPointId);
+  }) ?? items[0];
+  const date = isRecord(item?.lastModified) ? item.lastModified.date : undefined;
+  if (typeof date !== "string" && typeof date !== "number") return unreadable(status, "the entry point's lastModified.date");
+  return { kind: "entryPointConfigurationFound", status, entryPointId, lastModified: date, raw: redactBody(item!, redact) };
+}
+
+/** A start, ready to send: the checked input and the configuration it echoes. */
+interface PreparedStart {
+  start: CheckedStart;
+  configuration: Promise<GetEntryPointConfigurationOutcome>;
+  found: EntryPointConfigurationFoundOutcome;
+}
+
+/** The start body of the wire contract (ece-api.md section 7), only the fields given. */
+function startBody({ start, found }: PreparedStart): StartConversationBody {
+  const { customer, subject, customAttributes } = start;
+  const contact = {
+    ...(customer.firstName === undefined ? {} : { firstName: customer.firstName }),
+    ...(customer.lastName === undefined ? {} : { lastName: customer.lastName }),
+    ...(customer.email === undefined ? {} : { email: [{ emailAddress: customer.email }] }),
+    ...(customer.social === undefined ? {} : { social: [{ type: { value: customer.social.type }, socialId: customer.social.id }] }),
+  };
+  const customAttribute = customAttributes.map(([attribName, values]) => ({
+    attribName,
+    attribValues: { attribValue: values.map((value) => ({ value })) },
+  }));
+  return {
+    entryPointConfiguration: {
+      entryPoint: { id: String(found.entryPointId) },
+      lastModified: { date: found.lastModified }, // exactly as received: same JSON type, same text
+    },
+    activity: {
+      ...(subject === undefined ? {} : { subject }),
+      ...(customAttribute.length === 0 ? {} : { customAttributes: { customAttribute } }),
+      customer: { type: { value: "individual" }, contacts: { contact: [contact] } } as StartConversationBody["activity"]["customer"],
+    },
+  };
+}
+
+/** What each operation's check gives the rest of its definition. */
 interface CheckedInput {
+  getEntryPointConfiguration: { entryPointId: number };
+  startConversation: CheckedStart;
   sendTextMessage: MessageInput;
   sendHtmlMessage: MessageInput;
   uploadAttachmentFromUrl: UploadAttachmentFromUrlInput;
@@ -93,52 +192,83 @@ interface CheckedInput {
   sendGeolocation: CheckedGeolocation;
 }
 
+/** What each operation prepares before its request (its checked input, unless it says otherwise). */
+interface PreparedInput extends Omit<CheckedInput, "startConversation"> {
+  startConversation: PreparedStart;
+}
+
 /** Every operation as data; the bodies are byte-for-byte those of the wire contract. */
-export const operationDefinitions: { readonly [O in OperationName]: OperationDefinition<O, CheckedInput[O]> } = {
-  sendTextMessage: { check: checkMessageInput, toBody: contentBody("text/plain"), toSuccess: sendMessageSuccess },
-  sendHtmlMessage: { check: checkMessageInput, toBody: contentBody("text/html"), toSuccess: sendMessageSuccess },
-  uploadAttachmentFromUrl: {
-    check: checkUploadAttachmentFromUrlInput,
-    toBody: (file) => ({
+export const operationDefinitions: {
+  readonly [O in OperationName]: OperationDefinition<O, CheckedInput[O], PreparedInput[O]>;
+} = {
+  getEntryPointConfiguration: {
+    spec: "getEntryPointConfiguration",
+    check: checkEntryPointInput,
+    request: (api, { entryPointId }, init) => api.GET("/messaging/configuration", { params: { query: { entrypoint: entryPointId } }, ...init }),
+    toSuccess: (status, payload, { entryPointId }, redact) => configurationFound(status, payload, entryPointId, redact),
+  },
+  startConversation: {
+    spec: "startConversation",
+    check: checkStartConversationInput,
+    async prepare(start, { deadline, dates }, stale) {
+      if (stale) dates.forget(start.entryPointId, stale.configuration);
+      const configuration = dates.get(start.entryPointId);
+      const outcome = await deadline.race(configuration);
+      // Without the configuration nothing was started: its failure is the start's, undelivered.
+      if (outcome.kind !== "entryPointConfigurationFound") return { ok: false, error: { ...outcome, delivered: false } };
+      return { ok: true, value: { start, configuration, found: outcome } };
+    },
+    refreshOn409: true,
+    request: (api, prepared, init) =>
+      api.POST("/messaging/conversation/start", { params: { query: prepared.start.query }, body: startBody(prepared), ...init }),
+    toSuccess: (status, payload) => {
+      const conversationId = idOf(payload?.id);
+      if (conversationId === undefined) return unreadable(status, "the conversation's id");
+      const activityId = idOf(isRecord(payload?.activity) ? payload.activity.id : undefined);
+      return { kind: "conversationStarted", status, conversationId, ...(activityId === undefined ? {} : { activityId }) };
+    },
+  },
+  sendTextMessage: message(checkMessageInput, contentBody("text/plain"), sendMessageSuccess),
+  sendHtmlMessage: message(checkMessageInput, contentBody("text/html"), sendMessageSuccess),
+  uploadAttachmentFromUrl: message(
+    checkUploadAttachmentFromUrlInput,
+    (file) => ({
       conversation: { id: file.conversationId },
       type: { value: "uploadAttachment" },
       attachments: {
         attachment: [{ fileName: file.fileName, contentType: file.contentType, size: String(file.fileSize), contentUrl: file.contentUrl }],
       },
     }),
-    toSuccess: (status, payload) => {
+    (status, payload) => {
       const attachmentId = firstAttachment(payload)?.id;
-      return { ...sendMessageSuccess(status, payload), ...(attachmentId === undefined ? {} : { attachmentId }) };
+      const typeValue = idOf(isRecord(payload?.type) ? payload.type.value : undefined);
+      return {
+        ...sendMessageSuccess(status, payload),
+        ...(attachmentId === undefined ? {} : { attachmentId }),
+        ...(typeValue === undefined ? {} : { typeValue }),
+      };
     },
-  },
-  acceptAttachment: {
-    check: checkAttachmentDecisionInput,
-    toBody: decisionBody("acceptAttachment"),
-    toSuccess: (status, payload, sent) => ({
-      kind: "attachmentAccepted",
-      status,
-      ...messageIdOf(payload),
-      // The ID accepted, when ECE does not repeat it.
-      attachment: { ...firstAttachment(payload), id: firstAttachment(payload)?.id ?? decidedId(sent) },
-    }),
-  },
-  rejectAttachment: {
-    check: checkAttachmentDecisionInput,
-    toBody: decisionBody("rejectAttachment"),
-    toSuccess: (status, payload) => ({ kind: "attachmentRejected", status, ...messageIdOf(payload) }),
-  },
-  sendGeolocation: {
-    check: checkGeolocationInput,
-    toBody: ({ conversationId, ...geolocation }) => ({
-      conversation: { id: conversationId },
-      type: { value: "geolocation" },
-      geolocation,
-    }),
-    toSuccess: (status, payload, _sent, redact) => ({
+  ),
+  acceptAttachment: message(checkAttachmentDecisionInput, decisionBody("acceptAttachment"), (status, payload, sent) => ({
+    kind: "attachmentAccepted",
+    status,
+    ...messageIdOf(payload),
+    // The ID accepted, when ECE does not repeat it.
+    attachment: { ...firstAttachment(payload), id: firstAttachment(payload)?.id ?? sent.attachmentId },
+  })),
+  rejectAttachment: message(checkAttachmentDecisionInput, decisionBody("rejectAttachment"), (status, payload) => ({
+    kind: "attachmentRejected",
+    status,
+    ...messageIdOf(payload),
+  })),
+  sendGeolocation: message(
+    checkGeolocationInput,
+    ({ conversationId, ...geolocation }) => ({ conversation: { id: conversationId }, type: { value: "geolocation" }, geolocation }),
+    (status, payload, _sent, redact) => ({
       kind: "sendGeolocationSuccess",
       status,
       ...messageIdOf(payload),
       ...(payload === undefined ? {} : { response: redactBody(payload, redact) }),
     }),
-  },
+  ),
 };

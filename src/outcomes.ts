@@ -5,13 +5,16 @@
  * @module
  */
 /** The six message operations of the client. */
-export type OperationName =
+export type MessageOperationName =
   | "sendTextMessage"
   | "sendHtmlMessage"
   | "uploadAttachmentFromUrl"
   | "acceptAttachment"
   | "rejectAttachment"
   | "sendGeolocation";
+
+/** Every operation of the client: the conversation lifecycle and the messages. */
+export type OperationName = "getEntryPointConfiguration" | "startConversation" | MessageOperationName;
 
 /**
  * A file in a conversation - the agent's, or one shared from a URL. The same shape on both
@@ -39,12 +42,36 @@ export interface Attachment {
 export interface SuccessDetails {
   /** The 2xx status ECE answered with. */
   status: number;
+}
+
+/** Fields every message success carries. */
+export interface MessageSuccessDetails extends SuccessDetails {
   /** The ID ECE gave the message, when its response body carried one. */
   messageId?: string;
 }
 
+/** The entry point's configuration: what starting a conversation on it needs. */
+export interface EntryPointConfigurationFoundOutcome extends SuccessDetails {
+  kind: "entryPointConfigurationFound";
+  /** The entry point's ID. */
+  entryPointId: number;
+  /** Its last-modified date exactly as ECE sent it (text or a number): opaque, sent back as is. */
+  lastModified: string | number;
+  /** The whole configuration element ECE sent for this entry point (any secret in it redacted). */
+  raw: Record<string, unknown>;
+}
+
+/** A conversation was started: send into it with its `conversationId`. */
+export interface ConversationStartedOutcome extends SuccessDetails {
+  kind: "conversationStarted";
+  /** The new conversation's ID (a UUID). */
+  conversationId: string;
+  /** The ID of the activity (chat) ECE created, when the response carried it. */
+  activityId?: string;
+}
+
 /** A text or HTML message was sent. */
-export interface SendMessageSuccessOutcome extends SuccessDetails {
+export interface SendMessageSuccessOutcome extends MessageSuccessDetails {
   kind: "sendMessageSuccess";
 }
 
@@ -52,21 +79,23 @@ export interface SendMessageSuccessOutcome extends SuccessDetails {
 export interface UploadAttachmentSuccessOutcome extends SendMessageSuccessOutcome {
   /** The new attachment's ID (the node's `attachmentID`), when the response carried it. */
   attachmentId?: string;
+  /** The response's `type.value` (the node's `typeValue`), when present. */
+  typeValue?: string;
 }
 
 /** The agent's attachment was accepted: where to download it, as far as ECE said. */
-export interface AttachmentAcceptedOutcome extends SuccessDetails {
+export interface AttachmentAcceptedOutcome extends MessageSuccessDetails {
   kind: "attachmentAccepted";
   attachment: Attachment;
 }
 
 /** The agent's attachment was rejected. */
-export interface AttachmentRejectedOutcome extends SuccessDetails {
+export interface AttachmentRejectedOutcome extends MessageSuccessDetails {
   kind: "attachmentRejected";
 }
 
 /** A geolocation was shared. */
-export interface SendGeolocationSuccessOutcome extends SuccessDetails {
+export interface SendGeolocationSuccessOutcome extends MessageSuccessDetails {
   kind: "sendGeolocationSuccess";
   /** The full response payload, when ECE answered with a JSON object (any secret in it redacted). */
   response?: Record<string, unknown>;
@@ -136,12 +165,28 @@ export interface UnauthorizedOutcome extends HttpFailureDetails {
   reason: UnauthorizedReason;
 }
 
-/** The conversation was not started by this client application (403). */
+/**
+ * ECE refused this client application (403): a conversation it did not start, or an entry point
+ * it may not use.
+ */
 export interface ForbiddenOutcome extends HttpFailureDetails {
   kind: "forbidden";
 }
 
-/** The last-modified date does not match the server's (409). */
+/** No such entry point (404), or it is not active for this client application. */
+export interface EntryPointNotFoundOutcome extends HttpFailureDetails {
+  kind: "entryPointNotFound";
+}
+
+/** ECE refused the request to start a conversation (400); `developerMessage` says why. */
+export interface BadRequestOutcome extends HttpFailureDetails {
+  kind: "badRequest";
+}
+
+/**
+ * The last-modified date does not match the server's (409): for a start, still so after the one
+ * refresh of the entry point's configuration.
+ */
 export interface ConflictOutcome extends HttpFailureDetails {
   kind: "conflict";
 }
@@ -201,6 +246,31 @@ export interface ErrorOutcome extends FailureDetails {
   status?: number;
 }
 
+/** The failures every operation can produce, whatever ECE answers. */
+export type BaseFailureOutcome =
+  | InvalidDataOutcome
+  | UnauthorizedOutcome
+  | ForbiddenOutcome
+  | InternalServerErrorOutcome
+  | InvalidChoiceOutcome
+  | AuthorizationFailOutcome
+  | TimeoutOutcome
+  | ErrorOutcome;
+
+/** What {@link EceClient.getEntryPointConfiguration} resolves to. */
+export type GetEntryPointConfigurationOutcome =
+  | EntryPointConfigurationFoundOutcome
+  | EntryPointNotFoundOutcome
+  | BaseFailureOutcome;
+
+/** What {@link EceClient.startConversation} resolves to. */
+export type StartConversationOutcome =
+  | ConversationStartedOutcome
+  | BadRequestOutcome
+  | ConflictOutcome
+  | EntryPointNotFoundOutcome
+  | BaseFailureOutcome;
+
 /** The failures every message operation can produce. */
 export type CommonFailureOutcome =
   | InvalidDataOutcome
@@ -230,6 +300,8 @@ export type SendGeolocationOutcome = SendGeolocationSuccessOutcome | SendGeoloca
 
 /** The outcome of each operation, by operation name. */
 export interface OutcomeByOperation {
+  getEntryPointConfiguration: GetEntryPointConfigurationOutcome;
+  startConversation: StartConversationOutcome;
   sendTextMessage: SendTextMessageOutcome;
   sendHtmlMessage: SendHtmlMessageOutcome;
   uploadAttachmentFromUrl: UploadAttachmentFromUrlOutcome;
@@ -240,6 +312,8 @@ export interface OutcomeByOperation {
 
 /** Any outcome of any operation. */
 export type Outcome =
+  | GetEntryPointConfigurationOutcome
+  | StartConversationOutcome
   | SendTextMessageOutcome
   | SendHtmlMessageOutcome
   | UploadAttachmentFromUrlOutcome

@@ -10,6 +10,7 @@ import type {
   Delivered,
   ErrorOutcome,
   FailureOutcome,
+  MessageOperationName,
   OperationName,
   Outcome,
   SuccessKind,
@@ -18,7 +19,7 @@ import type {
 import { isRecord } from "./wire.js";
 
 /** The spec's operations whose errors the table maps. */
-type SpecOperation = "sendMessage" | "createAccessToken";
+export type SpecOperation = "createAccessToken" | "getEntryPointConfiguration" | "startConversation" | "sendMessage";
 
 /** The error statuses the spec declares for an operation (every one must have a row). */
 type DeclaredErrorStatus<Op extends SpecOperation> = {
@@ -51,6 +52,20 @@ const rows: { readonly [Op in SpecOperation]: Rows<Op> } = {
     404: "noEndpoint",
     500: "internalServerError",
   },
+  getEntryPointConfiguration: {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "entryPointNotFound",
+    500: "internalServerError",
+  },
+  startConversation: {
+    400: "badRequest",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "entryPointNotFound",
+    409: "conflict",
+    500: "internalServerError",
+  },
 };
 
 /** A refused (400) message, per operation: the node's own failure where it has one. */
@@ -61,13 +76,22 @@ const refusedKind = {
   acceptAttachment: "attachmentAcceptFailed",
   rejectAttachment: "attachmentRejectFailed",
   sendGeolocation: "sendGeolocationFailure",
-} as const satisfies Record<OperationName, Rule>;
+} as const satisfies Record<MessageOperationName, Rule>;
+
+/** Where an operation's words differ from the table's. */
+const descriptionFor: Partial<Record<SpecOperation, Partial<Record<Rule, string>>>> = {
+  getEntryPointConfiguration: { forbidden: "This client application may not use this entry point." },
+  startConversation: { forbidden: "This client application may not use this entry point." },
+  sendMessage: { conflict: "ECE answered 409: the message conflicts with the conversation's state." },
+};
 
 const description: Readonly<Record<Exclude<Rule, "refused" | "noEndpoint">, string>> = {
   conversationNotFound: "The conversation ID does not map to an ongoing conversation.",
   unauthorized: "ECE refused the access token.",
   forbidden: "The conversation was not started by this client application.",
-  conflict: "The last-modified date does not match the server's.",
+  entryPointNotFound: "No such entry point, or it is not active for this client application.",
+  badRequest: "ECE refused the request to start a conversation.",
+  conflict: "The entry point's last-modified date does not match the server's.",
   internalServerError: "ECE had an internal server error.",
   illegalUnquotedCharacter: "ECE found an unescaped control character in the request JSON.",
   attachmentAcceptFailed: "ECE refused to accept the attachment.",
@@ -161,6 +185,7 @@ export interface ErrorAnswer {
  * 503 carries `retryAfterMs` when ECE said how long to wait.
  */
 export function failureOutcomeOf(specOperation: SpecOperation, answer: ErrorAnswer, operation?: OperationName): FailureOutcome {
+  const isMessage = specOperation === "sendMessage";
   const { status } = answer;
   const body = readErrorBody(answer.body);
   const delivered = deliveredByStatus(status);
@@ -170,16 +195,17 @@ export function failureOutcomeOf(specOperation: SpecOperation, answer: ErrorAnsw
     const message = `No ECE token endpoint answered at ${answer.path} (status ${status}): check the client's baseUrl and apiRoot.`;
     return { kind: "error", message, status, delivered } satisfies ErrorOutcome;
   }
-  if (operation !== undefined && rule !== "unauthorized" && conversationMissingText.test(body.text)) {
+  // The text rules are the Send Message node's: for sends only.
+  if (isMessage && rule !== "unauthorized" && conversationMissingText.test(body.text)) {
     rule = "conversationNotFound";
   }
   if (rule === "refused") {
-    rule = illegalUnquotedCharacterText.test(body.text) ? "illegalUnquotedCharacter" : refusedKind[operation!];
+    rule = illegalUnquotedCharacterText.test(body.text) ? "illegalUnquotedCharacter" : refusedKind[operation as MessageOperationName];
   }
   const retryAfterMs = status === 429 || status === 503 ? retryAfterMsOf(answer.headers.get("retry-after")) : undefined;
   return {
     kind: rule,
-    message: description[rule],
+    message: descriptionFor[specOperation]?.[rule] ?? description[rule],
     status,
     delivered,
     ...(body.code === undefined ? {} : { code: body.code }),
@@ -191,6 +217,8 @@ export function failureOutcomeOf(specOperation: SpecOperation, answer: ErrorAnsw
 
 /** The success kinds (the Record's type makes the list complete). */
 const successKinds: Readonly<Record<SuccessKind, true>> = {
+  entryPointConfigurationFound: true,
+  conversationStarted: true,
   sendMessageSuccess: true,
   attachmentAccepted: true,
   attachmentRejected: true,

@@ -57,6 +57,44 @@ export interface GeolocationInput {
   address?: string;
 }
 
+/** Input of {@link EceClient.getEntryPointConfiguration}. */
+export interface EntryPointInput {
+  /** The entry point's ID: a positive integer, as a number or as digit text (`1001`, `"1001"`). */
+  entryPointId: number | string;
+}
+
+/** The customer a conversation is started for: at least an email address or a social contact. */
+export interface CustomerInput {
+  firstName?: string;
+  lastName?: string;
+  /** The customer's email address; ECE finds an existing contact by it. */
+  email?: string;
+  /** A social contact, e.g. `{ type: "instagram", id: "jane_ig" }`. */
+  social?: { type: string; id: string };
+}
+
+/** Input of {@link EceClient.startConversation}. */
+export interface StartConversationInput {
+  /** The entry point's ID: a positive integer, as a number or as digit text. */
+  entryPointId: number | string;
+  customer: CustomerInput;
+  /** The chat's subject, at most 255 characters. */
+  subject?: string;
+  /**
+   * Custom attributes of the activity, by attribute name (each must exist on ECE's activity
+   * object). Values allow letters, digits, space, `@ : . _ - & , ( ) ? # = ' "` and any
+   * character above code 127; ECE refuses `+`, `<`, `;` and other punctuation.
+   */
+  customAttributes?: Record<string, string | string[]>;
+  /**
+   * The contact attribute ECE finds an existing customer by. Default: `email.emailAddress` with
+   * an email, else `social.<type>Id` (e.g. `social.instagramId`).
+   */
+  searchContactOnAttribute?: string;
+  /** The contact point the conversation uses. Default with only a social contact: `social.<type>Id`. */
+  conversationContact?: string;
+}
+
 /** The `invalidData` outcome for `issues`, its message naming each field and problem. */
 export function invalidDataOutcome(issues: ValidationIssue[]): InvalidDataOutcome {
   const summary = issues.map(({ field, problem }) => `${field} ${problem}`).join("; ");
@@ -396,4 +434,104 @@ export function checkClientOptions(options: unknown): Checked<CheckedClientOptio
     },
     "options",
   );
+}
+
+/** Custom attribute values: letters, digits, space, `@ : . _ - & , ( ) ? # = ' "`, and above code 127. */
+const ATTRIBUTE_VALUE = /^[A-Za-z0-9 @:._\-&,()?#='"\u0080-\u{10FFFF}]*$/u;
+
+/** Checks an entry point ID: a positive integer, as a number or as digit text. */
+function entryPointIdOf(fields: Fields): number | undefined {
+  const value = fields.get("entryPointId");
+  if (fields.unreadable("entryPointId")) return undefined;
+  if (value === undefined || value === null) return fields.add("entryPointId", "is required");
+  const id = typeof value === "string" && /^[1-9][0-9]*$/.test(value) ? Number(value) : value;
+  if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 1) {
+    return fields.add("entryPointId", "must be a positive whole number (a number or digit text)");
+  }
+  return id;
+}
+
+/** Checks `field` of `fields` as a nested object, naming its fields `<field>.<name>`. */
+function nested<T>(fields: Fields, field: string, read: (inner: Fields) => T): T | undefined {
+  const checked = checkObject(fields.get(field), read, field);
+  if (checked.ok) return checked.value;
+  for (const { field: name, problem } of checked.error) fields.add(name === field ? field : `${field}.${name}`, problem);
+  return undefined;
+}
+
+/** Checks the input of the configuration operation. */
+export function checkEntryPointInput(input: unknown): Checked<{ entryPointId: number }> {
+  return checkObject(input, (fields) => ({ entryPointId: entryPointIdOf(fields)! }));
+}
+
+/** A checked start: the entry point, the customer, and the query, defaults applied. */
+export interface CheckedStart {
+  entryPointId: number;
+  customer: { firstName?: string; lastName?: string; email?: string; social?: { type: string; id: string } };
+  subject?: string;
+  /** Attribute name and its values, in the caller's order. */
+  customAttributes: [string, string[]][];
+  query: { searchContactOnAttribute?: string; conversationContact?: string };
+}
+
+/** Checks the input of the start operation. */
+export function checkStartConversationInput(input: unknown): Checked<CheckedStart> {
+  return checkObject(input, (fields): CheckedStart => {
+    const entryPointId = entryPointIdOf(fields);
+    const customer =
+      nested(fields, "customer", (inner) => {
+        const email = inner.optionalText("email");
+        if (email !== undefined && !email.includes("@")) inner.add("email", 'must be an email address (with "@")');
+        const social = inner.has("social")
+          ? nested(inner, "social", (s) => {
+              const type = s.requiredText("type");
+              if (type !== undefined && !/^[A-Za-z][A-Za-z0-9]*$/.test(type)) s.add("type", "must be a name such as instagram");
+              return { type: type!, id: s.requiredText("id")! };
+            })
+          : undefined;
+        if (!inner.has("email") && !inner.has("social")) inner.add("customer", "needs a contact point: email or social");
+        const firstName = inner.optionalText("firstName");
+        const lastName = inner.optionalText("lastName");
+        return {
+          ...(firstName === undefined ? {} : { firstName }),
+          ...(lastName === undefined ? {} : { lastName }),
+          ...(email === undefined ? {} : { email }),
+          ...(social === undefined ? {} : { social }),
+        };
+      }) ?? {};
+    const subject = fields.optionalText("subject", 255);
+    const customAttributes: [string, string[]][] = [];
+    if (fields.has("customAttributes")) {
+      nested(fields, "customAttributes", (inner) => {
+        for (const name of Object.keys(fields.get("customAttributes") as object)) {
+          if (name.trim() === "") inner.add(`"${name}"`, "must be a non-blank attribute name");
+          const value = inner.get(name);
+          const values = Array.isArray(value) ? (value as unknown[]) : [value];
+          if (values.length === 0) inner.add(name, "must hold at least one value");
+          for (const item of values) {
+            if (typeof item !== "string") inner.add(name, "must be text or a list of text");
+            else if (!ATTRIBUTE_VALUE.test(item)) {
+              inner.add(name, `must hold only letters, digits, space, @ : . _ - & , ( ) ? # = ' " or characters above code 127`);
+            }
+          }
+          customAttributes.push([name, values as string[]]);
+        }
+      });
+    }
+    const search = fields.optionalText("searchContactOnAttribute");
+    const contact = fields.optionalText("conversationContact");
+    const socialAttribute = customer.social ? `social.${customer.social.type}Id` : undefined;
+    const searchContactOnAttribute = search ?? (customer.email ? "email.emailAddress" : socialAttribute);
+    const conversationContact = contact ?? (customer.email ? undefined : socialAttribute);
+    return {
+      entryPointId: entryPointId!,
+      customer,
+      ...(subject === undefined ? {} : { subject }),
+      customAttributes,
+      query: {
+        ...(searchContactOnAttribute === undefined ? {} : { searchContactOnAttribute }),
+        ...(conversationContact === undefined ? {} : { conversationContact }),
+      },
+    };
+  });
 }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import { exampleNameFor } from "../../scripts/prism.js";
-import { createEceClient, type EceClient, type OperationName, type Outcome } from "../../src/index.js";
+import { createEceClient, type EceClient, type MessageOperationName as OperationName, type Outcome } from "../../src/index.js";
 import {
   expectedErrorKind,
   expectedRefusedKind as refusedKind,

@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEceClient, type EceClient, type OperationName } from "../../src/index.js";
+import { createEceClient, type EceClient, type MessageOperationName as OperationName } from "../../src/index.js";
 import { operationNames } from "../support/expected-outcomes.js";
 import { answer, SEND_PATH, startEceStub, type EceStub } from "../support/ece-stub.js";
 

@@ -8,7 +8,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEceClient, type OperationName, type Outcome } from "../../src/index.js";
+import { createEceClient, type MessageOperationName as OperationName, type Outcome } from "../../src/index.js";
 import { documentedKinds, expectedSuccessKind, operationNames } from "../support/expected-outcomes.js";
 import { validCall } from "../support/operations.js";
 import { rawReply, startRawServer, type RawServer } from "../support/raw-server.js";

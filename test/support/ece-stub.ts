@@ -15,6 +15,8 @@ export const API_ROOT = "/system/ws/v19/clientapplications";
 export const TOKEN_PATH = `${API_ROOT}/authentication/oauth2/token`;
 export const REVOKE_PATH = `${API_ROOT}/authentication/oauth2/revoke`;
 export const SEND_PATH = `${API_ROOT}/messaging/sendmessage`;
+export const CONFIG_PATH = `${API_ROOT}/messaging/configuration`;
+export const START_PATH = `${API_ROOT}/messaging/conversation/start`;
 
 /** A request whose headers the server has received (its body may still be on its way). */
 export interface RequestHead {
@@ -181,11 +183,11 @@ export function tokenBody(token: string, expiresIn = 86_400): unknown {
  */
 export function eceLike(
   onSend: StubHandler,
-  options: { expiresIn?: number; onToken?: StubHandler } = {},
+  options: { expiresIn?: number; onToken?: StubHandler; routes?: Record<string, StubHandler> } = {},
 ): StubHandler {
   let issued = 0;
   return (request, response, socket) => {
-    const path = request.url.split("?")[0];
+    const path = pathOf(request.url);
     if (path === TOKEN_PATH) {
       if (options.onToken) return options.onToken(request, response, socket);
       issued += 1;
@@ -193,6 +195,8 @@ export function eceLike(
     }
     if (path === REVOKE_PATH) return answer(response, 204);
     if (path === SEND_PATH) return onSend(request, response, socket);
+    const route = options.routes?.[path];
+    if (route) return route(request, response, socket);
     return answer(response, 404, { code: "404-0", developerMessage: "No such path in the stub." });
   };
 }

@@ -3,7 +3,7 @@
  * Written by hand from the contract's tables, deliberately not imported from src/outcomes.ts,
  * so that a wrong row in the implementation fails the tests instead of being copied into them.
  */
-import type { OperationName } from "../../src/index.js";
+import type { MessageOperationName as OperationName } from "../../src/index.js";
 
 export const operationNames: OperationName[] = [
   "sendTextMessage",
@@ -71,4 +71,17 @@ export const commonFailureKinds = [
 /** Every kind an operation may resolve to: its success, its refusal, and the common failures. */
 export function documentedKinds(operation: OperationName): Set<string> {
   return new Set([expectedSuccessKind[operation], expectedRefusedKind[operation], ...commonFailureKinds]);
+}
+
+/**
+ * The lifecycle's oracle (ece-api.md sections 3 and 7 and the Webex Connect node names): the kind
+ * for each error status of the configuration and the start. No text rule applies to them.
+ */
+export function expectedLifecycleErrorKind(operation: "getEntryPointConfiguration" | "startConversation", status: number): string {
+  const common: Record<number, string> = { 401: "unauthorized", 403: "forbidden", 404: "entryPointNotFound", 500: "internalServerError" };
+  const byStatus: Record<number, string> =
+    operation === "startConversation" ? { ...common, 400: "badRequest", 409: "conflict" } : common;
+  const kind = byStatus[status];
+  if (!kind) throw new Error(`The spec declares ${status} for ${operation}, which the contract has no row for: add one.`);
+  return kind;
 }

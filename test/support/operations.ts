@@ -1,5 +1,5 @@
 /** One valid call of each operation, for tests that drive all six alike. */
-import type { CallOptions, EceClient, OperationName, Outcome } from "../../src/index.js";
+import type { CallOptions, EceClient, MessageOperationName as OperationName, Outcome } from "../../src/index.js";
 
 export const CONVERSATION_ID = "ca2c588e-1e31-405a-9888-e72bf7179186";
 

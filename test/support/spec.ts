@@ -33,9 +33,9 @@ export interface DeclaredResponse {
   examples: ResponseExample[];
 }
 
-/** The responses the spec declares for `POST path`, each with its JSON examples. */
-export function declaredResponses(path: string): DeclaredResponse[] {
-  const operation = ((spec.paths as Json)[path] as Json).post as Json;
+/** The responses the spec declares for `method path` (POST unless said), each with its JSON examples. */
+export function declaredResponses(path: string, method: "get" | "post" = "post"): DeclaredResponse[] {
+  const operation = ((spec.paths as Json)[path] as Json)[method] as Json;
   return Object.entries(operation.responses as Json).map(([status, raw]) => {
     const response = resolveRef<Json>(raw);
     const media = (response.content as Json | undefined)?.["application/json"] as Json | undefined;

@@ -10,6 +10,8 @@ import {
   type Attachment,
   type Delivered,
   type FailureOutcome,
+  type GetEntryPointConfigurationOutcome,
+  type StartConversationOutcome,
   type SuccessOutcome,
   type WebhookAttachmentMessage,
   type AcceptAttachmentOutcome,
@@ -56,6 +58,10 @@ describe("each operation's outcome union", () => {
     expectTypeOf<EceClient["acceptAttachment"]>().returns.resolves.toEqualTypeOf<AcceptAttachmentOutcome>();
     expectTypeOf<EceClient["sendGeolocation"]>().returns.resolves.toEqualTypeOf<SendGeolocationOutcome>();
     expectTypeOf<OutcomeKind>().toEqualTypeOf<
+      | "entryPointConfigurationFound"
+      | "conversationStarted"
+      | "entryPointNotFound"
+      | "badRequest"
       | "sendMessageSuccess"
       | "attachmentAccepted"
       | "attachmentRejected"
@@ -148,13 +154,67 @@ describe("exhaustiveness", () => {
   });
 });
 
+describe("the conversation lifecycle", () => {
+  type Base = "invalidData" | "unauthorized" | "forbidden" | "internalServerError" | "invalidChoice" | "authorizationFail" | "timeout" | "error";
+
+  it("each operation has exactly its node's kinds", () => {
+    expectTypeOf<GetEntryPointConfigurationOutcome["kind"]>().toEqualTypeOf<"entryPointConfigurationFound" | "entryPointNotFound" | Base>();
+    expectTypeOf<StartConversationOutcome["kind"]>().toEqualTypeOf<
+      "conversationStarted" | "badRequest" | "conflict" | "entryPointNotFound" | Base
+    >();
+    expectTypeOf<EceClient["startConversation"]>().returns.resolves.toEqualTypeOf<StartConversationOutcome>();
+    expectTypeOf<EceClient["getEntryPointConfiguration"]>().returns.resolves.toEqualTypeOf<GetEntryPointConfigurationOutcome>();
+  });
+
+  it("a start never yields a message's kinds, and narrows to its fields", () => {
+    const started = {} as StartConversationOutcome;
+    // @ts-expect-error -- a start is never conversationNotFound (the text rule is the sends')
+    void (started.kind === "conversationNotFound");
+    if (started.kind === "conversationStarted") {
+      expectTypeOf(started.conversationId).toEqualTypeOf<string>();
+      expectTypeOf(started.activityId).toEqualTypeOf<string | undefined>();
+    }
+    const found = {} as GetEntryPointConfigurationOutcome;
+    if (found.kind === "entryPointConfigurationFound") expectTypeOf(found.lastModified).toEqualTypeOf<string | number>();
+  });
+
+  it("a switch over a start's kinds is checked for exhaustiveness", () => {
+    function handle(outcome: StartConversationOutcome): string {
+      switch (outcome.kind) {
+        case "conversationStarted":
+          return outcome.conversationId;
+        case "badRequest":
+        case "conflict":
+        case "entryPointNotFound":
+        case "invalidData":
+        case "unauthorized":
+        case "forbidden":
+        case "internalServerError":
+        case "invalidChoice":
+        case "authorizationFail":
+        case "timeout":
+          return outcome.message;
+        default:
+          // @ts-expect-error -- "error" is not handled
+          return assertNever(outcome);
+      }
+    }
+    expectTypeOf(handle).returns.toBeString();
+  });
+});
+
 describe("delivery certainty", () => {
   it("every failure says whether the message may have been delivered; no success does", () => {
     expectTypeOf<FailureOutcome["delivered"]>().toEqualTypeOf<Delivered>();
     expectTypeOf<Delivered>().toEqualTypeOf<false | "unknown">();
     expectTypeOf<SuccessOutcome>().not.toHaveProperty("delivered");
     expectTypeOf<SuccessOutcome["kind"]>().toEqualTypeOf<
-      "sendMessageSuccess" | "attachmentAccepted" | "attachmentRejected" | "sendGeolocationSuccess"
+      | "entryPointConfigurationFound"
+      | "conversationStarted"
+      | "sendMessageSuccess"
+      | "attachmentAccepted"
+      | "attachmentRejected"
+      | "sendGeolocationSuccess"
     >();
   });
 

@@ -3,7 +3,7 @@
  * written from the contract (shared/ece-api.md section 5), not copied from src/outcomes.ts.
  */
 import { describe, expect, it } from "vitest";
-import type { OperationName } from "../../src/index.js";
+import type { MessageOperationName as OperationName } from "../../src/index.js";
 import { failureOutcomeOf, readErrorBody, retryAfterMsOf, unauthorizedReasonOf } from "../../src/status-table.js";
 import { expectedErrorKind, operationNames as operations } from "../support/expected-outcomes.js";
 import { declaredResponses } from "../support/spec.js";

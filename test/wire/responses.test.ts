@@ -4,7 +4,7 @@
  * `error`, and bad input is `invalidData` with nothing sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEceClient, type EceClient, type OperationName } from "../../src/index.js";
+import { createEceClient, type EceClient, type MessageOperationName as OperationName } from "../../src/index.js";
 import { validCall } from "../support/operations.js";
 import { answer, eceLike, SEND_PATH, startEceStub, CREDENTIALS, type EceStub } from "../support/ece-stub.js";
 import { expectedRefusedKind as refusedKind, expectedSuccessKind as successKind } from "../support/expected-outcomes.js";
