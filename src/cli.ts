@@ -15,8 +15,8 @@ type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
 interface Command {
   summary: string;
-  /** Flag name -> what it is (and whether it is required). */
-  flags: Record<string, { description: string; required?: boolean }>;
+  /** Flag name -> what it is (whether it is required, or may be repeated). */
+  flags: Record<string, { description: string; required?: boolean; multiple?: boolean }>;
   run(client: EceClient, values: Record<string, string | undefined>, timeoutMs: number | undefined): Promise<Outcome>;
 }
 
@@ -40,8 +40,52 @@ function decisionCommand(method: "acceptAttachment" | "rejectAttachment", verb: 
   };
 }
 
+/** `name=value` flags as custom attributes (a name given twice holds both values). */
+function attributesOf(pairs: string[]): Record<string, string[]> | undefined {
+  if (pairs.length === 0) return undefined;
+  const attributes: Record<string, string[]> = {};
+  for (const pair of pairs) {
+    const equals = pair.indexOf("=");
+    const [name, value] = equals < 0 ? [pair, ""] : [pair.slice(0, equals), pair.slice(equals + 1)];
+    (attributes[name] ??= []).push(value);
+  }
+  return attributes;
+}
+
 /** Each command, named after its operation, with flags named after the operation's input. */
 const commands: Record<string, Command> = {
+  config: {
+    summary: "Read an entry point's configuration (getEntryPointConfiguration).",
+    flags: { "entry-point": { description: "ID of the entry point, e.g. 1001", required: true } },
+    run: (c, v, timeoutMs) => c.getEntryPointConfiguration({ entryPointId: v["entry-point"]! }, { timeoutMs }),
+  },
+  start: {
+    summary: "Start a conversation for a customer on an entry point (startConversation).",
+    flags: {
+      "entry-point": { description: "ID of the entry point, e.g. 1001", required: true },
+      email: { description: "the customer's email address (or --social-type and --social-id)" },
+      "social-type": { description: "a social contact's type, e.g. instagram (with --social-id)" },
+      "social-id": { description: "the customer's ID there (with --social-type)" },
+      "first-name": { description: "the customer's first name" },
+      "last-name": { description: "the customer's last name" },
+      subject: { description: "the chat's subject (at most 255 characters)" },
+      attribute: { description: "a custom attribute as name=value; repeat for more", multiple: true },
+    },
+    run: (c, v, timeoutMs) => {
+      const attributes = attributesOf((v.attribute as unknown as string[] | undefined) ?? []);
+      const text = (flag: string) => (v[flag] === undefined ? {} : { [flag.replace(/-(.)/g, (_m, c: string) => c.toUpperCase())]: v[flag] });
+      const social = v["social-type"] === undefined && v["social-id"] === undefined ? {} : { social: { type: v["social-type"]!, id: v["social-id"]! } };
+      return c.startConversation(
+        {
+          entryPointId: v["entry-point"]!,
+          customer: { ...text("first-name"), ...text("last-name"), ...text("email"), ...social },
+          ...text("subject"),
+          ...(attributes === undefined ? {} : { customAttributes: attributes }),
+        },
+        { timeoutMs },
+      );
+    },
+  },
   text: messageCommand("sendTextMessage", "a plain-text"),
   html: messageCommand("sendHtmlMessage", "an HTML"),
   accept: decisionCommand("acceptAttachment", "Accept"),
@@ -105,7 +149,7 @@ function mainHelp(): string {
     .join("\n");
   return `Usage: ece-messaging <command> [flags]
 
-Sends one message into an ongoing Cisco ECE chat and prints the outcome as JSON.
+Starts a Cisco ECE chat or sends one message into it, and prints the outcome as JSON.
 Exit status: 0 for a success outcome, 1 otherwise.
 
 Commands:
@@ -169,7 +213,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   if (!command) return print(invalidDataOutcome([{ field: "command", problem: `"${name}" is not one of ${Object.keys(commands).join(", ")}` }]), 1);
 
   const options: OptionSpec = { help: { type: "boolean", short: "h" }, "timeout-ms": { type: "string" } };
-  for (const flag of Object.keys(command.flags)) options[flag] = { type: "string" };
+  for (const [flag, { multiple }] of Object.entries(command.flags)) options[flag] = { type: "string", multiple: multiple ?? false };
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
     ({ values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false }));

@@ -34,6 +34,13 @@ const successes: [string, string[], string][] = [
     "sendMessageSuccess",
   ],
   ["geolocation", ["--conversation", conversation, "--latitude", "52.37", "--longitude", "4.9", "--label", "Head office"], "sendGeolocationSuccess"],
+  ["config", ["--entry-point", "1001"], "entryPointConfigurationFound"],
+  [
+    "start",
+    ["--entry-point", "1001", "--email", "jane@example.com", "--first-name", "Jane", "--subject", "Order 4521", "--attribute", "activity_order=4521", "--attribute", "activity_tags=a", "--attribute", "activity_tags=b"],
+    "conversationStarted",
+  ],
+  ["start", ["--entry-point", "1001", "--social-type", "instagram", "--social-id", "jane_ig"], "conversationStarted"],
 ];
 
 describe("each command against Prism", () => {
@@ -51,6 +58,14 @@ describe("failures exit 1", () => {
     const { code, stdout } = await run(["upload", ...args, "--file-size=-5"]);
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toMatchObject({ kind: "invalidData", issues: [{ field: "fileSize", problem: "must not be negative" }] });
+  });
+
+  it("start refuses an attribute value ECE refuses, and a customer without a contact point", async () => {
+    const plus = await run(["start", "--entry-point", "1001", "--email", "j@example.com", "--attribute", "activity_order=4+5"]);
+    expect(plus.code).toBe(1);
+    expect(JSON.parse(plus.stdout)).toMatchObject({ kind: "invalidData", issues: [{ field: "customAttributes.activity_order" }] });
+    const nobody = await run(["start", "--entry-point", "1001", "--first-name", "Jane"]);
+    expect(JSON.parse(nobody.stdout)).toMatchObject({ kind: "invalidData", issues: [{ field: "customer" }] });
   });
 
   it("a missing required flag, an unknown flag and an unknown command", async () => {
