@@ -16,10 +16,17 @@ import { failureOutcomeOf } from "./status-table.js";
 import type { TokenFailure, TokenSource } from "./tokens.js";
 import type { CallFetch } from "./transport.js";
 import { checkCallOptions, invalidDataOutcome, type CheckedCallOptions } from "./validation.js";
-import { isRecord } from "./wire.js";
+import type { Emit } from "./events.js";
+import { annotate, inSpan, SPAN_ERROR, type Span, type Tracer } from "./tracing.js";
+import type { FetchCall } from "./transport.js";
+import { isRecord, requestIdOf } from "./wire.js";
 
 /** What {@link runOperation} needs from its client. */
 export interface OperationContext {
+  /** The client's event stream (`undefined` when nobody listens). */
+  emit: Emit;
+  /** The caller's OpenTelemetry tracer, if any. */
+  tracer: Tracer | undefined;
   api: EceApi;
   /** The client's fetch (bodies capped). */
   fetch: CallFetch;
@@ -42,15 +49,58 @@ export async function runOperation<O extends OperationName>(
   input: unknown,
   options: unknown,
 ): Promise<OutcomeByOperation[O]> {
-  type Result = OutcomeByOperation[O];
+  const startedAt = context.emit ? performance.now() : 0;
   const definition = operationDefinitions[name] as unknown as AnyDefinition;
   const checked = definition.check(input);
   const callOptions = checkCallOptions(options);
+  let outcome: Outcome;
+  let conversationId: string | undefined;
   if (!checked.ok || !callOptions.ok) {
-    return invalidDataOutcome([...(checked.ok ? [] : checked.error), ...(callOptions.ok ? [] : callOptions.error)]) as Result;
+    outcome = invalidDataOutcome([...(checked.ok ? [] : checked.error), ...(callOptions.ok ? [] : callOptions.error)]);
+  } else if (context.isClosed()) {
+    outcome = { kind: "error", message: "The client is closed.", delivered: false };
+  } else {
+    conversationId = conversationIdOf(checked.value);
+    const attributes: Record<string, string> = conversationId === undefined ? {} : { "ece.conversation.id": conversationId };
+    outcome = await context.track(
+      inSpan(context.tracer, `ece.${name}`, attributes, async (span) => {
+        const ended = await call(context, name, definition, checked.value, callOptions.value, span, conversationId);
+        conversationId ??= ended.kind === "conversationStarted" ? ended.conversationId : undefined;
+        annotate(span, {
+          "http.response.status_code": "status" in ended ? ended.status : undefined,
+          "ece.outcome.kind": ended.kind,
+          "ece.conversation.id": conversationId,
+        });
+        if ("delivered" in ended) mark(span, ended.message);
+        return ended;
+      }),
+    );
   }
-  if (context.isClosed()) return { kind: "error", message: "The client is closed.", delivered: false } as Result;
-  return context.track(call(context, name, definition, checked.value, callOptions.value)) as Promise<Result>;
+  context.emit?.({
+    type: "response",
+    operation: name,
+    ...("status" in outcome && outcome.status !== undefined ? { status: outcome.status } : {}),
+    durationMs: performance.now() - startedAt,
+    outcome: outcome.kind,
+    ...("delivered" in outcome ? { delivered: outcome.delivered } : {}),
+    ...("requestId" in outcome && outcome.requestId !== undefined ? { requestId: outcome.requestId } : {}),
+    ...(conversationId === undefined ? {} : { conversationId }),
+  });
+  return outcome as OutcomeByOperation[O];
+}
+
+/** The conversation a checked input is about (a message's), for events and spans. */
+function conversationIdOf(checked: unknown): string | undefined {
+  return isRecord(checked) && typeof checked.conversationId === "string" ? checked.conversationId : undefined;
+}
+
+/** Marks a span as failed, ignoring a span that throws. */
+function mark(span: Span | undefined, message: string): void {
+  try {
+    span?.setStatus({ code: SPAN_ERROR, message });
+  } catch {
+    // ignored
+  }
 }
 
 async function call(
@@ -59,8 +109,24 @@ async function call(
   definition: AnyDefinition,
   input: unknown,
   { timeoutMs, signal }: CheckedCallOptions,
+  span: Span | undefined,
+  conversationId: string | undefined,
 ): Promise<Outcome> {
-  const progress: Progress = { sent: false };
+  let attempt = 0;
+  const progress: Progress = {
+    sent: false,
+    ...(context.emit || span
+      ? {
+          watch: (request: FetchCall) => {
+            const path = new URL(request.url).pathname;
+            annotate(span, { "http.request.method": request.method, "url.path": path });
+            attempt += 1;
+            const base = { type: "request", operation: name, attempt, method: request.method, path } as const;
+            context.emit?.(conversationId === undefined ? base : { ...base, conversationId });
+          },
+        }
+      : {}),
+  };
   // The tokens this call used stay secret in what it returns, even once the client forgot them.
   const used: string[] = [];
   const redact = createRedactor(() => [...context.tokens.secrets(), ...used]);
@@ -87,6 +153,7 @@ async function call(
           // Not once the client is closing: a token fetched now would outlive close().
           if (!repeatedAfter401 && token.value.fromCache && context.tokens.canRefresh && !context.isClosed()) {
             repeatedAfter401 = true;
+            annotate(span, { "http.request.resend_count": 1 });
             token = await context.tokens.get(deadline);
             if (!token.ok) return token;
             answer = await attempt(token.value.token);
@@ -107,14 +174,21 @@ async function call(
       }
       if (!answer.ok) return answer.error;
       const { response, data, error } = answer.value;
+      const requestId = requestIdOf(response.headers, redact);
+      const withRequestId = requestId === undefined ? {} : { requestId };
       if (response.ok) {
         // Network text is redacted where it enters: values here, keys where a payload is kept.
         const payload = redactBody(data, redact, false);
-        return definition.toSuccess(response.status, isRecord(payload) ? payload : undefined, prepared.value, redact) as Outcome;
+        const success = definition.toSuccess(response.status, isRecord(payload) ? payload : undefined, prepared.value, redact);
+        return { ...success, ...withRequestId } as Outcome;
       }
       const body = redactBody(error, redact, false);
-      return failureOutcomeOf(definition.spec, { status: response.status, body, headers: response.headers }, name) as Outcome;
+      return { ...failureOutcomeOf(definition.spec, { status: response.status, body, headers: response.headers }, name), ...withRequestId };
     },
-    (thrown, deadline) => outcomeOfThrown(thrown, deadline, progress, redact),
+    (thrown, deadline) => {
+      const outcome = outcomeOfThrown(thrown, deadline, progress, redact);
+      const requestId = progress.headers && requestIdOf(progress.headers, redact);
+      return requestId === undefined ? outcome : { ...outcome, requestId };
+    },
   );
 }

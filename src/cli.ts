@@ -168,6 +168,7 @@ function commandHelp(name: string, command: Command): string {
       `${description}${required ? " (required)" : ""}`,
     ]),
     ["timeout-ms", "time allowed, in milliseconds (default 30000)"],
+    ["verbose", "log every request and event to stderr (never a secret or message content)"],
     ["help", "show this help"],
   ];
   const flags = all.map(([flag, description]) => `  --${flag.padEnd(15)}  ${description}`).join("\n");
@@ -212,7 +213,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) return print(invalidDataOutcome([{ field: "command", problem: `"${name}" is not one of ${Object.keys(commands).join(", ")}` }]), 1);
 
-  const options: OptionSpec = { help: { type: "boolean", short: "h" }, "timeout-ms": { type: "string" } };
+  const options: OptionSpec = { help: { type: "boolean", short: "h" }, verbose: { type: "boolean" }, "timeout-ms": { type: "string" } };
   for (const [flag, { multiple }] of Object.entries(command.flags)) options[flag] = { type: "string", multiple: multiple ?? false };
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
@@ -234,8 +235,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   if (issues.length > 0) return print(invalidDataOutcome(issues), 1);
 
   let client: EceClient;
+  const log: string[] = [];
+  const toStderr = (line: string) => void log.push(line);
   try {
     client = createEceClient({
+      ...(values.verbose ? { logger: { debug: toStderr, info: toStderr, warn: toStderr, error: toStderr }, logLevel: "debug" as const } : {}),
       baseUrl: env.ECE_BASE_URL!,
       ...(env.ECE_API_ROOT ? { apiRoot: env.ECE_API_ROOT } : {}),
       credentials: { clientKey: env.ECE_CLIENT_KEY!, clientSecret: env.ECE_CLIENT_SECRET! },
@@ -245,10 +249,12 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     // The configuration error names the bad setting, never its value.
     return print(invalidDataOutcome([{ field: "environment", problem: (error as Error).message }]), 1);
   }
+  let outcome: Outcome;
   try {
-    const outcome = await command.run(client, values as Record<string, string | undefined>, timeoutMs as number | undefined);
-    return print(outcome, isSuccess(outcome) ? 0 : 1);
+    outcome = await command.run(client, values as Record<string, string | undefined>, timeoutMs as number | undefined);
   } finally {
     await client.close();
   }
+  // --verbose: the client's events, one line each, after the run (close's revoke included).
+  return { ...print(outcome, isSuccess(outcome) ? 0 : 1), stderr: log.map((line) => `${line}\n`).join("") };
 }

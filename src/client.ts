@@ -14,7 +14,9 @@ import {
   type ClientCredentials,
   type TokenSource,
 } from "./tokens.js";
+import { createEmitter, type ObservabilityOptions } from "./events.js";
 import { createEntryPointDates } from "./lifecycle.js";
+import type { Tracer } from "./tracing.js";
 import type {
   AcceptAttachmentOutcome,
   GetEntryPointConfigurationOutcome,
@@ -41,7 +43,12 @@ export const DEFAULT_API_ROOT = "/system/ws/v19/clientapplications";
 /** Time allowed per call, the token request included, unless the client or call says otherwise. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-interface CommonClientOptions {
+interface CommonClientOptions extends ObservabilityOptions {
+  /**
+   * An OpenTelemetry tracer (`trace.getTracer("your-app")`): each operation becomes a client span
+   * `ece.<operation>`, the token request a child span. The SDK imports nothing from OpenTelemetry.
+   */
+  tracer?: Tracer;
   /** Scheme, host and port of the ECE server, e.g. `https://ece.example.com`. */
   baseUrl: string;
   /** The API root under `baseUrl`; differs when ECE's context root is not `system`. */
@@ -310,6 +317,7 @@ export function createEceClient(options: EceClientOptions): EceClient {
     querySerializer: ownQuery,
   });
 
+  const emit = createEmitter(settings.observability);
   const tokens: TokenSource = settings.credentials
     ? createClientCredentialsTokenSource({
         api,
@@ -318,6 +326,8 @@ export function createEceClient(options: EceClientOptions): EceClient {
         forceLogin: settings.forceLogin ?? false,
         timeoutMs,
         apiRoot,
+        emit,
+        ...(settings.tracer ? { tracer: settings.tracer } : {}),
       })
     : createFixedTokenSource(settings.accessToken!);
 
@@ -327,6 +337,8 @@ export function createEceClient(options: EceClientOptions): EceClient {
     api,
     fetch: callFetch,
     tokens,
+    emit,
+    tracer: settings.tracer,
     // A start's configuration is fetched as a call of its own (own deadline, shared by all).
     dates: createEntryPointDates((entryPointId) => runOperation(context, "getEntryPointConfiguration", { entryPointId }, undefined)),
     defaultTimeoutMs: timeoutMs,

@@ -12,7 +12,7 @@ import { BodyTooLargeError } from "./body.js";
 import type { ErrorOutcome, TimeoutOutcome } from "./outcomes.js";
 import type { Redact } from "./redact.js";
 import { deliveredByStatus } from "./status-table.js";
-import { Deadline, type CallFetch, type ClientFetch } from "./transport.js";
+import { Deadline, type CallFetch, type ClientFetch, type FetchCall } from "./transport.js";
 
 /** The openapi-fetch client for the spec's paths. */
 export type EceApi = Client<paths>;
@@ -21,6 +21,10 @@ export type EceApi = Client<paths>;
 export interface Progress {
   sent: boolean;
   status?: number;
+  /** The request's headers as ECE answered them (for its request ID). */
+  headers?: Headers;
+  /** Told of each request as it goes to fetch (for `request` events). */
+  watch?: (call: FetchCall) => void;
 }
 
 /** What the skeleton adds to each openapi-fetch call. */
@@ -64,8 +68,10 @@ export function request<T>(
   const observed: CallFetch = async (call) => {
     progress.sent = true;
     progress.status = undefined;
+    progress.watch?.(call);
     const response = await fetchImpl(call);
     progress.status = response.status;
+    progress.headers = response.headers;
     return response;
   };
   return deadline.race(send({ signal: deadline.signal, redirect: "manual", fetch: observed as unknown as ClientFetch }));

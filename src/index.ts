@@ -18,6 +18,21 @@ export {
   type EceClientOptions,
 } from "./client.js";
 export type { CallOptions } from "./operations.js";
+export type {
+  EceEvent,
+  Logger,
+  LogLevel,
+  ObservabilityOptions,
+  RequestEvent,
+  ResponseEvent,
+  TokenRefreshedEvent,
+  TokenRequestedEvent,
+  TokenRevokedEvent,
+  TokenStoreErrorEvent,
+  WebhookReceivedEvent,
+  WebhookRefusedEvent,
+} from "./events.js";
+export type { Span, Tracer } from "./tracing.js";
 export type { ClientCredentials } from "./tokens.js";
 export { isSuccess } from "./status-table.js";
 export type {

@@ -42,6 +42,8 @@ export interface Attachment {
 export interface SuccessDetails {
   /** The 2xx status ECE answered with. */
   status: number;
+  /** ECE's request ID (`x-request-id`, `x-correlation-id` or `request-id`), when it sent one. */
+  requestId?: string;
 }
 
 /** Fields every message success carries. */
@@ -144,6 +146,8 @@ export interface HttpFailureDetails extends FailureDetails {
   code?: string;
   /** The error body's `developerMessage` (localised by ECE), when there was one. */
   developerMessage?: string;
+  /** ECE's request ID (`x-request-id`, `x-correlation-id` or `request-id`), when it sent one. */
+  requestId?: string;
 }
 
 /** The conversation ID does not map to an ongoing conversation. */
@@ -235,6 +239,8 @@ export interface TimeoutOutcome extends FailureDetails {
   timeoutMs: number;
   /** The status, when ECE had answered with one before the time ran out. */
   status?: number;
+  /** ECE's request ID, when it had answered with one. */
+  requestId?: string;
 }
 
 /** The call failed without a usable answer: network failure, unreadable response, abort, closed client. */
@@ -244,6 +250,8 @@ export interface ErrorOutcome extends FailureDetails {
   aborted?: true;
   /** The status, when ECE had answered with one (its body was unreadable). */
   status?: number;
+  /** ECE's request ID, when it had answered with one. */
+  requestId?: string;
 }
 
 /** The failures every operation can produce, whatever ECE answers. */

@@ -10,7 +10,9 @@ import { outcomeOfThrown, request, underDeadline, type EceApi, type Progress } f
 import { createRedactor, redactBody } from "./redact.js";
 import type { Result } from "./result.js";
 import { failureOutcomeOf } from "./status-table.js";
-import type { CallFetch, Deadline } from "./transport.js";
+import type { Emit } from "./events.js";
+import { annotate, inSpan, type Tracer } from "./tracing.js";
+import type { CallFetch, Deadline, FetchCall } from "./transport.js";
 
 /** The client key and secret of the client application registered in ECE's admin console. */
 export interface ClientCredentials {
@@ -67,6 +69,10 @@ export interface ClientCredentialsSettings {
   apiRoot: string;
   /** The clock, in epoch milliseconds. */
   now?: () => number;
+  /** The client's event stream. */
+  emit?: Emit;
+  /** The caller's tracer: the token request is a span (a child of the operation's). */
+  tracer?: Tracer;
 }
 
 /** How long before expiry a token is replaced: a tenth of its lifetime, at most a minute. */
@@ -85,6 +91,11 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
   const live = new Map<string, number>();
   let cached: { token: string; refreshAt: number } | undefined;
   let inflight: Promise<TokenResult> | undefined;
+  /** Why the next token request replaces an earlier token, if it does. */
+  let replacing: "expired" | "401" | undefined;
+  const { emit } = settings;
+  const watch = (operation: string) =>
+    emit && ((call: FetchCall) => emit({ type: "request", operation, attempt: 1, method: call.method, path: new URL(call.url).pathname }));
   const secrets = (): string[] => [credentials.clientSecret, basicCredentials, ...live.keys()];
   const redact = createRedactor(secrets);
 
@@ -94,8 +105,11 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
   }
 
   function requestToken(): Promise<TokenResult> {
-    const progress: Progress = { sent: false };
-    return underDeadline(
+    emit?.(replacing === undefined ? { type: "tokenRequested" } : { type: "tokenRefreshed", reason: replacing });
+    replacing = undefined;
+    return inSpan(settings.tracer, "ece.token", {}, async (span): Promise<TokenResult> => {
+      const progress: Progress = { sent: false, ...(emit ? { watch: watch("token") } : {}) };
+      const result = await underDeadline<TokenResult>(
       timeoutMs,
       undefined,
       async (deadline): Promise<TokenResult> => {
@@ -129,7 +143,10 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
         return { ok: true, value: { token, fromCache: false } };
       },
       (thrown, deadline) => ({ ok: false, error: { ...outcomeOfThrown(thrown, deadline, progress, redact), delivered: false } }),
-    );
+      );
+      annotate(span, { "http.response.status_code": progress.status, "ece.outcome.kind": result.ok ? "token" : result.error.kind });
+      return result;
+    });
   }
 
   function revoke(token: string, revokeTimeoutMs: number): Promise<boolean> {
@@ -137,12 +154,16 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
       revokeTimeoutMs,
       undefined,
       async (deadline) => {
-        const { response } = await request(deadline, settings.fetch, { sent: false }, (extras) =>
+        const { response } = await request(deadline, settings.fetch, { sent: false, ...(emit ? { watch: watch("revoke") } : {}) }, (extras) =>
           api.POST("/authentication/oauth2/revoke", { headers: { Authorization: `Bearer ${token}` }, ...extras }),
         );
+        emit?.({ type: "tokenRevoked", ok: response.ok });
         return response.ok;
       },
-      () => false,
+      () => {
+        emit?.({ type: "tokenRevoked", ok: false });
+        return false;
+      },
     );
   }
 
@@ -150,13 +171,17 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
     canRefresh: true,
     async get(deadline) {
       if (cached && now() < cached.refreshAt) return { ok: true, value: { token: cached.token, fromCache: true } };
+      if (cached && !inflight) replacing = "expired";
       inflight ??= requestToken().finally(() => {
         inflight = undefined;
       });
       return deadline.race(inflight);
     },
     invalidate(token) {
-      if (cached?.token === token) cached = undefined;
+      if (cached?.token === token) {
+        cached = undefined;
+        replacing = "401";
+      }
       live.delete(token); // ECE has no session for it
     },
     async revokeAll(revokeTimeoutMs) {

@@ -6,6 +6,8 @@
  */
 import type { InvalidDataOutcome, ValidationIssue } from "./outcomes.js";
 import type { Result } from "./result.js";
+import type { Logger, LogLevel, ObservabilityOptions } from "./events.js";
+import type { Tracer } from "./tracing.js";
 import { isRecord } from "./wire.js";
 
 /** Input of {@link EceClient.sendTextMessage} and {@link EceClient.sendHtmlMessage}. */
@@ -115,7 +117,7 @@ const UNREADABLE = "could not be read";
  * polluted `Object.prototype` is absent), a getter called once, and a getter or Proxy trap that
  * throws recorded as an issue of that field instead of escaping.
  */
-class Fields {
+export class Fields {
   readonly list: ValidationIssue[] = [];
   readonly #record: object;
   readonly #values = new Map<string, unknown>();
@@ -386,6 +388,33 @@ export interface CheckedClientOptions {
   fetch: typeof fetch | undefined;
   credentials: { clientKey: string; clientSecret: string } | undefined;
   accessToken: string | undefined;
+  observability: ObservabilityOptions;
+  tracer: Tracer | undefined;
+}
+
+/** Checks `onEvent`, `logger` and `logLevel` (shared by the client and the webhook handler). */
+export function checkObservabilityOptions(fields: Fields): ObservabilityOptions {
+  const onEvent = fields.get("onEvent");
+  if (onEvent !== undefined && typeof onEvent !== "function") fields.add("onEvent", "must be a function");
+  const logger = fields.get("logger");
+  const methods = ["debug", "info", "warn", "error"] as const;
+  if (logger !== undefined && (!isRecordLike(logger) || methods.some((m) => typeof (logger as Record<string, unknown>)[m] !== "function"))) {
+    fields.add("logger", "must have debug, info, warn and error methods");
+  }
+  const logLevel = fields.get("logLevel");
+  if (logLevel !== undefined && !["off", "error", "warn", "info", "debug"].includes(logLevel as string)) {
+    fields.add("logLevel", 'must be "off", "error", "warn", "info" or "debug"');
+  }
+  return {
+    ...(typeof onEvent === "function" ? { onEvent: onEvent as ObservabilityOptions["onEvent"] } : {}),
+    ...(logger === undefined ? {} : { logger: logger as Logger }),
+    ...(logLevel === undefined ? {} : { logLevel: logLevel as LogLevel }),
+  };
+}
+
+/** An object or a class instance (a logger may be either). */
+function isRecordLike(value: unknown): value is object {
+  return (typeof value === "object" || typeof value === "function") && value !== null;
 }
 
 /** Checks the options of `createEceClient`; no problem names a secret or repeats a value. */
@@ -422,7 +451,14 @@ export function checkClientOptions(options: unknown): Checked<CheckedClientOptio
       } else if (typeof accessToken !== "string" || accessToken === "") {
         fields.add("accessToken", "must be a non-empty string");
       }
+      const observability = checkObservabilityOptions(fields);
+      const tracer = fields.get("tracer");
+      if (tracer !== undefined && (!isRecordLike(tracer) || typeof (tracer as Tracer).startActiveSpan !== "function")) {
+        fields.add("tracer", "must be an OpenTelemetry Tracer (with startActiveSpan)");
+      }
       return {
+        observability,
+        tracer: tracer as Tracer | undefined,
         baseUrl: baseUrl as string,
         apiRoot: apiRoot as string | undefined,
         timeoutMs: timeoutMs as number | undefined,

@@ -52,3 +52,9 @@ export function attachmentOf(item: Record<string, unknown>): Omit<Attachment, "i
   };
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }
+
+/** ECE's request ID, from the first of `x-request-id`, `x-correlation-id`, `request-id` it sent. */
+export function requestIdOf(headers: Headers, redact: (text: string) => string): string | undefined {
+  const id = headers.get("x-request-id") ?? headers.get("x-correlation-id") ?? headers.get("request-id");
+  return id === null || id === "" ? undefined : redact(id);
+}

@@ -52,6 +52,18 @@ describe("each command against Prism", () => {
   });
 });
 
+describe("--verbose", () => {
+  it("logs each request and event to stderr, never a secret or the message", async () => {
+    const { code, stdout, stderr } = await run(["text", "--conversation", conversation, "--message", "Very private words", "--verbose"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ kind: "sendMessageSuccess" });
+    const events = stderr.trim().split("\n").map((line) => JSON.parse(line.replace(/^ece-messaging /, "")) as { type: string });
+    expect(events.map((e) => e.type)).toEqual(["tokenRequested", "request", "request", "response", "request", "tokenRevoked"]);
+    expect(stderr).not.toContain(secret);
+    expect(stderr).not.toContain("Very private words");
+  });
+});
+
 describe("failures exit 1", () => {
   it("bad input is invalidData naming the flag's field", async () => {
     const args = successes[4]![1].filter((a) => a !== "--file-size" && a !== "32");

@@ -1,0 +1,165 @@
+/**
+ * One event stream for everything the SDK does: `onEvent` listeners and the leveled logger both
+ * read it. Events carry operations, statuses, durations, outcome kinds, conversation IDs and
+ * lengths - never a token, a secret, an Authorization header, message content or a body.
+ *
+ * @module
+ */
+import type { Delivered, OutcomeKind } from "./outcomes.js";
+
+/** An HTTP request is about to be sent (one per attempt: a repeat after a 401 is attempt 2). */
+export interface RequestEvent {
+  type: "request";
+  /** The SDK operation, e.g. `sendTextMessage`, or `token` / `revoke`. */
+  operation: string;
+  attempt: number;
+  method: string;
+  /** The URL's path (no query string, no host). */
+  path: string;
+  conversationId?: string;
+}
+
+/** An operation ended: its outcome, as a kind. */
+export interface ResponseEvent {
+  type: "response";
+  operation: string;
+  /** The last HTTP status, when ECE answered. */
+  status?: number;
+  durationMs: number;
+  outcome: OutcomeKind;
+  /** For a failure: whether the message may have reached ECE. */
+  delivered?: Delivered;
+  /** ECE's request ID (`x-request-id`, `x-correlation-id` or `request-id`), when it sent one. */
+  requestId?: string;
+  conversationId?: string;
+}
+
+/** A token is being requested from ECE's token endpoint. */
+export interface TokenRequestedEvent {
+  type: "tokenRequested";
+}
+
+/** A token replaced an earlier one: it was about to expire, or ECE refused it with 401. */
+export interface TokenRefreshedEvent {
+  type: "tokenRefreshed";
+  reason: "expired" | "401";
+}
+
+/** A token was revoked on close (`ok`: ECE confirmed it). */
+export interface TokenRevokedEvent {
+  type: "tokenRevoked";
+  ok: boolean;
+}
+
+/** The webhook receiver handed messages to `onMessages`. */
+export interface WebhookReceivedEvent {
+  type: "webhookReceived";
+  messageCount: number;
+  contentType: string;
+}
+
+/** The webhook receiver refused a request; `reason` is a code, never credentials or body text. */
+export interface WebhookRefusedEvent {
+  type: "webhookRefused";
+  status: number;
+  reason: string;
+}
+
+/** The shared token store failed or was too slow; the client went on with a token of its own. */
+export interface TokenStoreErrorEvent {
+  type: "tokenStoreError";
+  /** What the client was doing with the store, e.g. `read`. */
+  action: string;
+  /** The store error's message (redacted). */
+  message: string;
+}
+
+/** Everything the SDK reports, discriminated by `type`. */
+export type EceEvent =
+  | RequestEvent
+  | ResponseEvent
+  | TokenRequestedEvent
+  | TokenRefreshedEvent
+  | TokenRevokedEvent
+  | WebhookReceivedEvent
+  | WebhookRefusedEvent
+  | TokenStoreErrorEvent;
+
+/** Any logger with these four methods: `console`, pino, winston, as they are. */
+export interface Logger {
+  debug(message: string): unknown;
+  info(message: string): unknown;
+  warn(message: string): unknown;
+  error(message: string): unknown;
+}
+
+/** How much the logger is told: `off` (default) to `debug` (everything). */
+export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
+
+/** The options that observe a client or a webhook handler. */
+export interface ObservabilityOptions {
+  /** Called with every event; a listener that throws changes nothing. */
+  onEvent?: (event: EceEvent) => void;
+  /** Where log lines go (default `console`, once a `logLevel` is on). */
+  logger?: Logger;
+  /** Default `off`, or the `ECE_LOG` environment variable when set. */
+  logLevel?: LogLevel;
+}
+
+const rank: Readonly<Record<LogLevel, number>> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };
+
+/** `ECE_LOG`, read so that it never throws (Deno without env permission, browsers, edge). */
+function environmentLevel(): LogLevel | undefined {
+  try {
+    const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.ECE_LOG;
+    return value !== undefined && Object.hasOwn(rank, value) ? (value as LogLevel) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The level an event is logged at. */
+function levelOf(event: EceEvent): Exclude<LogLevel, "off"> {
+  switch (event.type) {
+    case "request":
+      return "debug";
+    case "response":
+      return event.delivered === undefined ? "info" : "warn";
+    case "webhookRefused":
+      return "warn";
+    case "tokenStoreError":
+      return "error";
+    default:
+      return "info";
+  }
+}
+
+/** Sends an event to the listener and the logger; `undefined` when nothing listens. */
+export type Emit = ((event: EceEvent) => void) | undefined;
+
+/**
+ * The one emitter of a client or handler: to `onEvent`, then one structured line (`ece-messaging`
+ * and the event as JSON) at the event's level. A throwing listener or logger is ignored.
+ * Returns `undefined` when nobody listens, so the hot path can skip building events.
+ */
+export function createEmitter(options: ObservabilityOptions): Emit {
+  const level = rank[options.logLevel ?? environmentLevel() ?? "off"];
+  const logger = level > 0 ? (options.logger ?? console) : undefined;
+  const listener = options.onEvent;
+  if (!listener && !logger) return undefined;
+  return (event) => {
+    try {
+      listener?.(event);
+    } catch {
+      // A listener's failure is its own.
+    }
+    const at = levelOf(event);
+    if (logger && rank[at] <= level) {
+      try {
+        logger[at](`ece-messaging ${JSON.stringify(event)}`);
+      } catch {
+        // Likewise a logger's.
+      }
+    }
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * OpenTelemetry without a dependency: the caller passes a `Tracer` (`trace.getTracer("...")`)
+ * and the SDK uses the few methods it needs. Each operation is a client span `ece.<operation>`;
+ * the token request is a child span. A tracer that throws changes no outcome.
+ *
+ * @module
+ */
+
+/** The parts of an OpenTelemetry `Span` the SDK uses. */
+export interface Span {
+  setAttribute(key: string, value: string | number | boolean): unknown;
+  setStatus(status: { code: number; message?: string }): unknown;
+  end(): void;
+}
+
+/** The parts of an OpenTelemetry `Tracer` the SDK uses: pass `trace.getTracer("your-app")`. */
+export interface Tracer {
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: { kind?: number; attributes?: Record<string, string | number | boolean> },
+    fn: F,
+  ): ReturnType<F>;
+}
+
+/** OpenTelemetry's `SpanKind.CLIENT` and `SpanStatusCode.ERROR`. */
+const CLIENT = 2;
+export const SPAN_ERROR = 2;
+
+/**
+ * Runs `work` inside a client span `name` (active, so that spans started within are its
+ * children), ending it after; without a tracer, or when the tracer throws before running
+ * `work`, runs `work` alone.
+ */
+export async function inSpan<T>(
+  tracer: Tracer | undefined,
+  name: string,
+  attributes: Record<string, string | number | boolean>,
+  work: (span: Span | undefined) => Promise<T>,
+): Promise<T> {
+  if (!tracer) return work(undefined);
+  let running: Promise<T> | undefined;
+  try {
+    await tracer.startActiveSpan(name, { kind: CLIENT, attributes }, (span: Span) => {
+      running = (async () => {
+        try {
+          return await work(span);
+        } finally {
+          try {
+            span.end();
+          } catch {
+            // a tracer's failure is its own
+          }
+        }
+      })();
+      return running;
+    });
+  } catch {
+    // the tracer threw: the work (if it started) goes on, and is what counts
+  }
+  return running ?? work(undefined);
+}
+
+/** Sets span attributes, ignoring a span that throws. */
+export function annotate(span: Span | undefined, attributes: Record<string, string | number | boolean | undefined>): void {
+  if (!span) return;
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined) continue;
+    try {
+      span.setAttribute(key, value);
+    } catch {
+      // ignored
+    }
+  }
+}
