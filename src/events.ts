@@ -87,9 +87,13 @@ export type EceEvent =
 
 /** Any logger with these four methods: `console`, pino, winston, as they are. */
 export interface Logger {
+  /** Requests. */
   debug(message: string): unknown;
+  /** Successes and token events. */
   info(message: string): unknown;
+  /** Failures and webhook refusals. */
   warn(message: string): unknown;
+  /** Token-store errors. */
   error(message: string): unknown;
 }
 

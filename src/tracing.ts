@@ -8,13 +8,21 @@
 
 /** The parts of an OpenTelemetry `Span` the SDK uses. */
 export interface Span {
+  /** Sets one attribute. */
   setAttribute(key: string, value: string | number | boolean): unknown;
+  /** Sets the status (`code` 2: error). */
   setStatus(status: { code: number; message?: string }): unknown;
+  /** Ends the span. */
   end(): void;
 }
 
 /** The parts of an OpenTelemetry `Tracer` the SDK uses: pass `trace.getTracer("your-app")`. */
 export interface Tracer {
+  /**
+   * Starts a span, active while `fn` runs (spans started inside are its children).
+   *
+   * @typeParam F - the function run in the span
+   */
   startActiveSpan<F extends (span: Span) => unknown>(
     name: string,
     options: { kind?: number; attributes?: Record<string, string | number | boolean> },
