@@ -5,11 +5,12 @@
  *
  * @module
  */
+import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { createEceClient, type EceClient } from "./client.js";
 import type { Outcome, ValidationIssue } from "./outcomes.js";
 import { isSuccess } from "./status-table.js";
-import { invalidDataOutcome } from "./validation.js";
+import { checkClientOptions, invalidDataOutcome } from "./validation.js";
 
 type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
@@ -137,25 +138,42 @@ const commands: Record<string, Command> = {
 };
 
 const environment = `Environment (never flags, never printed):
-  ECE_BASE_URL       scheme, host and port of the ECE server (required)
+  ECE_BASE_URL       scheme, host and port of the ECE server, e.g. https://ece.example.com (required)
   ECE_CLIENT_KEY     client key of the registered client application (required)
   ECE_CLIENT_SECRET  its client secret (required)
   ECE_API_ROOT       API root (default /system/ws/v19/clientapplications)
   ECE_FORCE_LOGIN    "yes" to end an older session of the application instead of failing`;
+
+const exitCodes = `Exit status:
+  0  a success outcome
+  1  a failure outcome from ECE or the network (the JSON says which)
+  2  bad usage or input: unknown command or flag, a missing or invalid flag or variable`;
+
+/** The package's version, read beside the built (or source) file. */
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
 
 function mainHelp(): string {
   const list = Object.entries(commands)
     .map(([name, command]) => `  ${name.padEnd(12)} ${command.summary}`)
     .join("\n");
   return `Usage: ece-messaging <command> [flags]
+       ece-messaging --version | --help
 
-Starts a Cisco ECE chat or sends one message into it, and prints the outcome as JSON.
-Exit status: 0 for a success outcome, 1 otherwise.
+Starts a Cisco ECE chat, sends one message into it, or reads an entry point's configuration,
+and prints the outcome as JSON.
 
 Commands:
 ${list}
 
 Run "ece-messaging <command> --help" for a command's flags.
+
+${exitCodes}
 
 ${environment}
 `;
@@ -179,19 +197,68 @@ ${command.summary}
 Flags:
 ${flags}
 
+${exitCodes}
+
 ${environment}
 `;
 }
 
+/** A flag's text as a number when it is one (the SDK then checks its range), else as given. */
 function numberOrText(value: string | undefined): number | string | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
-  return value.trim() !== "" && Number.isFinite(number) ? number : value;
+  return /^\s*[-+]?(\d+\.?\d*|\.\d+)\s*$/.test(value) && Number.isFinite(number) ? number : value;
 }
 
-/** What a run printed and its exit status; `main` is pure apart from the network call. */
+/** The flag (or variable) a field of the SDK's input stands for, so that problems name it. */
+function flagOf(field: string): string {
+  const named: Record<string, string> = {
+    conversationId: "--conversation",
+    attachmentId: "--attachment",
+    entryPointId: "--entry-point",
+    customer: "--email or --social-type with --social-id",
+    "customer.email": "--email",
+    "customer.firstName": "--first-name",
+    "customer.lastName": "--last-name",
+    "customer.social.type": "--social-type",
+    "customer.social.id": "--social-id",
+    input: "flags",
+  };
+  if (Object.hasOwn(named, field)) return named[field]!;
+  if (field.startsWith("customAttributes.")) return `--attribute ${field.slice("customAttributes.".length)}=`;
+  const name = field.replace(/^options\./, "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return `--${name}`;
+}
+
+/** The environment variable a client option comes from. */
+const variableOf: Record<string, string> = {
+  baseUrl: "ECE_BASE_URL",
+  apiRoot: "ECE_API_ROOT",
+  "credentials.clientKey": "ECE_CLIENT_KEY",
+  "credentials.clientSecret": "ECE_CLIENT_SECRET",
+};
+
+/**
+ * `--flag -5`: node's parseArgs takes "-5" for a flag and calls it ambiguous; a negative number
+ * after a flag that takes a value is that flag's value.
+ */
+function joinNegativeValues(args: string[], options: OptionSpec): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    const flag = arg.startsWith("--") && !arg.includes("=") ? arg.slice(2) : undefined;
+    if (flag && options[flag]?.type === "string" && next !== undefined && /^-\d|^-\.\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
+/** What a run printed and its exit status; `runCli` is pure apart from the network call. */
 export interface CliResult {
-  exitCode: 0 | 1;
+  exitCode: 0 | 1 | 2;
   stdout: string;
   stderr: string;
 }
@@ -201,25 +268,23 @@ export interface CliResult {
  * its exit status. The `ece-messaging` binary (src/bin.ts) is this plus process I/O.
  */
 export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<CliResult> {
-  const print = (value: unknown, exitCode: 0 | 1): CliResult => ({
-    exitCode,
-    stdout: `${JSON.stringify(value, null, 2)}\n`,
-    stderr: "",
-  });
+  const print = (value: unknown, exitCode: 0 | 1 | 2): CliResult => ({ exitCode, stdout: `${JSON.stringify(value, null, 2)}\n`, stderr: "" });
+  const usage = (issues: ValidationIssue[]): CliResult => print(invalidDataOutcome(issues), 2);
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-v") return { exitCode: 0, stdout: `${version()}\n`, stderr: "" };
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    return { exitCode: name === undefined ? 1 : 0, stdout: name === undefined ? "" : mainHelp(), stderr: name === undefined ? mainHelp() : "" };
+    return { exitCode: name === undefined ? 2 : 0, stdout: name === undefined ? "" : mainHelp(), stderr: name === undefined ? mainHelp() : "" };
   }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
-  if (!command) return print(invalidDataOutcome([{ field: "command", problem: `"${name}" is not one of ${Object.keys(commands).join(", ")}` }]), 1);
+  if (!command) return usage([{ field: "command", problem: `"${name}" is not one of ${Object.keys(commands).join(", ")} (see --help)` }]);
 
   const options: OptionSpec = { help: { type: "boolean", short: "h" }, verbose: { type: "boolean" }, "timeout-ms": { type: "string" } };
   for (const [flag, { multiple }] of Object.entries(command.flags)) options[flag] = { type: "string", multiple: multiple ?? false };
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
-    ({ values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args: joinNegativeValues(rest, options), options, strict: true, allowPositionals: false }));
   } catch (error) {
-    return print(invalidDataOutcome([{ field: "flags", problem: (error as Error).message }]), 1);
+    return usage([{ field: "flags", problem: `${(error as Error).message.replace(/\.$/, "")} (see ece-messaging ${name} --help)` }]);
   }
   if (values.help) return { exitCode: 0, stdout: commandHelp(name, command), stderr: "" };
 
@@ -231,30 +296,35 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     if (!env[variable]) issues.push({ field: variable, problem: "is required (set it in the environment)" });
   }
   const timeoutMs = numberOrText(values["timeout-ms"] as string | undefined);
-  if (timeoutMs !== undefined && typeof timeoutMs !== "number") issues.push({ field: "--timeout-ms", problem: "must be a number" });
-  if (issues.length > 0) return print(invalidDataOutcome(issues), 1);
+  if (timeoutMs !== undefined && typeof timeoutMs !== "number") issues.push({ field: "--timeout-ms", problem: "must be a number of milliseconds" });
+  if (issues.length > 0) return usage(issues);
 
-  let client: EceClient;
+  const clientOptions = {
+    baseUrl: env.ECE_BASE_URL!,
+    ...(env.ECE_API_ROOT ? { apiRoot: env.ECE_API_ROOT } : {}),
+    credentials: { clientKey: env.ECE_CLIENT_KEY!, clientSecret: env.ECE_CLIENT_SECRET! },
+    forceLogin: env.ECE_FORCE_LOGIN === "yes",
+  };
+  const configured = checkClientOptions(clientOptions);
+  // A bad setting is named by its variable, never with its value.
+  if (!configured.ok) return usage(configured.error.map(({ field, problem }) => ({ field: variableOf[field] ?? field, problem })));
   const log: string[] = [];
   const toStderr = (line: string) => void log.push(line);
-  try {
-    client = createEceClient({
-      ...(values.verbose ? { logger: { debug: toStderr, info: toStderr, warn: toStderr, error: toStderr }, logLevel: "debug" as const } : {}),
-      baseUrl: env.ECE_BASE_URL!,
-      ...(env.ECE_API_ROOT ? { apiRoot: env.ECE_API_ROOT } : {}),
-      credentials: { clientKey: env.ECE_CLIENT_KEY!, clientSecret: env.ECE_CLIENT_SECRET! },
-      forceLogin: env.ECE_FORCE_LOGIN === "yes",
-    });
-  } catch (error) {
-    // The configuration error names the bad setting, never its value.
-    return print(invalidDataOutcome([{ field: "environment", problem: (error as Error).message }]), 1);
-  }
+  const client = createEceClient({
+    ...clientOptions,
+    ...(values.verbose ? { logger: { debug: toStderr, info: toStderr, warn: toStderr, error: toStderr }, logLevel: "debug" as const } : {}),
+  });
   let outcome: Outcome;
   try {
     outcome = await command.run(client, values as Record<string, string | undefined>, timeoutMs as number | undefined);
   } finally {
     await client.close();
   }
+  if (outcome.kind === "invalidData") {
+    // The SDK names its input's fields; the CLI's user typed flags.
+    outcome = invalidDataOutcome(outcome.issues.map(({ field, problem }) => ({ field: flagOf(field), problem })));
+  }
+  const exitCode = isSuccess(outcome) ? 0 : outcome.kind === "invalidData" ? 2 : 1;
   // --verbose: the client's events, one line each, after the run (close's revoke included).
-  return { ...print(outcome, isSuccess(outcome) ? 0 : 1), stderr: log.map((line) => `${line}\n`).join("") };
+  return { ...print(outcome, exitCode), stderr: log.map((line) => `${line}\n`).join("") };
 }

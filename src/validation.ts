@@ -99,7 +99,7 @@ export interface StartConversationInput {
 
 /** The `invalidData` outcome for `issues`, its message naming each field and problem. */
 export function invalidDataOutcome(issues: ValidationIssue[]): InvalidDataOutcome {
-  const summary = issues.map(({ field, problem }) => `${field} ${problem}`).join("; ");
+  const summary = issues.map(({ field, problem }) => `${field} ${problem.replace(/\.$/, "")}`).join("; ");
   return { kind: "invalidData", message: `Invalid input: ${summary}.`, delivered: false, issues };
 }
 

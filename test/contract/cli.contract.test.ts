@@ -4,6 +4,7 @@
  * command; credentials come from the environment and are never printed.
  */
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { projectRoot } from "../../scripts/prism.js";
@@ -64,40 +65,67 @@ describe("--verbose", () => {
   });
 });
 
-describe("failures exit 1", () => {
-  it("bad input is invalidData naming the flag's field", async () => {
+describe("bad usage or input exits 2, naming the flag or variable", () => {
+  it("bad input names the flag, in both spellings of a negative number", async () => {
     const args = successes[4]![1].filter((a) => a !== "--file-size" && a !== "32");
-    const { code, stdout } = await run(["upload", ...args, "--file-size=-5"]);
-    expect(code).toBe(1);
-    expect(JSON.parse(stdout)).toMatchObject({ kind: "invalidData", issues: [{ field: "fileSize", problem: "must not be negative" }] });
+    for (const negative of [["--file-size=-5"], ["--file-size", "-5"]]) {
+      const { code, stdout } = await run(["upload", ...args, ...negative]);
+      expect(code).toBe(2);
+      expect(JSON.parse(stdout)).toEqual({
+        kind: "invalidData",
+        message: "Invalid input: --file-size must not be negative.",
+        delivered: false,
+        issues: [{ field: "--file-size", problem: "must not be negative" }],
+      });
+    }
+  });
+
+  it("numbers are checked as numbers: --latitude abc and --file-size 12kb are refused, nothing sent", async () => {
+    const latitude = await run(["geolocation", "--conversation", "c", "--latitude", "abc", "--longitude", "4.9"]);
+    expect(latitude.code).toBe(2);
+    expect(JSON.parse(latitude.stdout).issues).toEqual([{ field: "--latitude", problem: expect.stringContaining("decimal degrees") as string }]);
+    const size = await run(["upload", ...successes[4]![1].map((a) => (a === "32" ? "12kb" : a))]);
+    expect(JSON.parse(size.stdout).issues).toEqual([{ field: "--file-size", problem: "must be a number, not a string" }]);
   });
 
   it("start refuses an attribute value ECE refuses, and a customer without a contact point", async () => {
     const plus = await run(["start", "--entry-point", "1001", "--email", "j@example.com", "--attribute", "activity_order=4+5"]);
-    expect(plus.code).toBe(1);
-    expect(JSON.parse(plus.stdout)).toMatchObject({ kind: "invalidData", issues: [{ field: "customAttributes.activity_order" }] });
+    expect(plus.code).toBe(2);
+    expect(JSON.parse(plus.stdout)).toMatchObject({ kind: "invalidData", issues: [{ field: "--attribute activity_order=" }] });
     const nobody = await run(["start", "--entry-point", "1001", "--first-name", "Jane"]);
-    expect(JSON.parse(nobody.stdout)).toMatchObject({ kind: "invalidData", issues: [{ field: "customer" }] });
+    expect(JSON.parse(nobody.stdout)).toMatchObject({ kind: "invalidData", issues: [{ field: "--email or --social-type with --social-id" }] });
   });
 
   it("a missing required flag, an unknown flag and an unknown command", async () => {
     const missing = await run(["text", "--conversation", conversation]);
-    expect([missing.code, JSON.parse(missing.stdout).issues]).toEqual([1, [{ field: "--message", problem: "is required" }]]);
+    expect([missing.code, JSON.parse(missing.stdout).issues]).toEqual([2, [{ field: "--message", problem: "is required" }]]);
     const unknownFlag = await run(["text", "--conversation", "c", "--message", "m", "--secret", "x"]);
-    expect([unknownFlag.code, JSON.parse(unknownFlag.stdout).kind]).toEqual([1, "invalidData"]);
+    expect([unknownFlag.code, JSON.parse(unknownFlag.stdout).kind]).toEqual([2, "invalidData"]);
+    expect(JSON.parse(unknownFlag.stdout).issues[0].problem).toContain("--secret");
     const unknownCommand = await run(["send"]);
-    expect([unknownCommand.code, JSON.parse(unknownCommand.stdout).issues[0].field]).toEqual([1, "command"]);
+    expect([unknownCommand.code, JSON.parse(unknownCommand.stdout).issues[0].field]).toEqual([2, "command"]);
   });
 
   it("missing environment names each variable, and no flag can carry credentials", async () => {
     const { code, stdout } = await run(["text", "--conversation", "c", "--message", "m"], {});
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(JSON.parse(stdout).issues.map((i: { field: string }) => i.field)).toEqual(["ECE_BASE_URL", "ECE_CLIENT_KEY", "ECE_CLIENT_SECRET"]);
     const flagged = await run(["text", "--conversation", "c", "--message", "m", "--client-secret", secret]);
-    expect(flagged.code).toBe(1);
+    expect(flagged.code).toBe(2);
     expect(flagged.stdout).not.toContain(secret);
   });
 
+  it("a bad ECE_BASE_URL is named as the variable, with what is expected, never its value", async () => {
+    const { code, stdout } = await run(["text", "--conversation", "c", "--message", "m"], { ...environment, ECE_BASE_URL: "ece.example.com/pw=hunter2" });
+    expect(code).toBe(2);
+    const printed = JSON.parse(stdout) as { message: string; issues: unknown[] };
+    expect(printed.issues).toEqual([{ field: "ECE_BASE_URL", problem: "must be an absolute http or https URL" }]);
+    expect(printed.message).toBe("Invalid input: ECE_BASE_URL must be an absolute http or https URL.");
+    expect(stdout).not.toContain("hunter2");
+  });
+});
+
+describe("failures from ECE exit 1", () => {
   it("an error status is its outcome, and the secret ECE echoes is not printed", async () => {
     const stub = await startEceStub(
       eceLike((request, response) => answer(response, 409, { code: "409-100", developerMessage: `stale for ${request.headers.authorization}` }), {
@@ -117,10 +145,17 @@ describe("failures exit 1", () => {
 });
 
 describe("--help", () => {
-  it("lists the commands, exit 0, without any environment", async () => {
+  it("lists every command and the exit codes, exit 0, without any environment", async () => {
     const { code, stdout } = await run(["--help"], {});
     expect(code).toBe(0);
-    for (const [command] of successes) expect(stdout).toContain(`  ${command} `);
+    for (const command of ["config", "start", "text", "html", "accept", "reject", "upload", "geolocation"]) expect(stdout).toContain(`  ${command} `);
+    expect(stdout).toMatch(/Exit status:\n  0 .*\n  1 .*\n  2 /);
+  });
+
+  it("--version prints the package's version", async () => {
+    const { code, stdout } = await run(["--version"], {});
+    const { version } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string };
+    expect([code, stdout]).toEqual([0, `${version}\n`]);
   });
 
   it.each(successes)("%s --help lists its flags", async (command, args) => {
