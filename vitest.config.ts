@@ -26,6 +26,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: "proxy",
+          // The recipe in examples/proxy-fetch.ts: a CONNECT proxy and an HTTPS stub on loopback.
+          include: ["test/proxy/**/*.test.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
           name: "contract",
           include: ["test/contract/**/*.test.ts"],
           globalSetup: ["test/contract/prism.global-setup.ts"],

@@ -1,10 +1,12 @@
 /**
  * Checks the documentation's code: every public function (each export that is a function, and
  * each method of EceClient) carries an `@example`, and every `@example` in src/ and every ```ts
- * block of the README type-checks against the SDK as users import it ("ece-messaging").
+ * block of the README and of guides/ type-checks against the SDK as users import it
+ * ("ece-messaging"). A block may import examples/proxy-fetch.ts as "./proxy-fetch.js", as an app
+ * that copied the file does.
  * Part of the test command; exits 1 on a missing example or a type error.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import ts from "typescript";
 import { projectRoot } from "./prism.js";
@@ -56,13 +58,18 @@ for (const exported of checker.getExportsOfModule(moduleSymbol)) {
   }
 }
 
-// 2. The README's TypeScript blocks.
+// 2. The TypeScript blocks of the README and of the guides.
 examples.push(...examplesIn(readFileSync(join(projectRoot, "README.md"), "utf8"), "README.md"));
+for (const name of readdirSync(join(projectRoot, "guides")).filter((file) => file.endsWith(".md")).sort()) {
+  examples.push(...examplesIn(readFileSync(join(projectRoot, "guides", name), "utf8"), `guides/${name}`));
+}
 
 // 3. Type-check each as its own module that imports "ece-messaging" (mapped to src/).
 const dir = join(projectRoot, ".tmp", "examples");
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
+// Self-contained (it imports only undici): the guides' blocks import it as the user's copy.
+copyFileSync(join(projectRoot, "examples", "proxy-fetch.ts"), join(dir, "proxy-fetch.ts"));
 const files = examples.map((example, i) => {
   const file = join(dir, `example-${String(i + 1).padStart(3, "0")}.ts`);
   writeFileSync(file, `// ${example.origin}\n${example.code}\nexport {};\n`);
