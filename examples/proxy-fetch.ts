@@ -111,21 +111,8 @@ function fetchThrough(dispatcher: Dispatcher): ProxyFetch {
       return Promise.reject(new TypeError("This fetch takes a URL and an init object, not a Request."));
     }
     // undici's Response has the same members as the global one.
-    const response = undiciFetch(input, { ...(init as UndiciRequestInit), dispatcher }) as unknown as Promise<Response>;
-    return response.catch((error: unknown) => Promise.reject(withProxyCause(error)));
+    return undiciFetch(input, { ...(init as UndiciRequestInit), dispatcher }) as unknown as Promise<Response>;
   };
   return Object.assign(proxyFetch, { close: () => dispatcher.close() });
 }
 
-/**
- * A tunnel the proxy refused (407: credentials missing or wrong; 403; 502) comes out of undici's
- * fetch as "fetch failed", caused by "Request was cancelled.", caused by the proxy's answer
- * ("Proxy response (407) !== 200 when HTTP Tunneling"). The SDK's outcome quotes the first cause
- * only, so that innermost one is made the first: the outcome then names the proxy's status.
- */
-function withProxyCause(error: unknown): unknown {
-  const cancelled = error instanceof TypeError ? error.cause : undefined;
-  const answer = cancelled instanceof Error ? cancelled.cause : undefined;
-  if (!(answer instanceof Error) || typeof (answer as { code?: unknown }).code !== "string") return error;
-  return new TypeError((error as TypeError).message, { cause: answer });
-}

@@ -95,13 +95,26 @@ const NEVER_CONNECTED = new Set([
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
 ]);
 
-function causeOf(thrown: unknown): { code?: string; message?: string } {
-  const cause = thrown instanceof Error ? (thrown.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (!cause || typeof cause !== "object") return {};
-  return {
-    ...(typeof cause.code === "string" ? { code: cause.code } : {}),
-    ...(typeof cause.message === "string" ? { message: cause.message } : {}),
-  };
+/** A proxy that refused the tunnel (undici's words): nothing reached ECE. */
+const PROXY_REFUSED = /^Proxy response \(\d+\)/;
+
+/**
+ * The innermost cause that names itself (a code or a message), following `cause` a few levels:
+ * fetch wraps what happened ("fetch failed" <- "Request was cancelled." <- a proxy's 407).
+ */
+function causeOf(thrown: unknown): { code?: string; message?: string; neverConnected: boolean } {
+  let found: { code?: string; message?: string } = {};
+  let neverConnected = false;
+  let current: unknown = thrown instanceof Error ? thrown.cause : undefined;
+  for (let depth = 0; depth < 4 && current !== null && typeof current === "object"; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === "string" || typeof message === "string") {
+      found = { ...(typeof code === "string" ? { code } : {}), ...(typeof message === "string" ? { message } : {}) };
+      neverConnected ||= NEVER_CONNECTED.has(found.code ?? "") || PROXY_REFUSED.test(found.message ?? "");
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return { ...found, neverConnected };
 }
 
 /**
@@ -121,7 +134,7 @@ export function outcomeOfThrown(
   const { status } = progress;
   const cause = causeOf(thrown);
   const delivered =
-    status !== undefined ? deliveredByStatus(status) : !progress.sent || NEVER_CONNECTED.has(cause.code ?? "") ? false : "unknown";
+    status !== undefined ? deliveredByStatus(status) : !progress.sent || cause.neverConnected ? false : "unknown";
   const withStatus = status === undefined ? {} : { status };
   if (deadline.cause === "timeout") {
     const { timeoutMs } = deadline;

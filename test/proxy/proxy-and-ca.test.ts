@@ -127,12 +127,12 @@ describe("createProxyFetch: a CONNECT proxy and a private CA", () => {
     expect(since(start, authProxy).requests).toEqual([]); // nothing got past the proxy
     expect(since(start, authProxy).tunnels.map((t) => t.status)).toEqual([407, 407]);
 
-    // The SDK cannot tell a 407 from a connection that broke after sending, so with a token
-    // given (the send is the first request) it answers "unknown": nothing reached ECE, though.
+    // With a token given the send is the first request: the proxy's refusal of the tunnel is
+    // read from the error's causes, so the SDK knows nothing reached ECE.
     const withToken = await clientWith(createProxyFetch({ proxyUrl: authProxy.url, ca: ca.caPem }), { accessToken: ACCESS_TOKEN }).sendTextMessage(text);
     expect(withToken).toEqual({
       kind: "error",
-      delivered: "unknown",
+      delivered: false,
       message: "Network error: fetch failed (UND_ERR_ABORTED: Proxy response (407) !== 200 when HTTP Tunneling)",
     });
 
