@@ -34,6 +34,15 @@ export default defineConfig({
       },
       {
         test: {
+          // ece-messaging/testing: the fake against the spec, the SDK's matrix through it, the
+          // mock command (dist/cli.js: the test command builds first).
+          name: "testing",
+          include: ["test/testing/**/*.test.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
           name: "package",
           include: ["test/package/**/*.test.ts"],
           testTimeout: 180_000,
