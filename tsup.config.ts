@@ -37,6 +37,8 @@ export default defineConfig([
     // The `ece-messaging` command.
     entry: { cli: "src/bin.ts" },
     format: ["esm"],
+    // One file: `mock` (loaded on demand) is inlined rather than split into a chunk.
+    splitting: false,
     target: "node20",
     platform: "node",
     external,

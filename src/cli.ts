@@ -154,6 +154,7 @@ Exit status: 0 for a success outcome, 1 otherwise.
 
 Commands:
 ${list}
+  mock         Serve a fake ECE (or, with --prism, a Prism mock of the spec) on this machine.
 
 Run "ece-messaging <command> --help" for a command's flags.
 
