@@ -1,4 +1,8 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+/** The package's entries, as users import them, mapped to the sources (for examples/). */
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
   test: {
@@ -39,6 +43,19 @@ export default defineConfig({
           name: "testing",
           include: ["test/testing/**/*.test.ts"],
           testTimeout: 30_000,
+        },
+      },
+      {
+        // examples/*.test.ts: the README's examples, importing "ece-messaging" as users do.
+        resolve: {
+          alias: [
+            { find: /^ece-messaging\/testing$/, replacement: source("./src/testing/index.ts") },
+            { find: /^ece-messaging$/, replacement: source("./src/index.ts") },
+          ],
+        },
+        test: {
+          name: "examples",
+          include: ["examples/**/*.test.ts"],
         },
       },
       {
