@@ -441,7 +441,8 @@ function laterDate(date: string | number): string | number {
 /**
  * Creates a fake ECE: one client application's view of an ECE server, in memory. By default it
  * has entry point 1001, accepts any client key and secret, allows 10 sessions at once and issues
- * tokens for 24 hours. Every body it answers with validates against the spec's schemas.
+ * tokens for 24 hours. Every body it answers an operation of the spec with validates against the
+ * spec's schemas (a scripted body is the test's own).
  *
  * @throws TypeError when the options are unusable.
  *

@@ -8,8 +8,8 @@
  * does next ({@link FakeEce.failNext}, {@link FakeEce.expireTokens},
  * {@link FakeEce.touchEntryPoint}, {@link FakeEce.endConversation}), await what the app does
  * ({@link FakeEce.messageArrived}), and play the agent ({@link FakeEce.agent}), whose messages
- * arrive as real webhook requests. Every body it answers with validates against the spec's
- * schemas; it loads `node:http` only for `listen()`.
+ * arrive as real webhook requests. Every body it answers an operation of the spec with
+ * validates against the spec's schemas; it loads `node:http` only for `listen()`.
  *
  * @module ece-messaging/testing
  */
