@@ -357,12 +357,11 @@ export interface FakeEce {
    *
    * @example
    * ```ts
-   * import { createWebhookHandler } from "ece-messaging";
    * import { createFakeEce } from "ece-messaging/testing";
    *
    * const fake = createFakeEce();
-   * const handler = createWebhookHandler({ authorization: { type: "bearer", token: "hook" }, onMessages: () => {} });
-   * fake.setWebhook({ handler, authorization: { type: "bearer", token: "hook" }, format: "xml" });
+   * // e.g. after the app under test started its receiver on a free port
+   * fake.setWebhook({ url: "http://127.0.0.1:8080/ece", authorization: { type: "bearer", token: "hook" }, format: "xml" });
    * ```
    */
   setWebhook(target: FakeWebhookTarget): void;
