@@ -19,9 +19,26 @@ export default defineConfig([
     minify: true,
   },
   {
+    // `ece-messaging/testing`: the fake ECE, built on its own so that nothing of it can reach the
+    // root entry's files (no shared chunk). It imports no package; `node:http` only inside
+    // `listen()` (a dynamic import), so `fake.fetch` runs wherever `fetch` does. Not minified:
+    // its stack traces show up in users' failing tests.
+    entry: { testing: "src/testing/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    target: "node20",
+    platform: "neutral",
+    external: [/^node:/],
+    removeNodeProtocol: false,
+    treeshake: true,
+  },
+  {
     // The `ece-messaging` command.
     entry: { cli: "src/bin.ts" },
     format: ["esm"],
+    // One file: `mock` (loaded on demand) is inlined rather than split into a chunk.
+    splitting: false,
     target: "node20",
     platform: "node",
     external,

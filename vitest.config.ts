@@ -1,4 +1,8 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+/** The package's entries, as users import them, mapped to the sources (for examples/). */
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
   test: {
@@ -39,6 +43,28 @@ export default defineConfig({
           include: ["test/contract/**/*.test.ts"],
           globalSetup: ["test/contract/prism.global-setup.ts"],
           testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          // ece-messaging/testing: the fake against the spec, the SDK's matrix through it, the
+          // mock command (dist/cli.js: the test command builds first).
+          name: "testing",
+          include: ["test/testing/**/*.test.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        // examples/*.test.ts: the README's examples, importing "ece-messaging" as users do.
+        resolve: {
+          alias: [
+            { find: /^ece-messaging\/testing$/, replacement: source("./src/testing/index.ts") },
+            { find: /^ece-messaging$/, replacement: source("./src/index.ts") },
+          ],
+        },
+        test: {
+          name: "examples",
+          include: ["examples/**/*.test.ts"],
         },
       },
       {

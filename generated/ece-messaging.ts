@@ -20,6 +20,12 @@ export interface paths {
          *     ECE's admin console. Each token is a session and the server allows only a few at once,
          *     so a client reuses one token and revokes it when done. `forceLogin=yes` (seen in working
          *     client code) ends an older session instead of failing.
+         *
+         *     **Inferred** (no public source gives the status or body): a request beyond the
+         *     application's session limit (10 reported for eGain), without `forceLogin=yes`, is refused
+         *     with 401 and an `Error` body such as `{"code":"401-111","developerMessage":"The client
+         *     application already has 10 sessions, ..."}` - the refused-token status this operation
+         *     declares (a 429 would suggest that waiting helps; it does not until a session ends).
          */
         post: operations["createAccessToken"];
         delete?: never;

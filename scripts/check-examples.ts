@@ -1,9 +1,9 @@
 /**
- * Checks the documentation's code: every public function (each export that is a function, and
- * each method of EceClient) carries an `@example`, and every `@example` in src/ and every ```ts
- * block of the README and of guides/ type-checks against the SDK as users import it
- * ("ece-messaging"). A block may import examples/proxy-fetch.ts as "./proxy-fetch.js", as an app
- * that copied the file does.
+ * Checks the documentation's code: every public function (each export of an entry point that is
+ * a function, and each method of EceClient, FakeEce and FakeAgent) carries an `@example`, and
+ * every `@example` in src/ and every ```ts block of the README and of guides/ type-checks against
+ * the SDK as users import it ("ece-messaging", "ece-messaging/testing"). A block may import
+ * examples/proxy-fetch.ts as "./proxy-fetch.js", as an app that copied the file does.
  * Part of the test command; exits 1 on a missing example or a type error.
  */
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -32,14 +32,24 @@ function exampleTags(node: ts.Node): string[] {
     .map((tag) => ts.getTextOfJSDocComment(tag.comment) ?? "");
 }
 
+// The package's entry points, as users import them, and their sources.
+const entries: Record<string, string> = {
+  "ece-messaging": "src/index.ts",
+  "ece-messaging/testing": "src/testing/index.ts",
+};
+/** Interfaces whose methods are public functions (each needs an @example). */
+const interfacesWithExamples = new Set(["EceClient", "FakeEce", "FakeAgent"]);
+
 // 1. Every public function has an @example; collect them all.
-const entry = join(projectRoot, "src", "index.ts");
-const program = ts.createProgram([entry], { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, strict: true });
+const entryFiles = Object.values(entries).map((path) => join(projectRoot, path));
+const program = ts.createProgram(entryFiles, { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, strict: true });
 const checker = program.getTypeChecker();
-const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
-for (const exported of checker.getExportsOfModule(moduleSymbol)) {
+const seen = new Set<ts.Declaration>();
+for (const exported of entryFiles.flatMap((entry) => checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!))) {
   const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
   for (const declaration of symbol.declarations ?? []) {
+    if (seen.has(declaration)) continue; // exported by more than one entry
+    seen.add(declaration);
     const where = `${relative(projectRoot, declaration.getSourceFile().fileName)}: ${exported.name}`;
     if (ts.isFunctionDeclaration(declaration)) {
       const tags = exampleTags(declaration);
@@ -51,20 +61,26 @@ for (const exported of checker.getExportsOfModule(moduleSymbol)) {
         if (!ts.isMethodSignature(member)) continue;
         const name = `${where}.${member.name.getText()}`;
         const tags = exampleTags(member);
-        if (exported.name === "EceClient" && tags.length === 0) problems.push(`${name} is a public method without an @example`);
+        if (interfacesWithExamples.has(exported.name) && tags.length === 0) problems.push(`${name} is a public method without an @example`);
         tags.forEach((tag) => examples.push(...examplesIn(tag, name)));
       }
     }
   }
 }
 
-// 2. The TypeScript blocks of the README and of the guides.
-examples.push(...examplesIn(readFileSync(join(projectRoot, "README.md"), "utf8"), "README.md"));
+// 2. The TypeScript blocks of the README and of the guides; the testing example is the file
+//    `npm test` runs, verbatim.
+const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
+examples.push(...examplesIn(readme, "README.md"));
 for (const name of readdirSync(join(projectRoot, "guides")).filter((file) => file.endsWith(".md")).sort()) {
   examples.push(...examplesIn(readFileSync(join(projectRoot, "guides", name), "utf8"), `guides/${name}`));
 }
+const testingExample = "examples/testing-your-integration.test.ts";
+if (!readme.includes(`\`\`\`ts\n${readFileSync(join(projectRoot, testingExample), "utf8")}\`\`\``)) {
+  problems.push(`README.md's "Testing your integration" example is not ${testingExample} verbatim`);
+}
 
-// 3. Type-check each as its own module that imports "ece-messaging" (mapped to src/).
+// 3. Type-check each as its own module that imports the package's entries (mapped to src/).
 const dir = join(projectRoot, ".tmp", "examples");
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
@@ -86,7 +102,7 @@ const options: ts.CompilerOptions = {
   noEmit: true,
   skipLibCheck: true,
   baseUrl: projectRoot,
-  paths: { "ece-messaging": ["src/index.ts"] },
+  paths: Object.fromEntries(Object.entries(entries).map(([specifier, path]) => [specifier, [path]])),
 };
 const diagnostics = ts.getPreEmitDiagnostics(ts.createProgram(files, options)).filter((d) => !d.file || files.includes(d.file.fileName));
 for (const diagnostic of diagnostics) {

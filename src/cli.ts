@@ -170,6 +170,7 @@ and prints the outcome as JSON.
 
 Commands:
 ${list}
+  mock         Serve a fake ECE (or, with --prism, a Prism mock of the spec) on this machine.
 
 Run "ece-messaging <command> --help" for a command's flags.
 

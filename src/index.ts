@@ -5,7 +5,7 @@
  * discriminated by `kind`, and never rejects. {@link isSuccess} tells a success from a failure;
  * a failure's `delivered` says whether the message may have reached ECE.
  *
- * @packageDocumentation
+ * @module ece-messaging
  */
 export {
   createEceClient,

@@ -1,10 +1,13 @@
 /**
  * The packed package, as a user gets it: `npm pack` is installed into an empty consumer project,
  * which then uses it through `import`, `require`, and TypeScript with Node16 (ESM and CJS) and
- * Bundler resolution. Needs `npm run build` first (the test command does it).
+ * Bundler resolution - the root entry and `ece-messaging/testing`. The testing entry is shown to
+ * add nothing to the root entry, to load no package and no node-only module until `listen()`,
+ * and `ece-messaging mock --prism` to print its install hint where Prism is not installed.
+ * Needs `npm run build` first (the test command does it).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,6 +49,79 @@ export async function kindOf(): Promise<SendTextMessageOutcome["kind"]> {
 }
 `;
 
+// The testing entry: a fake drives the packed client through a 409, a message and an expired
+// token, in process (fake.fetch) and over HTTP (listen, which loads node:http only then).
+const testingUsage = (moduleSyntax: "esm" | "cjs") => `
+${moduleSyntax === "esm" ? 'import { createEceClient } from "ece-messaging";\nimport { createFakeEce } from "ece-messaging/testing";\nimport { readFileSync } from "node:fs";' : 'const { createEceClient } = require("ece-messaging");\nconst { createFakeEce } = require("ece-messaging/testing");\nconst { readFileSync } = require("node:fs");'}
+// Whether anything imported node:http so far (testing-hooks.mjs logs each import specifier; Node's
+// own fetch loads http internally, so process.moduleLoadList cannot tell).
+const httpLoaded = () => readFileSync(process.env.IMPORT_LOG, "utf8").split("\\n").includes("node:http");
+(async () => {
+  const loadedAtImport = httpLoaded();
+  const fake = createFakeEce();
+  const credentials = { clientKey: "consumer-key", clientSecret: "Consumer-Secret-9c1d" };
+  const ece = createEceClient({ baseUrl: "https://ece.example.com", credentials, fetch: fake.fetch });
+  fake.touchEntryPoint(1001);
+  const started = await ece.startConversation({ entryPointId: 1001, customer: { email: "jane@example.com" } });
+  fake.expireTokens();
+  const sent = await ece.sendTextMessage({ conversationId: started.conversationId, message: "Hello" });
+  const loadedBeforeListen = httpLoaded();
+  const server = await fake.listen();
+  const overHttp = createEceClient({ baseUrl: server.url, credentials });
+  const config = await overHttp.getEntryPointConfiguration({ entryPointId: 1001 });
+  await overHttp.close();
+  await server.close();
+  console.log(JSON.stringify({
+    started: started.kind,
+    sent: sent.kind,
+    received: fake.messages(started.conversationId).map((m) => m.input.message),
+    statuses: fake.requests().map((r) => r.operation + " " + r.status),
+    config: config.kind,
+    http: { loadedAtImport, loadedBeforeListen, loadedAfter: httpLoaded() },
+  }));
+})();
+`;
+
+// Logs the specifier of every import (static or dynamic, from ESM or CommonJS) to IMPORT_LOG.
+const importHooks = `
+import { appendFileSync } from "node:fs";
+let log;
+export function initialize(data) { log = data.log; }
+export async function resolve(specifier, context, next) {
+  appendFileSync(log, specifier + "\\n");
+  return next(specifier, context);
+}
+`;
+const importHooksRegister = `
+import { register } from "node:module";
+register("./testing-hooks.mjs", import.meta.url, { data: { log: process.env.IMPORT_LOG } });
+`;
+
+/** Runs a consumer script with every import logged; what it printed. */
+function runLoggingImports(script: string): string {
+  const log = join(consumer, `imports-${script}.log`);
+  writeFileSync(log, "");
+  return execFileSync(process.execPath, ["--import", "./testing-hooks-register.mjs", script], {
+    cwd: consumer,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, IMPORT_LOG: log },
+  });
+}
+
+const typedTestingUsage = `
+import { createEceClient } from "ece-messaging";
+import { createFakeEce, type FakeEce, type ReceivedMessage } from "ece-messaging/testing";
+export const fake: FakeEce = createFakeEce({ entryPoints: [{ id: 1001, lastModified: 1 }], sessionLimit: 2 });
+export const ece = createEceClient({ baseUrl: "https://ece.example.com", accessToken: fake.issueToken(), fetch: fake.fetch });
+export function text(message: ReceivedMessage): string | undefined {
+  // @ts-expect-error -- the types are real (not any): "nope" is not an operation
+  const wrong: "nope" = message.operation;
+  void wrong;
+  return message.operation === "sendTextMessage" ? message.input.message : undefined;
+}
+`;
+
 beforeAll(() => {
   if (!existsSync(join(projectRoot, "dist", "index.js"))) {
     throw new Error("dist/ is missing: run `npm run build` before the package tests (npm test does).");
@@ -64,17 +140,24 @@ beforeAll(() => {
   );
   writeFileSync(join(consumer, "esm.mjs"), usage("esm"));
   writeFileSync(join(consumer, "cjs.cjs"), usage("cjs"));
+  writeFileSync(join(consumer, "testing-hooks.mjs"), importHooks);
+  writeFileSync(join(consumer, "testing-hooks-register.mjs"), importHooksRegister);
+  writeFileSync(join(consumer, "testing-esm.mjs"), testingUsage("esm"));
+  writeFileSync(join(consumer, "testing-cjs.cjs"), testingUsage("cjs"));
   writeFileSync(join(consumer, "typed.cts"), typedUsage);
   writeFileSync(join(consumer, "typed.mts"), typedUsage);
   writeFileSync(join(consumer, "bundler.ts"), typedUsage);
+  writeFileSync(join(consumer, "typed-testing.cts"), typedTestingUsage);
+  writeFileSync(join(consumer, "typed-testing.mts"), typedTestingUsage);
+  writeFileSync(join(consumer, "bundler-testing.ts"), typedTestingUsage);
   const base = { strict: true, noEmit: true, skipLibCheck: false, types: ["node"], target: "ES2022", lib: ["ES2022"] };
   writeFileSync(
     join(consumer, "tsconfig.node16.json"),
-    JSON.stringify({ compilerOptions: { ...base, module: "node16", moduleResolution: "node16" }, files: ["typed.cts", "typed.mts"] }),
+    JSON.stringify({ compilerOptions: { ...base, module: "node16", moduleResolution: "node16" }, files: ["typed.cts", "typed.mts", "typed-testing.cts", "typed-testing.mts"] }),
   );
   writeFileSync(
     join(consumer, "tsconfig.bundler.json"),
-    JSON.stringify({ compilerOptions: { ...base, module: "esnext", moduleResolution: "bundler" }, files: ["bundler.ts"] }),
+    JSON.stringify({ compilerOptions: { ...base, module: "esnext", moduleResolution: "bundler" }, files: ["bundler.ts", "bundler-testing.ts"] }),
   );
 });
 
@@ -90,12 +173,25 @@ const expected = {
 };
 
 describe("the packed package", () => {
-  it("ships only dist, spec, README, LICENSE, CHANGELOG and package.json", () => {
+  it("ships only dist, spec, README, LICENSE, CHANGELOG, package.json and the entries' stubs", () => {
     const outside = packedFiles.filter(
-      (path) => !/^(dist\/|spec\/)/.test(path) && !["README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(path),
+      (path) =>
+        !/^(dist\/|spec\/)/.test(path) && !["README.md", "LICENSE", "CHANGELOG.md", "package.json", "testing/package.json"].includes(path),
     );
     expect(outside).toEqual([]);
-    expect(packedFiles).toEqual(expect.arrayContaining(["dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts"]));
+    expect(packedFiles).toEqual(
+      expect.arrayContaining([
+        "dist/index.js",
+        "dist/index.cjs",
+        "dist/index.d.ts",
+        "dist/index.d.cts",
+        "dist/testing.js",
+        "dist/testing.cjs",
+        "dist/testing.d.ts",
+        "dist/testing.d.cts",
+        "spec/ece-messaging.yaml",
+      ]),
+    );
   });
 
   it("works with import (ESM)", () => {
@@ -112,5 +208,75 @@ describe("the packed package", () => {
 
   it("type-checks with Bundler resolution", () => {
     expect(typecheck("tsconfig.bundler.json")).toEqual({ status: 0, output: "" });
+  });
+});
+
+describe("the packed testing entry (ece-messaging/testing)", () => {
+  const expectedRun = {
+    started: "conversationStarted",
+    sent: "sendMessageSuccess",
+    received: ["Hello"],
+    statuses: [
+      "createAccessToken 200",
+      "getEntryPointConfiguration 200",
+      "startConversation 409",
+      "getEntryPointConfiguration 200",
+      "startConversation 200",
+      "sendTextMessage 401",
+      "createAccessToken 200",
+      "sendTextMessage 200",
+      "createAccessToken 200",
+      "getEntryPointConfiguration 200",
+      "revokeAccessToken 204",
+    ],
+    config: "entryPointConfigurationFound",
+    http: { loadedAtImport: false, loadedBeforeListen: false, loadedAfter: true },
+  };
+
+  it("drives the packed client with import (ESM), loading node:http only for listen()", () => {
+    expect(JSON.parse(runLoggingImports("testing-esm.mjs"))).toEqual(expectedRun);
+  });
+
+  it("drives the packed client with require (CommonJS), loading node:http only for listen()", () => {
+    expect(JSON.parse(runLoggingImports("testing-cjs.cjs"))).toEqual(expectedRun);
+  });
+
+  it("loads no package, and only its own file", () => {
+    const script = 'require("ece-messaging/testing"); console.log(JSON.stringify(Object.keys(require.cache)));';
+    const loaded = JSON.parse(run(process.execPath, ["-e", script], consumer)) as string[];
+    expect(loaded.map((path) => path.slice(path.indexOf("node_modules")))).toEqual([join("node_modules", "ece-messaging", "dist", "testing.cjs")]);
+    const esm = readFileSync(join(consumer, "node_modules", "ece-messaging", "dist", "testing.js"), "utf8");
+    expect(esm.match(/^\s*(import|export)\s.*\sfrom\s+["'].*["']/gm) ?? []).toEqual([]);
+    expect(esm.match(/\bimport\(\s*["'][^"']+["']\s*\)/g)).toEqual(["import('node:http')"]);
+  });
+
+  it("adds nothing to the root entry: its files neither import nor contain the testing code", () => {
+    for (const file of ["index.js", "index.cjs"]) {
+      const code = readFileSync(join(consumer, "node_modules", "ece-messaging", "dist", file), "utf8");
+      const imported = [...code.matchAll(/(?:from\s*|require\(\s*|import\(\s*)["']([^"']+)["']/g)].map((m) => m[1]).sort();
+      expect([...new Set(imported)]).toEqual(["fast-xml-parser", "openapi-fetch"]);
+      for (const marker of ["createFakeEce", "touchEntryPoint", "failNext", "testing"]) expect(code).not.toContain(marker);
+    }
+    const pkg = JSON.parse(readFileSync(join(consumer, "node_modules", "ece-messaging", "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      peerDependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional: boolean }>;
+    };
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(["fast-xml-parser", "openapi-fetch"]);
+    expect(pkg.peerDependencies).toEqual({ "@stoplight/prism-cli": "~5.14" });
+    expect(pkg.peerDependenciesMeta).toEqual({ "@stoplight/prism-cli": { optional: true } });
+  });
+
+  it("ece-messaging mock --prism prints a one-line install hint where Prism is not installed", () => {
+    expect(existsSync(join(consumer, "node_modules", "@stoplight", "prism-cli"))).toBe(false); // an optional peer: not installed
+    const result = spawnSync(process.execPath, [join(consumer, "node_modules", "ece-messaging", "dist", "cli.js"), "mock", "--prism"], {
+      cwd: consumer,
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/npm install --save-dev @stoplight\/prism-cli@~5\.14/);
   });
 });

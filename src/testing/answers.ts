@@ -1,0 +1,108 @@
+/**
+ * What the fake answers: ECE's error bodies (`{ code, developerMessage }`, the spec's examples,
+ * word for word where the spec has one) and the JSON responses.
+ *
+ * @module
+ */
+import type { FakeOperation } from "./types.js";
+
+/** ECE's error body. */
+export interface ErrorBody {
+  code: string;
+  developerMessage: string;
+}
+
+const error = (code: string, developerMessage: string): ErrorBody => ({ code, developerMessage });
+
+/** The error bodies the fake answers with, by case (spec/ece-messaging.yaml's examples). */
+export const errors = {
+  /** The JSON could not be read, or does not have the documented shape. */
+  refused: () => error("400-100", "The request could not be processed."),
+  /** A string in the JSON held an unescaped control character (documented text). */
+  illegalUnquotedCharacter: () =>
+    error(
+      "400-101",
+      "Illegal unquoted character ((CTRL-CHAR, code 10)): has to be escaped using backslash to be included in string value",
+    ),
+  attachmentNotFound: (attachmentId: string) =>
+    error("400-102", `The attachment with ID ${attachmentId} could not be found in this conversation.`),
+  missingHeader: () => error("401-100", "The Authorization header is missing."),
+  malformedHeader: () => error("401-101", "The format of the Authorization header is incorrect."),
+  sessionNotFound: () => error("401-102", "Session not found for the given access token."),
+  invalidCredentials: () => error("401-110", "Invalid client credentials."),
+  /**
+   * **Inferred** (no public source gives ECE's status or text): a token request beyond the
+   * application's session limit, without `forceLogin=yes`.
+   */
+  sessionLimitReached: (limit: number) =>
+    error(
+      "401-111",
+      `The client application already has ${limit} sessions, the most it may hold at once. End one (revoke its token), or ask with forceLogin=yes to end the oldest.`,
+    ),
+  notStartedByThisApplication: () => error("403-100", "The conversation was not started by this client application."),
+  entryPointNotAllowed: (entryPointId: number | string) =>
+    error("403-100", `The client application is not configured to use the entry point with ID ${entryPointId}.`),
+  conversationNotFound: (conversationId: string) => error("404-100", `The conversation with ID ${conversationId} does not exist.`),
+  entryPointNotFound: (entryPointId: number | string) => error("404-100", `The entry point with ID ${entryPointId} does not exist.`),
+  /** Documented body, verbatim (two spaces before "do"). */
+  staleEntryPointDate: () =>
+    error(
+      "409-100",
+      "Last modified date provided in the request body for the following  do not match : conversation.entryPointConfiguration.",
+    ),
+  conversationConflict: () => error("409-100", "The request conflicts with the current state of the conversation."),
+  internalServerError: () => error("500-100", "An internal server error occurred."),
+};
+
+/** Facts a default error body may name. */
+export interface ErrorContext {
+  conversationId?: string;
+  entryPointId?: number | string;
+  attachmentId?: string;
+}
+
+/**
+ * The body the spec gives `status` for `operation`, for a scripted failure without a body; a
+ * status the spec does not declare gets a body of the same shape.
+ */
+export function defaultErrorBody(operation: FakeOperation | "unknown", status: number, context: ErrorContext): ErrorBody {
+  const isToken = operation === "createAccessToken";
+  const isEntryPoint = operation === "getEntryPointConfiguration" || operation === "startConversation";
+  const entryPointId = context.entryPointId ?? 1001;
+  switch (status) {
+    case 400:
+      return isToken ? errors.invalidCredentials() : errors.refused();
+    case 401:
+      return isToken ? errors.invalidCredentials() : errors.sessionNotFound();
+    case 403:
+      return isEntryPoint ? errors.entryPointNotAllowed(entryPointId) : errors.notStartedByThisApplication();
+    case 404:
+      return isEntryPoint ? errors.entryPointNotFound(entryPointId) : errors.conversationNotFound(context.conversationId ?? "(none)");
+    case 409:
+      return operation === "startConversation" ? errors.staleEntryPointDate() : errors.conversationConflict();
+    case 500:
+      return errors.internalServerError();
+    default:
+      return error(`${status}-100`, `The fake ECE answered ${status}, as the test scripted.`);
+  }
+}
+
+/** A JSON response. */
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json", ...headers },
+  });
+}
+
+/** A response with no body. */
+export function empty(status: number, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status, headers });
+}
+
+/** A scripted answer: `body` as JSON, a string as it is, none when absent. */
+export function scripted(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  if (body === undefined || status === 204 || status === 205 || status === 304) return empty(status, headers);
+  if (typeof body === "string") return new Response(body, { status, headers: { "Content-Type": "application/json", ...headers } });
+  return json(status, body, headers);
+}
