@@ -247,18 +247,26 @@ export interface components {
             };
             geolocation: components["schemas"]["Geolocation"];
         };
-        /** @description **Inferred.** Each field 1..255 characters when given (documented limits). */
+        /**
+         * @description **Inferred** shape. Latitude, longitude and label are 1..255 characters (**documented**);
+         *     coordinates are decimal-degree text within range (**inferred**). The location URL (an
+         *     absolute http(s) URL) and the address have no documented limit: a maps URL is often
+         *     longer than 255 characters.
+         */
         Geolocation: {
             coordinate?: {
-                latitude: components["schemas"]["GeolocationText"];
-                longitude: components["schemas"]["GeolocationText"];
+                latitude: components["schemas"]["GeolocationText"] & components["schemas"]["DecimalDegrees"];
+                longitude: components["schemas"]["GeolocationText"] & components["schemas"]["DecimalDegrees"];
             };
             label?: components["schemas"]["GeolocationText"];
-            url?: components["schemas"]["GeolocationText"];
-            address?: components["schemas"]["GeolocationText"];
+            /** Format: uri */
+            url?: string;
+            address?: string;
         } | unknown | unknown | unknown;
         /** @description **Documented** limits: 1..255 characters. */
         GeolocationText: string;
+        /** @description **Inferred.** Decimal degrees: an optional sign, digits, an optional fraction; no exponent. */
+        DecimalDegrees: string;
         /**
          * @description **Inferred.** The message as sent, with its `id`. For `uploadAttachment` the new
          *     attachment's ID is at `attachments.attachment[0].id`; for `acceptAttachment` the

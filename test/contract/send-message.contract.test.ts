@@ -164,6 +164,25 @@ describe.each(operationNames)("%s against Prism", (operation) => {
   });
 });
 
+describe("geolocation's limits match ece-api.md section 4", () => {
+  it("a maps URL and an address longer than 255 characters pass Prism's validation", async () => {
+    const { client, exchanges } = recordingClient();
+    const locationUrl = `https://maps.example.com/?q=${"52.3676,4.9041;".repeat(70)}`;
+    const outcome = await client.sendGeolocation({ conversationId, locationUrl, address: "Dam 1, Amsterdam. ".repeat(30) });
+    expect(locationUrl.length).toBeGreaterThan(1000);
+    expect(exchanges).toEqual([{ url: `${prismUrl}/messaging/sendmessage`, status: 200, violations: null }]);
+    expect(outcome.kind).toBe("sendGeolocationSuccess");
+  });
+
+  it("a coordinate with an exponent is a violation of the spec (the SDK never sends one)", async () => {
+    const { client, exchanges } = recordingClient(undefined, (body) => {
+      (body.geolocation as { coordinate: { latitude: string } }).coordinate.latitude = "1e-7";
+    });
+    await client.sendGeolocation({ conversationId, latitude: 1e-7, longitude: 4.9 });
+    expect(exchanges[0]!.violations).toMatch(/pattern/);
+  });
+});
+
 describe("authentication against Prism", () => {
   function credentialsClient(tokenStatus?: number) {
     const exchanges: Exchange[] = [];
