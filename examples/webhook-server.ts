@@ -9,7 +9,7 @@
  * it expects an OAuth2 bearer token.
  */
 import { createServer } from "node:http";
-import { createWebhookHandler, toNodeListener, type WebhookAuthorization, type WebhookMessage } from "../src/index.js";
+import { createWebhookHandler, toNodeListener, type WebhookAuthorization, type WebhookMessage } from "../src/webhooks/index.js";
 
 const port = Number(process.env.PORT ?? 8080);
 const path = process.env.WEBHOOK_PATH ?? "/ece/messages";

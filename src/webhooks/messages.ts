@@ -5,9 +5,9 @@
  * @module
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import type { Attachment, ValidationIssue } from "./outcomes.js";
-import type { Result } from "./result.js";
-import { attachmentItems, attachmentOf, idOf, isRecord, scalarText, wholeNumberOf } from "./wire.js";
+import type { Attachment, ValidationIssue } from "../outcomes.js";
+import type { Result } from "../result.js";
+import { attachmentItems, attachmentOf, idOf, isRecord, scalarText, wholeNumberOf } from "../wire.js";
 
 /** Who sent a webhook message. */
 export interface WebhookSender {
@@ -294,7 +294,7 @@ export function toWebhookMessages(items: unknown[]): WebhookParseResult {
  *
  * @example
  * ```ts
- * import { parseWebhookPayload } from "ece-messaging";
+ * import { parseWebhookPayload } from "ece-messaging/webhooks";
  *
  * const result = parseWebhookPayload(
  *   '{"message":[{"id":"1","conversation":{"id":"c-1"},"type":{"value":"complete"},' +

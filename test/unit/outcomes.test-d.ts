@@ -11,7 +11,6 @@ import {
   type Delivered,
   type FailureOutcome,
   type SuccessOutcome,
-  type WebhookAttachmentMessage,
   type AcceptAttachmentOutcome,
   type EceClient,
   type Outcome,
@@ -23,6 +22,7 @@ import {
   type UnauthorizedReason,
   type UploadAttachmentFromUrlOutcome,
 } from "../../src/index.js";
+import type { WebhookAttachmentMessage } from "../../src/webhooks/index.js";
 
 function assertNever(value: never): never {
   throw new Error(`unhandled: ${JSON.stringify(value)}`);
