@@ -34,6 +34,16 @@ export default defineConfig({
       },
       {
         test: {
+          // The packed package under Bun, Deno and edge-runtime: slow, run once by `npm test`
+          // (not under load: scripts/test-under-load runs only unit and hardening).
+          name: "runtimes",
+          include: ["test/runtimes/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
+        test: {
           name: "package",
           include: ["test/package/**/*.test.ts"],
           testTimeout: 180_000,
