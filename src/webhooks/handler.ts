@@ -120,7 +120,7 @@ const challenges: Record<"basic" | "bearer", string> = {
   bearer: 'Bearer realm="ece-webhook"',
 };
 
-/** Why the body could not be had. */
+/** The reason given when a body read is cancelled because `bodyTimeoutMs` passed. */
 class BodyTimeoutError extends Error {}
 
 /** The body as text, or the refusal that ends the request. */
@@ -276,11 +276,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     } catch {
       // Nothing in handle() should throw: if something does, it is a failure of the receiver,
       // not of ECE's request, and ECE should see it as one (and may send the batch again).
-      try {
-        discardBody(request);
-      } catch {
-        // the request is broken beyond reading
-      }
+      discardBody(request);
       return refuse("internalError");
     } finally {
       clearTimeout(timer);
