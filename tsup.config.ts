@@ -5,8 +5,12 @@ const external = ["openapi-fetch", "fast-xml-parser"];
 
 export default defineConfig([
   {
-    // The library: ESM and CommonJS, with type declarations for both.
-    entry: { index: "src/index.ts" },
+    // The library, one file per entry: `ece-messaging` (the client) and `ece-messaging/webhooks`
+    // (the receiver, the only one that loads fast-xml-parser). ESM and CommonJS, with type
+    // declarations for both. No shared chunks: each entry is one self-contained file, so that
+    // importing the root loads exactly dist/index.js (and openapi-fetch); the few helpers both use
+    // (the capped body reader, wire readers, redaction) are small enough to carry twice.
+    entry: { index: "src/index.ts", webhooks: "src/webhooks/index.ts" },
     format: ["esm", "cjs"],
     dts: true,
     clean: true,
@@ -15,6 +19,7 @@ export default defineConfig([
     platform: "neutral",
     external,
     treeshake: true,
+    splitting: false,
     // Minified (with source maps): the entry is what every integration loads; see bench/README.md.
     minify: true,
   },

@@ -59,12 +59,23 @@ export default defineConfig({
         resolve: {
           alias: [
             { find: /^ece-messaging\/testing$/, replacement: source("./src/testing/index.ts") },
+            { find: /^ece-messaging\/webhooks$/, replacement: source("./src/webhooks/index.ts") },
             { find: /^ece-messaging$/, replacement: source("./src/index.ts") },
           ],
         },
         test: {
           name: "examples",
           include: ["examples/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          // The packed package under Bun, Deno and edge-runtime: slow, run once by `npm test`
+          // (not under load: scripts/test-under-load runs only unit and hardening).
+          name: "runtimes",
+          include: ["test/runtimes/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 240_000,
         },
       },
       {

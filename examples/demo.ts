@@ -8,7 +8,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { preferMatchingExample, startPrism } from "../scripts/prism.js";
-import { createEceClient, createWebhookHandler, toNodeListener, type WebhookMessage } from "../src/index.js";
+import { createEceClient } from "../src/index.js";
+import { createWebhookHandler, toNodeListener, type WebhookMessage } from "../src/webhooks/index.js";
 
 const show = (step: string, value: unknown): void => console.log(`${step} -> ${JSON.stringify(value)}`);
 

@@ -1,5 +1,6 @@
 // Testing an app that uses ece-messaging, with the fake ECE of ece-messaging/testing (vitest).
-import { createEceClient, createWebhookHandler, type EceClient, type WebhookAuthorization } from "ece-messaging";
+import { createEceClient, type EceClient } from "ece-messaging";
+import { createWebhookHandler, type WebhookAuthorization } from "ece-messaging/webhooks";
 import { createFakeEce, type FakeEce } from "ece-messaging/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 

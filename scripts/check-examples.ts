@@ -2,7 +2,7 @@
  * Checks the documentation's code: every public function (each export of an entry point that is
  * a function, and each method of EceClient, FakeEce and FakeAgent) carries an `@example`, and
  * every `@example` in src/ and every ```ts block of the README and of guides/ type-checks against
- * the SDK as users import it ("ece-messaging", "ece-messaging/testing"). A block may import
+ * the SDK as users import it ("ece-messaging", "ece-messaging/webhooks", "ece-messaging/testing"). A block may import
  * examples/proxy-fetch.ts as "./proxy-fetch.js", as an app that copied the file does.
  * Part of the test command; exits 1 on a missing example or a type error.
  */
@@ -35,6 +35,7 @@ function exampleTags(node: ts.Node): string[] {
 // The package's entry points, as users import them, and their sources.
 const entries: Record<string, string> = {
   "ece-messaging": "src/index.ts",
+  "ece-messaging/webhooks": "src/webhooks/index.ts",
   "ece-messaging/testing": "src/testing/index.ts",
 };
 /** Interfaces whose methods are public functions (each needs an @example). */

@@ -16,29 +16,42 @@ export class BodyTooLargeError extends Error {
 /**
  * Reads `stream` to its end, at most `limit` bytes. Past that it stops reading (cancelling the
  * rest) and either throws {@link BodyTooLargeError} or, with `truncate`, returns the first
- * `limit` bytes.
+ * `limit` bytes. When `signal` aborts first, it cancels the stream and throws the signal's reason.
  */
 export async function readCapped(
   stream: ReadableStream<Uint8Array> | null,
   limit: number,
   overflow: "error" | "truncate" = "error",
+  signal?: AbortSignal,
 ): Promise<Uint8Array<ArrayBuffer>> {
   if (!stream) return new Uint8Array(0);
+  signal?.throwIfAborted();
   const reader = stream.getReader();
+  const onAbort = (): void => void reader.cancel(signal!.reason).catch(() => undefined);
+  signal?.addEventListener("abort", onAbort, { once: true });
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (total + value.byteLength > limit) {
-      void reader.cancel().catch(() => undefined);
-      if (overflow === "error") throw new BodyTooLargeError(limit);
-      chunks.push(value.subarray(0, limit - total));
-      total = limit;
-      break;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      // A cancelled reader reports done: the body was not read to its end.
+      signal?.throwIfAborted();
+      if (done) break;
+      if (total + value.byteLength > limit) {
+        void reader.cancel().catch(() => undefined);
+        if (overflow === "error") throw new BodyTooLargeError(limit);
+        chunks.push(value.subarray(0, limit - total));
+        total = limit;
+        break;
+      }
+      chunks.push(value);
+      total += value.byteLength;
     }
-    chunks.push(value);
-    total += value.byteLength;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+  if (chunks.length === 1 && chunks[0]!.byteLength === total && chunks[0]!.buffer instanceof ArrayBuffer) {
+    return chunks[0] as Uint8Array<ArrayBuffer>; // one chunk (the usual case for a small body): no copy
   }
   const bytes = new Uint8Array(total);
   let offset = 0;

@@ -3,7 +3,8 @@
  *
  * Create a client with {@link createEceClient}; each operation resolves to an outcome, a union
  * discriminated by `kind`, and never rejects. {@link isSuccess} tells a success from a failure;
- * a failure's `delivered` says whether the message may have reached ECE.
+ * a failure's `delivered` says whether the message may have reached ECE. The webhook receiver is
+ * the `ece-messaging/webhooks` entry.
  *
  * @module ece-messaging
  */
@@ -94,25 +95,3 @@ export type {
   UploadAttachmentFromUrlInput,
 } from "./validation.js";
 export type { paths } from "../generated/ece-messaging.js";
-export {
-  createWebhookHandler,
-  toNodeListener,
-  type NodeRequestLike,
-  type NodeResponseLike,
-  type WebhookAuthorization,
-  type WebhookHandler,
-  type WebhookHandlerOptions,
-} from "./webhooks.js";
-export {
-  parseWebhookPayload,
-  type WebhookAttachmentMessage,
-  type WebhookEventMessage,
-  type WebhookHtmlMessage,
-  type WebhookMessage,
-  type WebhookMessageBase,
-  type WebhookParseResult,
-  type WebhookSender,
-  type WebhookTextMessage,
-  type WebhookTypingMessage,
-  type WebhookUnknownMessage,
-} from "./webhook-messages.js";

@@ -447,7 +447,8 @@ function laterDate(date: string | number): string | number {
  *
  * @example
  * ```ts
- * import { createEceClient, createWebhookHandler, type WebhookMessage } from "ece-messaging";
+ * import { createEceClient } from "ece-messaging";
+ * import { createWebhookHandler, type WebhookMessage } from "ece-messaging/webhooks";
  * import { createFakeEce } from "ece-messaging/testing";
  *
  * const received: WebhookMessage[] = [];

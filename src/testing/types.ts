@@ -13,7 +13,7 @@ import type {
   StartConversationInput,
   UploadAttachmentFromUrlInput,
 } from "../validation.js";
-import type { WebhookAuthorization } from "../webhooks.js";
+import type { WebhookAuthorization } from "../webhooks/index.js";
 
 /**
  * An operation of the API the fake plays: the spec's operation IDs, and the SDK's six message

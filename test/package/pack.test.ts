@@ -1,9 +1,10 @@
 /**
  * The packed package, as a user gets it: `npm pack` is installed into an empty consumer project,
- * which then uses it through `import`, `require`, and TypeScript with Node16 (ESM and CJS) and
- * Bundler resolution - the root entry and `ece-messaging/testing`. The testing entry is shown to
- * add nothing to the root entry, to load no package and no node-only module until `listen()`,
- * and `ece-messaging mock --prism` to print its install hint where Prism is not installed.
+ * which then uses each entry (`ece-messaging`, `ece-messaging/webhooks`, `ece-messaging/testing`)
+ * through `import`, `require`, and TypeScript with Node16 (ESM and CJS) and Bundler resolution.
+ * The root entry is shown to load no module of fast-xml-parser; the testing entry to add nothing
+ * to the root entry, to load no package and no node-only module until `listen()`, and
+ * `ece-messaging mock --prism` to print its install hint where Prism is not installed.
  * Needs `npm run build` first (the test command does it).
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -18,8 +19,8 @@ const tsc = join(projectRoot, "node_modules", "typescript", "bin", "tsc");
 let consumer: string;
 let packedFiles: string[];
 
-function run(command: string, args: string[], cwd: string): string {
-  return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): string {
+  return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
 }
 
 /** Runs the project's TypeScript on a consumer config; the output lists any error. */
@@ -122,6 +123,61 @@ export function text(message: ReceivedMessage): string | undefined {
 }
 `;
 
+// The webhooks entry: a handler built from the packed package answers a Fetch API request.
+const webhookUsage = (moduleSyntax: "esm" | "cjs") => `
+${moduleSyntax === "esm" ? 'import { createWebhookHandler, parseWebhookPayload, toNodeListener } from "ece-messaging/webhooks";' : 'const { createWebhookHandler, parseWebhookPayload, toNodeListener } = require("ece-messaging/webhooks");'}
+const received = [];
+const handle = createWebhookHandler({ authorization: { type: "none" }, onMessages: (messages) => { received.push(...messages); } });
+const body = "<messages><message><id>7</id><conversation><id>c-1</id></conversation><type><value>complete</value></type>" +
+  "<sender><type>system</type></sender><timeStamp>1624144754000</timeStamp></message></messages>";
+handle(new Request("http://localhost/ece", { method: "POST", headers: { "Content-Type": "application/xml" }, body })).then(async (response) => {
+  const parsed = parseWebhookPayload('{"message":[]}', "application/json");
+  console.log(JSON.stringify({ status: response.status, received: received.map((m) => [m.id, m.type]), parsedOk: parsed.ok, listener: typeof toNodeListener(handle) }));
+});
+`;
+
+const typedWebhookUsage = `
+import { createWebhookHandler, type WebhookMessage, type WebhookHandlerOptions } from "ece-messaging/webhooks";
+const options: WebhookHandlerOptions = { authorization: { type: "bearer", token: "t" }, onMessages: (messages) => void describe(messages[0]!) };
+export const handle: (request: Request) => Promise<Response> = createWebhookHandler(options);
+export function describe(message: WebhookMessage): string {
+  // @ts-expect-error -- the types are real (not any): "nope" is not a message type
+  const wrong: "nope" = message.type;
+  void wrong;
+  return message.type === "text/plain" ? message.content : message.conversationId;
+}
+`;
+
+// Records the URL of every module Node loads, in a file (a load hook, registered with --import).
+const graphHooks = `
+import { appendFileSync } from "node:fs";
+let log;
+export function initialize(data) { log = data.log; }
+export async function load(url, context, next) {
+  appendFileSync(log, url + "\\n");
+  return next(url, context);
+}
+`;
+const graphRegister = `
+import { register } from "node:module";
+register("./graph-hooks.mjs", import.meta.url, { data: { log: process.env.GRAPH_LOG } });
+`;
+
+/** The packages under node_modules from which importing (or requiring) `specifier` loads a module. */
+function packagesLoadedBy(specifier: string, how: "import" | "require"): string[] {
+  const log = join(consumer, `graph-${how}-${specifier.replace(/\W/g, "_")}.log`);
+  writeFileSync(log, "");
+  if (how === "import") {
+    run(process.execPath, ["--import", "./graph-register.mjs", "--input-type=module", "-e", `await import(${JSON.stringify(specifier)});`], consumer, { GRAPH_LOG: log });
+  } else {
+    const script = `require(${JSON.stringify(specifier)}); require("node:fs").writeFileSync(${JSON.stringify(log)}, Object.keys(require.cache).join("\\n"));`;
+    run(process.execPath, ["-e", script], consumer);
+  }
+  const modules = readFileSync(log, "utf8").split("\n").filter(Boolean);
+  const packages = modules.flatMap((url) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []);
+  return [...new Set(packages)].sort();
+}
+
 beforeAll(() => {
   if (!existsSync(join(projectRoot, "dist", "index.js"))) {
     throw new Error("dist/ is missing: run `npm run build` before the package tests (npm test does).");
@@ -150,14 +206,19 @@ beforeAll(() => {
   writeFileSync(join(consumer, "typed-testing.cts"), typedTestingUsage);
   writeFileSync(join(consumer, "typed-testing.mts"), typedTestingUsage);
   writeFileSync(join(consumer, "bundler-testing.ts"), typedTestingUsage);
+  writeFileSync(join(consumer, "webhooks-esm.mjs"), webhookUsage("esm"));
+  writeFileSync(join(consumer, "webhooks-cjs.cjs"), webhookUsage("cjs"));
+  writeFileSync(join(consumer, "webhooks-typed.cts"), typedWebhookUsage);
+  writeFileSync(join(consumer, "webhooks-typed.mts"), typedWebhookUsage);
+  writeFileSync(join(consumer, "webhooks-bundler.ts"), typedWebhookUsage);
+  writeFileSync(join(consumer, "graph-hooks.mjs"), graphHooks);
+  writeFileSync(join(consumer, "graph-register.mjs"), graphRegister);
   const base = { strict: true, noEmit: true, skipLibCheck: false, types: ["node"], target: "ES2022", lib: ["ES2022"] };
-  writeFileSync(
-    join(consumer, "tsconfig.node16.json"),
-    JSON.stringify({ compilerOptions: { ...base, module: "node16", moduleResolution: "node16" }, files: ["typed.cts", "typed.mts", "typed-testing.cts", "typed-testing.mts"] }),
-  );
+  const node16 = ["typed.cts", "typed.mts", "typed-testing.cts", "typed-testing.mts", "webhooks-typed.cts", "webhooks-typed.mts"];
+  writeFileSync(join(consumer, "tsconfig.node16.json"), JSON.stringify({ compilerOptions: { ...base, module: "node16", moduleResolution: "node16" }, files: node16 }));
   writeFileSync(
     join(consumer, "tsconfig.bundler.json"),
-    JSON.stringify({ compilerOptions: { ...base, module: "esnext", moduleResolution: "bundler" }, files: ["bundler.ts", "bundler-testing.ts"] }),
+    JSON.stringify({ compilerOptions: { ...base, module: "esnext", moduleResolution: "bundler" }, files: ["bundler.ts", "bundler-testing.ts", "webhooks-bundler.ts"] }),
   );
 });
 
@@ -173,22 +234,18 @@ const expected = {
 };
 
 describe("the packed package", () => {
-  it("ships only dist, spec, README, LICENSE, CHANGELOG, package.json and the entries' stubs", () => {
+  it("ships only dist, spec, README, LICENSE, CHANGELOG, package.json and the entries' stubs for old resolvers", () => {
     const outside = packedFiles.filter(
       (path) =>
-        !/^(dist\/|spec\/)/.test(path) && !["README.md", "LICENSE", "CHANGELOG.md", "package.json", "testing/package.json"].includes(path),
+        !/^(dist\/|spec\/)/.test(path) &&
+        !["README.md", "LICENSE", "CHANGELOG.md", "package.json", "webhooks/package.json", "testing/package.json"].includes(path),
     );
     expect(outside).toEqual([]);
     expect(packedFiles).toEqual(
       expect.arrayContaining([
-        "dist/index.js",
-        "dist/index.cjs",
-        "dist/index.d.ts",
-        "dist/index.d.cts",
-        "dist/testing.js",
-        "dist/testing.cjs",
-        "dist/testing.d.ts",
-        "dist/testing.d.cts",
+        ...["index", "webhooks", "testing"].flatMap((entry) => [".js", ".cjs", ".d.ts", ".d.cts"].map((ext) => `dist/${entry}${ext}`)),
+        "webhooks/package.json",
+        "testing/package.json",
         "spec/ece-messaging.yaml",
       ]),
     );
@@ -200,6 +257,24 @@ describe("the packed package", () => {
 
   it("works with require (CommonJS)", () => {
     expect(JSON.parse(run(process.execPath, ["cjs.cjs"], consumer))).toEqual(expected);
+  });
+
+  const webhookExpected = { status: 200, received: [["7", "complete"]], parsedOk: true, listener: "function" };
+
+  it("ece-messaging/webhooks works with import (ESM)", () => {
+    expect(JSON.parse(run(process.execPath, ["webhooks-esm.mjs"], consumer))).toEqual(webhookExpected);
+  });
+
+  it("ece-messaging/webhooks works with require (CommonJS)", () => {
+    expect(JSON.parse(run(process.execPath, ["webhooks-cjs.cjs"], consumer))).toEqual(webhookExpected);
+  });
+
+  it("the root entry loads no module of fast-xml-parser (import and require); the webhooks entry does", () => {
+    expect(packagesLoadedBy("ece-messaging", "import")).toEqual(["ece-messaging", "openapi-fetch"]);
+    expect(packagesLoadedBy("ece-messaging", "require")).toEqual(["ece-messaging", "openapi-fetch"]);
+    // The same probe sees the XML parser when it is loaded: the check above can fail.
+    expect(packagesLoadedBy("ece-messaging/webhooks", "import")).toEqual(expect.arrayContaining(["ece-messaging", "fast-xml-parser"]));
+    expect(packagesLoadedBy("ece-messaging/webhooks", "require")).toEqual(expect.arrayContaining(["ece-messaging", "fast-xml-parser"]));
   });
 
   it("type-checks with Node16 resolution, from both an ES module and a CommonJS module", () => {
@@ -254,7 +329,7 @@ describe("the packed testing entry (ece-messaging/testing)", () => {
     for (const file of ["index.js", "index.cjs"]) {
       const code = readFileSync(join(consumer, "node_modules", "ece-messaging", "dist", file), "utf8");
       const imported = [...code.matchAll(/(?:from\s*|require\(\s*|import\(\s*)["']([^"']+)["']/g)].map((m) => m[1]).sort();
-      expect([...new Set(imported)]).toEqual(["fast-xml-parser", "openapi-fetch"]);
+      expect([...new Set(imported)]).toEqual(["openapi-fetch"]); // fast-xml-parser belongs to ece-messaging/webhooks
       for (const marker of ["createFakeEce", "touchEntryPoint", "failNext", "testing"]) expect(code).not.toContain(marker);
     }
     const pkg = JSON.parse(readFileSync(join(consumer, "node_modules", "ece-messaging", "package.json"), "utf8")) as {

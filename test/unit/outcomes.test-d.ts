@@ -13,7 +13,6 @@ import {
   type GetEntryPointConfigurationOutcome,
   type StartConversationOutcome,
   type SuccessOutcome,
-  type WebhookAttachmentMessage,
   type AcceptAttachmentOutcome,
   type EceClient,
   type Outcome,
@@ -25,6 +24,7 @@ import {
   type UnauthorizedReason,
   type UploadAttachmentFromUrlOutcome,
 } from "../../src/index.js";
+import type { WebhookAttachmentMessage } from "../../src/webhooks/index.js";
 
 function assertNever(value: never): never {
   throw new Error(`unhandled: ${JSON.stringify(value)}`);

@@ -3,8 +3,8 @@
  * refusal with its status - onMessages never called for one, no secret in any response.
  */
 import { describe, expect, it } from "vitest";
-import { createWebhookHandler, type WebhookAuthorization, type WebhookMessage } from "../../src/index.js";
-import { constantTimeEqual } from "../../src/webhooks.js";
+import { createWebhookHandler, type WebhookAuthorization, type WebhookMessage } from "../../src/webhooks/index.js";
+import { constantTimeEqual } from "../../src/webhooks/handler.js";
 import { everyTypeItems, jsonBody, xmlBody } from "../support/webhook-fixtures.js";
 
 const username = "ece-callback";
@@ -184,6 +184,56 @@ describe("options", () => {
     } catch (error) {
       expect(String(error)).not.toContain(password);
     }
+  });
+});
+
+describe("credential rotation: authorization takes a list", () => {
+  const oldPassword = "Old-Callback-Passw0rd";
+  const newPassword = "New-Callback-Passw0rd";
+  const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
+  const rotating = (): WebhookAuthorization[] => [
+    { type: "basic", username, password: oldPassword },
+    { type: "basic", username, password: newPassword },
+  ];
+
+  it("accepts the old and the new credentials together, and nothing else", async () => {
+    const deliveries: WebhookMessage[][] = [];
+    const handle = createWebhookHandler({ authorization: rotating(), onMessages: (m) => void deliveries.push(m) });
+    const statusWith = async (header: string) => (await handle(post(jsonBody(everyTypeItems), { Authorization: header }))).status;
+    expect(await statusWith(basic(username, oldPassword))).toBe(200);
+    expect(await statusWith(basic(username, newPassword))).toBe(200);
+    expect(await statusWith(basic(username, "Other-Passw0rd"))).toBe(401);
+    expect(await statusWith(basic("other", newPassword))).toBe(401);
+    expect(deliveries).toHaveLength(2);
+  });
+
+  it("mixes Basic and bearer: each accepted; a 401 challenges with both schemes; no secret of any in a response", async () => {
+    const handle = createWebhookHandler({
+      authorization: [{ type: "basic", username, password: oldPassword }, { type: "bearer", token }],
+      onMessages: () => undefined,
+    });
+    expect((await handle(post(jsonBody(everyTypeItems), { Authorization: basic(username, oldPassword) }))).status).toBe(200);
+    expect((await handle(post(jsonBody(everyTypeItems), { Authorization: `Bearer ${token}` }))).status).toBe(200);
+    const refused = await handle(post(jsonBody(everyTypeItems), { Authorization: "Bearer nope" }));
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("www-authenticate")).toMatch(/^Basic realm=.*, Bearer realm=/);
+    // Malformed XML whose error names an element called like the first entry's password: redacted.
+    const body = `<messages><message><${oldPassword}>x</message></messages>`;
+    const invalid = await handle(post(body, { Authorization: `Bearer ${token}`, "Content-Type": "application/xml" }));
+    expect(invalid.status).toBe(400);
+    const text = await invalid.text();
+    expect(text).toContain("[redacted]");
+    expect(text).not.toContain(oldPassword);
+  });
+
+  it("an empty list, or none listed with credentials, is refused at creation", () => {
+    expect(() => createWebhookHandler({ authorization: [], onMessages: () => undefined })).toThrow(/at least one credential/);
+    expect(() =>
+      createWebhookHandler({ authorization: [{ type: "none" }, { type: "bearer", token }], onMessages: () => undefined }),
+    ).toThrow(/"none" accepts anyone/);
+    expect(() =>
+      createWebhookHandler({ authorization: [{ type: "bearer", token: "" }], onMessages: () => undefined }),
+    ).toThrow(/authorization\[0\]\.token is required/);
   });
 });
 

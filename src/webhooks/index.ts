@@ -1,0 +1,29 @@
+/**
+ * `ece-messaging/webhooks`: the receiver for the messages ECE posts to the client application's
+ * callback URL - a Fetch API handler ({@link createWebhookHandler}), its `node:http` / Express
+ * adapter ({@link toNodeListener}), the parser on its own ({@link parseWebhookPayload}) and the
+ * typed messages. Kept out of the root entry so that a sender never loads the XML parser.
+ *
+ * @packageDocumentation
+ */
+export {
+  createWebhookHandler,
+  type WebhookAuthorization,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+} from "./handler.js";
+export { toNodeListener, type NodeRequestLike, type NodeResponseLike } from "./node.js";
+export {
+  parseWebhookPayload,
+  type WebhookAttachmentMessage,
+  type WebhookEventMessage,
+  type WebhookHtmlMessage,
+  type WebhookMessage,
+  type WebhookMessageBase,
+  type WebhookParseResult,
+  type WebhookSender,
+  type WebhookTextMessage,
+  type WebhookTypingMessage,
+  type WebhookUnknownMessage,
+} from "./messages.js";
+export type { Attachment, ValidationIssue } from "../outcomes.js";
