@@ -13,7 +13,14 @@ import { createServer } from "node:http";
 import { createWebhookHandler, toNodeListener } from "../src/webhooks/index.js";
 import { authorizationFromEnvironment, logMessages, path, port } from "./webhook-shared.js";
 
-const handle = createWebhookHandler({ authorization: authorizationFromEnvironment(), onMessages: logMessages });
+const handle = createWebhookHandler({
+  authorization: authorizationFromEnvironment(),
+  onMessages: logMessages,
+  // Refusals are logged with their status and reason (never credentials or body text).
+  onEvent: (event) => {
+    if (event.type === "webhookRefused") console.warn(`refused ${event.status}: ${event.reason}`);
+  },
+});
 const listener = toNodeListener(handle);
 
 const server = createServer((req, res) => {

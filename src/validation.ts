@@ -185,7 +185,7 @@ function describe(value: unknown): string {
  * returns the checked value, which is used only when no issue was found. Never throws, whatever
  * the argument is (a revoked Proxy included).
  */
-function checkObject<T>(input: unknown, read: (fields: Fields) => T, name = "input"): Checked<T> {
+export function checkObject<T>(input: unknown, read: (fields: Fields) => T, name = "input"): Checked<T> {
   let fields: Fields | undefined;
   try {
     if (!isRecord(input)) return { ok: false, error: [{ field: name, problem: `must be an object, not ${describe(input)}` }] };

@@ -11,7 +11,9 @@ import { base64Utf8 } from "../tokens.js";
 import type { ValidationIssue } from "../outcomes.js";
 import { byteOrderMark, charsetParameter, strictDecoder, xmlDeclaredEncoding } from "./charset.js";
 import { readWebhookItems, toWebhookMessages, webhookBodyFormat, type WebhookBodyFormat, type WebhookMessage } from "./messages.js";
-import { jsonResponse, refuse } from "./refusals.js";
+import { jsonResponse, refusalReasonOf, refuse } from "./refusals.js";
+import { createEmitter, type ObservabilityOptions } from "../events.js";
+import { checkObject, checkObservabilityOptions } from "../validation.js";
 
 /** How ECE authenticates to the webhook, as configured for the application in ECE's admin console. */
 export type WebhookAuthorization =
@@ -20,7 +22,7 @@ export type WebhookAuthorization =
   | { type: "none" };
 
 /** Options of {@link createWebhookHandler}. */
-export interface WebhookHandlerOptions {
+export interface WebhookHandlerOptions extends ObservabilityOptions {
   /**
    * The credentials ECE must present. A list accepts any of them: during a rotation, give the
    * old and the new ones together, then drop the old ones once ECE uses the new.
@@ -102,6 +104,8 @@ function checkOptions(options: WebhookHandlerOptions): void {
   if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0 && timeout <= 2_147_483_647)) {
     problems.push("bodyTimeoutMs must be a positive number of milliseconds (at most 2^31 - 1)");
   }
+  const observed = checkObject(options, (fields) => checkObservabilityOptions(fields), "options");
+  if (!observed.ok) problems.push(...observed.error.map(({ field, problem }) => `${field} ${problem}`));
   if (problems.length > 0) throw new TypeError(`createWebhookHandler: ${problems.join("; ")}.`);
 }
 
@@ -189,6 +193,7 @@ function discardBody(request: Request): void {
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   checkOptions(options);
   const { onMessages } = options;
+  const emit = createEmitter(options);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_WEBHOOK_BODY_TIMEOUT_MS;
   const list: readonly WebhookAuthorization[] = Array.isArray(options.authorization)
@@ -219,7 +224,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     return refuse("invalidData", { issues: safe });
   }
 
-  async function handle(request: Request, timeout: AbortSignal): Promise<Response> {
+  async function handle(request: Request, timeout: AbortSignal, report: { messageCount?: number }): Promise<Response> {
     if (request.method !== "POST") {
       discardBody(request);
       return refuse("methodNotAllowed", { headers: [["Allow", "POST"]] });
@@ -264,6 +269,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     } catch {
       return refuse("onMessagesFailed");
     }
+    report.messageCount = parsed.messages.length;
     return jsonResponse(200, { received: parsed.messages.length });
   }
 
@@ -271,15 +277,27 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     // The body's time starts when the request reaches the handler.
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new BodyTimeoutError()), bodyTimeoutMs);
+    const report: { messageCount?: number } = {};
+    let response: Response;
     try {
-      return await handle(request, timeout.signal);
+      response = await handle(request, timeout.signal, report);
     } catch {
       // Nothing in handle() should throw: if something does, it is a failure of the receiver,
       // not of ECE's request, and ECE should see it as one (and may send the batch again).
       discardBody(request);
-      return refuse("internalError");
+      response = refuse("internalError");
     } finally {
       clearTimeout(timer);
     }
+    if (emit) {
+      // Codes and counts only: never credentials, never body text.
+      const reason = refusalReasonOf(response);
+      if (reason) emit({ type: "webhookRefused", status: response.status, reason });
+      else {
+        const contentType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+        emit({ type: "webhookReceived", messageCount: report.messageCount ?? 0, contentType });
+      }
+    }
+    return response;
   };
 }

@@ -27,3 +27,4 @@ export {
   type WebhookUnknownMessage,
 } from "./messages.js";
 export type { Attachment, ValidationIssue } from "../outcomes.js";
+export type { EceEvent, Logger, LogLevel, ObservabilityOptions, WebhookReceivedEvent, WebhookRefusedEvent } from "../events.js";

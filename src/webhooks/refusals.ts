@@ -61,9 +61,19 @@ export function jsonResponse(status: number, body: unknown, headers: [string, st
   });
 }
 
+/** Each refusal's reason, for the handler's `webhookRefused` event. */
+const reasons = new WeakMap<Response, RefusalReason>();
+
 /** The answer for a refusal: its status, and `{ error, message, issues? }` as JSON. */
 export function refuse(reason: RefusalReason, details: RefusalDetails = {}): Response {
   const { status, error, message } = refusals[reason];
   const body = { error, message: details.message ?? message, ...(details.issues ? { issues: details.issues } : {}) };
-  return jsonResponse(status, body, details.headers);
+  const response = jsonResponse(status, body, details.headers);
+  reasons.set(response, reason);
+  return response;
+}
+
+/** Why `response` is a refusal (`undefined` for any other answer). */
+export function refusalReasonOf(response: Response): RefusalReason | undefined {
+  return reasons.get(response);
 }
