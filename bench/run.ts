@@ -5,6 +5,7 @@
  * the webhook receiver's speed against plain JSON.parse (interleaved). Prints one JSON object on
  * its last line. Runs the built package (dist/): `npm run bench` builds first.
  */
+import { trace } from "@opentelemetry/api";
 import { fork, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -44,6 +45,10 @@ const body = { conversation: { id: conversationId }, type: { value: "text/plain"
 const headers = { Authorization: "Bearer bench-token", Accept: "application/json" };
 
 const sdk = createEceClient({ baseUrl, credentials: { clientKey: "bench", clientSecret: "bench-secret" } });
+// The same client observed: a no-op event listener; and OpenTelemetry's API tracer with no SDK
+// registered (its spans are non-recording: what an app pays when tracing is wired but off).
+const sdkEvents = createEceClient({ baseUrl, credentials: { clientKey: "bench", clientSecret: "bench-secret" }, onEvent: () => undefined });
+const sdkOtel = createEceClient({ baseUrl, credentials: { clientKey: "bench", clientSecret: "bench-secret" }, tracer: trace.getTracer("bench") });
 const bare = createClient<paths>({ baseUrl: `${baseUrl}${API_ROOT}` });
 // openapi-fetch with the stand-in the SDK gives it for Request (src/transport.ts, FetchCall):
 // the SDK's own code is what the SDK costs over this.
@@ -63,11 +68,14 @@ const bareWithoutRequest = createClient<paths>({
 });
 const rawUrl = `${baseUrl}${API_ROOT}/messaging/sendmessage`;
 
+const send = (client: typeof sdk, name: string) => async () => {
+  const outcome = await client.sendTextMessage({ conversationId, message });
+  if (outcome.kind !== "sendMessageSuccess") throw new Error(`${name}: ${outcome.kind}`);
+};
 const variants = {
-  sdk: async () => {
-    const outcome = await sdk.sendTextMessage({ conversationId, message });
-    if (outcome.kind !== "sendMessageSuccess") throw new Error(`sdk: ${outcome.kind}`);
-  },
+  sdk: send(sdk, "sdk"),
+  sdkEvents: send(sdkEvents, "sdk with onEvent"),
+  sdkOtel: send(sdkOtel, "sdk with a tracer"),
   openapiFetch: async () => {
     const { data, response } = await bare.POST("/messaging/sendmessage", { body, headers });
     if (response.status !== 200 || !data) throw new Error("openapi-fetch failed");
@@ -285,6 +293,8 @@ try {
     ownCodeRatio: round(latencyMs.sdk / latencyMs.openapiFetchNoRequest),
     openapiFetchNoRequestRatio: round(latencyMs.openapiFetchNoRequest / latencyMs.rawFetch),
     throughputRatio: round(perSecond.sdk / perSecond.openapiFetch),
+    eventsOverheadRatio: round(latencyMs.sdkEvents / latencyMs.sdk),
+    otelOverheadRatio: round(latencyMs.sdkOtel / latencyMs.sdk),
     bundleGzipBytes: bundleGzipBytes(),
     importRatio: round(imports.ratio),
     importMs: round(imports.importMs.sdk, 1),
@@ -302,13 +312,17 @@ try {
     wrapperRatio: result.wrapperRatio <= 1.05,
     overheadRatio: result.overheadRatio <= 1.45,
     throughputRatio: result.throughputRatio >= 0.95,
-    bundleGzipBytes: result.bundleGzipBytes <= 5500,
+    // 5,500 when the webhook receiver left the root entry; 6,000 since (the lifecycle and
+    // observability issues): see bench/README.md.
+    bundleGzipBytes: result.bundleGzipBytes <= 6000,
+    eventsOverheadRatio: result.eventsOverheadRatio <= 1.05,
+    otelOverheadRatio: result.otelOverheadRatio <= 1.05,
     importRatio: result.importRatio <= 1.15,
     webhookRatio: result.webhookRatio <= 1.5,
   };
   console.log(JSON.stringify({ ...result, budgetsMet: budgets }));
 } finally {
-  await sdk.close();
+  await Promise.all([sdk.close(), sdkEvents.close(), sdkOtel.close()]);
   server.disconnect();
   server.kill();
 }
