@@ -80,6 +80,15 @@ export default defineConfig({
       },
       {
         test: {
+          // The TypeDoc site built and driven in headless Chromium: slow, run once (not under load).
+          name: "docs",
+          include: ["test/docs/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
           name: "package",
           include: ["test/package/**/*.test.ts"],
           testTimeout: 180_000,

@@ -265,13 +265,51 @@ export type BaseFailureOutcome =
   | TimeoutOutcome
   | ErrorOutcome;
 
-/** What {@link EceClient.getEntryPointConfiguration} resolves to. */
+/**
+ * What {@link EceClient.getEntryPointConfiguration} resolves to: one of these kinds.
+ *
+ * | `kind` | when | fields | what a caller usually does |
+ * |---|---|---|---|
+ * | `entryPointConfigurationFound` | any 2xx with the entry point's date | `entryPointId`, `lastModified` (as sent), `raw` | start conversations on it (`startConversation` fetches it itself) |
+ * | `entryPointNotFound` | 404: no such entry point, or not active for this application | HTTP details | check the entry point ID |
+ * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
+ * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` | check sessions (`forceLogin`), the token |
+ * | `forbidden` | 403: not this application's conversation or entry point | HTTP details | start it with this client |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `invalidChoice` | any other status (400 for text, HTML, upload; 429, 503, 3xx...) | HTTP details, `retryAfterMs?` | see `status`; wait `retryAfterMs` |
+ * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
+ * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ *
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`,
+ * `developerMessage?`, `requestId?`.
+ */
 export type GetEntryPointConfigurationOutcome =
   | EntryPointConfigurationFoundOutcome
   | EntryPointNotFoundOutcome
   | BaseFailureOutcome;
 
-/** What {@link EceClient.startConversation} resolves to. */
+/**
+ * What {@link EceClient.startConversation} resolves to: one of these kinds.
+ *
+ * | `kind` | when | fields | what a caller usually does |
+ * |---|---|---|---|
+ * | `conversationStarted` | any 2xx with the conversation's `id` | `conversationId`, `activityId?` | keep the ID; send into it |
+ * | `badRequest` | 400: ECE refused the start | HTTP details; `developerMessage` says why | fix the input |
+ * | `conflict` | 409: the entry point's date still stale after the one refresh (a send: ECE's 409) | HTTP details | try again later |
+ * | `entryPointNotFound` | 404: no such entry point, or not active for this application | HTTP details | check the entry point ID |
+ * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
+ * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` | check sessions (`forceLogin`), the token |
+ * | `forbidden` | 403: not this application's conversation or entry point | HTTP details | start it with this client |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `invalidChoice` | any other status (400 for text, HTML, upload; 429, 503, 3xx...) | HTTP details, `retryAfterMs?` | see `status`; wait `retryAfterMs` |
+ * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
+ * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ *
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`,
+ * `developerMessage?`, `requestId?`.
+ */
 export type StartConversationOutcome =
   | ConversationStartedOutcome
   | BadRequestOutcome
@@ -293,17 +331,140 @@ export type CommonFailureOutcome =
   | TimeoutOutcome
   | ErrorOutcome;
 
-/** What {@link EceClient.sendTextMessage} resolves to. */
+/**
+ * What {@link EceClient.sendTextMessage} resolves to: one of these kinds.
+ *
+ * | `kind` | when | fields | what a caller usually does |
+ * |---|---|---|---|
+ * | `sendMessageSuccess` | any 2xx (an empty body too) | `messageId?` | nothing |
+ * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
+ * | `conversationNotFound` | 404, or a message saying the conversation does not exist | HTTP details | stop sending: the chat ended |
+ * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` | check sessions (`forceLogin`), the token |
+ * | `forbidden` | 403: not this application's conversation or entry point | HTTP details | start it with this client |
+ * | `conflict` | 409: the entry point's date still stale after the one refresh (a send: ECE's 409) | HTTP details | try again later |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
+ * | `invalidChoice` | any other status (400 for text, HTML, upload; 429, 503, 3xx...) | HTTP details, `retryAfterMs?` | see `status`; wait `retryAfterMs` |
+ * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
+ * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ *
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`,
+ * `developerMessage?`, `requestId?`.
+ */
 export type SendTextMessageOutcome = SendMessageSuccessOutcome | CommonFailureOutcome;
-/** What {@link EceClient.sendHtmlMessage} resolves to. */
+/**
+ * What {@link EceClient.sendHtmlMessage} resolves to: one of these kinds.
+ *
+ * | `kind` | when | fields | what a caller usually does |
+ * |---|---|---|---|
+ * | `sendMessageSuccess` | any 2xx (an empty body too) | `messageId?` | nothing |
+ * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
+ * | `conversationNotFound` | 404, or a message saying the conversation does not exist | HTTP details | stop sending: the chat ended |
+ * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` | check sessions (`forceLogin`), the token |
+ * | `forbidden` | 403: not this application's conversation or entry point | HTTP details | start it with this client |
+ * | `conflict` | 409: the entry point's date still stale after the one refresh (a send: ECE's 409) | HTTP details | try again later |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
+ * | `invalidChoice` | any other status (400 for text, HTML, upload; 429, 503, 3xx...) | HTTP details, `retryAfterMs?` | see `status`; wait `retryAfterMs` |
+ * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
+ * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ *
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`,
+ * `developerMessage?`, `requestId?`.
+ */
 export type SendHtmlMessageOutcome = SendMessageSuccessOutcome | CommonFailureOutcome;
-/** What {@link EceClient.uploadAttachmentFromUrl} resolves to. */
+/**
+ * What {@link EceClient.uploadAttachmentFromUrl} resolves to: one of these kinds.
+ *
+ * | `kind` | when | fields | what a caller usually does |
+ * |---|---|---|---|
+ * | `sendMessageSuccess` | any 2xx (an empty body too) | `messageId?`, `attachmentId?`, `typeValue?` | keep `attachmentId` |
+ * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
+ * | `conversationNotFound` | 404, or a message saying the conversation does not exist | HTTP details | stop sending: the chat ended |
+ * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` | check sessions (`forceLogin`), the token |
+ * | `forbidden` | 403: not this application's conversation or entry point | HTTP details | start it with this client |
+ * | `conflict` | 409: the entry point's date still stale after the one refresh (a send: ECE's 409) | HTTP details | try again later |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
+ * | `invalidChoice` | any other status (400 for text, HTML, upload; 429, 503, 3xx...) | HTTP details, `retryAfterMs?` | see `status`; wait `retryAfterMs` |
+ * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
+ * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ *
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`,
+ * `developerMessage?`, `requestId?`.
+ */
 export type UploadAttachmentFromUrlOutcome = UploadAttachmentSuccessOutcome | CommonFailureOutcome;
-/** What {@link EceClient.acceptAttachment} resolves to. */
+/**
+ * What {@link EceClient.acceptAttachment} resolves to: one of these kinds.
+ *
+ * | `kind` | when | fields | what a caller usually does |
+ * |---|---|---|---|
+ * | `attachmentAccepted` | any 2xx | `attachment`: `{ id, fileName?, contentType?, size?, contentUrl? }` | download from `contentUrl` |
+ * | `attachmentAcceptFailed` | 400 | HTTP details | see `developerMessage` |
+ * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
+ * | `conversationNotFound` | 404, or a message saying the conversation does not exist | HTTP details | stop sending: the chat ended |
+ * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` | check sessions (`forceLogin`), the token |
+ * | `forbidden` | 403: not this application's conversation or entry point | HTTP details | start it with this client |
+ * | `conflict` | 409: the entry point's date still stale after the one refresh (a send: ECE's 409) | HTTP details | try again later |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
+ * | `invalidChoice` | any other status (400 for text, HTML, upload; 429, 503, 3xx...) | HTTP details, `retryAfterMs?` | see `status`; wait `retryAfterMs` |
+ * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
+ * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ *
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`,
+ * `developerMessage?`, `requestId?`.
+ */
 export type AcceptAttachmentOutcome = AttachmentAcceptedOutcome | AttachmentAcceptFailedOutcome | CommonFailureOutcome;
-/** What {@link EceClient.rejectAttachment} resolves to. */
+/**
+ * What {@link EceClient.rejectAttachment} resolves to: one of these kinds.
+ *
+ * | `kind` | when | fields | what a caller usually does |
+ * |---|---|---|---|
+ * | `attachmentRejected` | any 2xx | `messageId?` | nothing |
+ * | `attachmentRejectFailed` | 400 | HTTP details | see `developerMessage` |
+ * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
+ * | `conversationNotFound` | 404, or a message saying the conversation does not exist | HTTP details | stop sending: the chat ended |
+ * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` | check sessions (`forceLogin`), the token |
+ * | `forbidden` | 403: not this application's conversation or entry point | HTTP details | start it with this client |
+ * | `conflict` | 409: the entry point's date still stale after the one refresh (a send: ECE's 409) | HTTP details | try again later |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
+ * | `invalidChoice` | any other status (400 for text, HTML, upload; 429, 503, 3xx...) | HTTP details, `retryAfterMs?` | see `status`; wait `retryAfterMs` |
+ * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
+ * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ *
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`,
+ * `developerMessage?`, `requestId?`.
+ */
 export type RejectAttachmentOutcome = AttachmentRejectedOutcome | AttachmentRejectFailedOutcome | CommonFailureOutcome;
-/** What {@link EceClient.sendGeolocation} resolves to. */
+/**
+ * What {@link EceClient.sendGeolocation} resolves to: one of these kinds.
+ *
+ * | `kind` | when | fields | what a caller usually does |
+ * |---|---|---|---|
+ * | `sendGeolocationSuccess` | any 2xx | `messageId?`, `response?` | nothing |
+ * | `sendGeolocationFailure` | 400 | HTTP details | see `developerMessage` |
+ * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
+ * | `conversationNotFound` | 404, or a message saying the conversation does not exist | HTTP details | stop sending: the chat ended |
+ * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` | check sessions (`forceLogin`), the token |
+ * | `forbidden` | 403: not this application's conversation or entry point | HTTP details | start it with this client |
+ * | `conflict` | 409: the entry point's date still stale after the one refresh (a send: ECE's 409) | HTTP details | try again later |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
+ * | `invalidChoice` | any other status (400 for text, HTML, upload; 429, 503, 3xx...) | HTTP details, `retryAfterMs?` | see `status`; wait `retryAfterMs` |
+ * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
+ * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ *
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`,
+ * `developerMessage?`, `requestId?`.
+ */
 export type SendGeolocationOutcome = SendGeolocationSuccessOutcome | SendGeolocationFailureOutcome | CommonFailureOutcome;
 
 /** The outcome of each operation, by operation name. */

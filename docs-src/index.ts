@@ -1,0 +1,40 @@
+/**
+ * A typed SDK for the Messaging API of Cisco Enterprise Chat and Email (ECE): start a
+ * conversation for a customer, send into it, receive the agent's side on a webhook. Every call
+ * resolves to an outcome, a union discriminated by `kind`, and never rejects.
+ *
+ * This reference covers every entry of the package, grouped in reading order; each group says
+ * where its names are imported from. Start with {@link createEceClient}, or with the guides.
+ *
+ * @groupDescription Client
+ * `import { createEceClient } from "ece-messaging"`: the client, its options, and closing it.
+ *
+ * @groupDescription Conversation lifecycle
+ * From `"ece-messaging"`: reading an entry point's configuration and starting a conversation.
+ *
+ * @groupDescription Sending
+ * From `"ece-messaging"`: the inputs of the six message operations.
+ *
+ * @groupDescription Outcomes
+ * From `"ece-messaging"`: what every call resolves to. Each operation's union lists its kinds,
+ * when each happens and what a caller usually does; {@link isSuccess} tells success from failure,
+ * and a failure's `delivered` says whether it is safe to send again.
+ *
+ * @groupDescription Webhooks
+ * `import { createWebhookHandler } from "ece-messaging/webhooks"`: the receiver for the messages
+ * ECE posts to the application's callback URL.
+ *
+ * @groupDescription Observability
+ * From `"ece-messaging"` (and the webhook handler's options): events, logging and tracing.
+ *
+ * @groupDescription Testing
+ * `import { createFakeEce } from "ece-messaging/testing"`: a fake ECE for your own tests.
+ *
+ * @groupDescription Generated
+ * The spec's paths, as openapi-typescript generated them.
+ *
+ * @packageDocumentation
+ */
+export * from "../src/index.js";
+export * from "../src/webhooks/index.js";
+export * from "../src/testing/index.js";
