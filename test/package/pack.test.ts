@@ -10,7 +10,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../scripts/prism.js";
 
@@ -183,11 +183,13 @@ beforeAll(() => {
     throw new Error("dist/ is missing: run `npm run build` before the package tests (npm test does).");
   }
   consumer = mkdtempSync(join(tmpdir(), "ece-messaging-consumer-"));
-  const [packed] = JSON.parse(run(npm, ["pack", "--json", "--pack-destination", consumer], projectRoot)) as {
-    filename: string;
-    files: { path: string }[];
-  }[];
-  packedFiles = packed!.files.map((f) => f.path);
+  // Exactly the tarball `npm run release:pack` makes for users (built already by the test command).
+  const tarball = run("bash", [join(projectRoot, "scripts", "release-pack"), "--skip-build", consumer], projectRoot).trim().split("\n").at(-1)!;
+  const packed = { filename: basename(tarball) };
+  packedFiles = run("tar", ["-tzf", tarball], consumer)
+    .trim()
+    .split("\n")
+    .map((path) => path.replace(/^package\//, ""));
   writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "commonjs" }));
   run(
     npm,
