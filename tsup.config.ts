@@ -6,7 +6,8 @@ const external = ["openapi-fetch", "fast-xml-parser"];
 export default defineConfig([
   {
     // The library: ESM and CommonJS, with type declarations for both.
-    entry: { index: "src/index.ts" },
+    // `ece-messaging/redis`: the Redis token store (it imports neither Redis client).
+    entry: { index: "src/index.ts", redis: "src/redis.ts" },
     format: ["esm", "cjs"],
     dts: true,
     clean: true,
@@ -15,6 +16,8 @@ export default defineConfig([
     platform: "neutral",
     external,
     treeshake: true,
+    // No shared chunk: importing the root loads dist/index.js alone, the redis entry only itself.
+    splitting: false,
     // Minified (with source maps): the entry is what every integration loads; see bench/README.md.
     minify: true,
   },

@@ -1,7 +1,8 @@
 /**
- * Checks the documentation's code: every public function (each export that is a function, and
- * each method of EceClient) carries an `@example`, and every `@example` in src/ and every ```ts
- * block of the README type-checks against the SDK as users import it ("ece-messaging").
+ * Checks the documentation's code: every public function (each export of an entry point that is
+ * a function, and each method of EceClient) carries an `@example`, and every `@example` in src/
+ * and every ```ts block of the README type-checks against the SDK as users import it
+ * ("ece-messaging", "ece-messaging/redis").
  * Part of the test command; exits 1 on a missing example or a type error.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -30,14 +31,22 @@ function exampleTags(node: ts.Node): string[] {
     .map((tag) => ts.getTextOfJSDocComment(tag.comment) ?? "");
 }
 
+// The package's entry points, as users import them, and their sources.
+const entries: Record<string, string> = {
+  "ece-messaging": "src/index.ts",
+  "ece-messaging/redis": "src/redis.ts",
+};
+
 // 1. Every public function has an @example; collect them all.
-const entry = join(projectRoot, "src", "index.ts");
-const program = ts.createProgram([entry], { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, strict: true });
+const entryFiles = Object.values(entries).map((path) => join(projectRoot, path));
+const program = ts.createProgram(entryFiles, { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, strict: true });
 const checker = program.getTypeChecker();
-const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
-for (const exported of checker.getExportsOfModule(moduleSymbol)) {
+const seen = new Set<ts.Declaration>();
+for (const exported of entryFiles.flatMap((entry) => checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!))) {
   const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
   for (const declaration of symbol.declarations ?? []) {
+    if (seen.has(declaration)) continue; // exported by both entries
+    seen.add(declaration);
     const where = `${relative(projectRoot, declaration.getSourceFile().fileName)}: ${exported.name}`;
     if (ts.isFunctionDeclaration(declaration)) {
       const tags = exampleTags(declaration);
@@ -59,7 +68,7 @@ for (const exported of checker.getExportsOfModule(moduleSymbol)) {
 // 2. The README's TypeScript blocks.
 examples.push(...examplesIn(readFileSync(join(projectRoot, "README.md"), "utf8"), "README.md"));
 
-// 3. Type-check each as its own module that imports "ece-messaging" (mapped to src/).
+// 3. Type-check each as its own module that imports the package's entries (mapped to src/).
 const dir = join(projectRoot, ".tmp", "examples");
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
@@ -79,7 +88,7 @@ const options: ts.CompilerOptions = {
   noEmit: true,
   skipLibCheck: true,
   baseUrl: projectRoot,
-  paths: { "ece-messaging": ["src/index.ts"] },
+  paths: Object.fromEntries(Object.entries(entries).map(([specifier, path]) => [specifier, [path]])),
 };
 const diagnostics = ts.getPreEmitDiagnostics(ts.createProgram(files, options)).filter((d) => !d.file || files.includes(d.file.fileName));
 for (const diagnostic of diagnostics) {

@@ -90,9 +90,9 @@ const expected = {
 };
 
 describe("the packed package", () => {
-  it("ships only dist, spec, README, LICENSE, CHANGELOG and package.json", () => {
+  it("ships only dist, spec, README, LICENSE, CHANGELOG, package.json and the redis/ stub for old resolvers", () => {
     const outside = packedFiles.filter(
-      (path) => !/^(dist\/|spec\/)/.test(path) && !["README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(path),
+      (path) => !/^(dist\/|spec\/)/.test(path) && !["README.md", "LICENSE", "CHANGELOG.md", "package.json", "redis/package.json"].includes(path),
     );
     expect(outside).toEqual([]);
     expect(packedFiles).toEqual(expect.arrayContaining(["dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts"]));
