@@ -34,6 +34,17 @@ export default defineConfig({
       },
       {
         test: {
+          // Child processes on a real redis-server: once per CI run, never under load.
+          name: "fleet",
+          include: ["test/fleet/**/*.test.ts"],
+          globalSetup: ["test/fleet/redis.global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: "package",
           include: ["test/package/**/*.test.ts"],
           testTimeout: 180_000,

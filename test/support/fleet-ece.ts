@@ -26,6 +26,8 @@ export interface FleetEce {
   /** Sends accepted (200), and refused with 401. */
   accepted(): number;
   refused401(): number;
+  /** The process named by each send refused with 401 (when its client names itself). */
+  refusedBy: (string | undefined)[];
   /** How often ECE accepted each message content. */
   deliveries: Map<string, number>;
   /** Tokens revoked (whose session was open). */
@@ -48,6 +50,7 @@ export async function startFleetEce(options: { sessionLimit?: number; expiresIn?
   const issued: FleetEce["issued"] = [];
   const deliveries = new Map<string, number>();
   const revoked: string[] = [];
+  const refusedBy: (string | undefined)[] = [];
   type Hold = { arrive: (request: RecordedRequest) => void; held: Promise<void> };
   const holds = new Map<number, Hold>();
   const sendHolds = new Map<number, Hold>();
@@ -106,6 +109,7 @@ export async function startFleetEce(options: { sessionLimit?: number; expiresIn?
     {
       if (!sessions.has(token)) {
         refused401 += 1;
+        refusedBy.push(request.headers[PROCESS_HEADER] as string | undefined);
         return answer(response, 401, { code: "401-102", developerMessage: "Session not found." });
       }
       accepted += 1;
@@ -133,6 +137,7 @@ export async function startFleetEce(options: { sessionLimit?: number; expiresIn?
     refusedForLimit: () => refusedForLimit,
     accepted: () => accepted,
     refused401: () => refused401,
+    refusedBy,
     deliveries,
     revoked,
     expireAll: () => sessions.clear(),
