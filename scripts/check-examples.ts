@@ -54,6 +54,7 @@ for (const exported of entryFiles.flatMap((entry) => checker.getExportsOfModule(
       tags.forEach((tag) => examples.push(...examplesIn(tag, where)));
     }
     if (ts.isInterfaceDeclaration(declaration)) {
+      exampleTags(declaration).forEach((tag) => examples.push(...examplesIn(tag, where)));
       for (const member of declaration.members) {
         if (!ts.isMethodSignature(member)) continue;
         const name = `${where}.${member.name.getText()}`;
@@ -87,8 +88,9 @@ const options: ts.CompilerOptions = {
   strict: true,
   noEmit: true,
   skipLibCheck: true,
-  baseUrl: projectRoot,
-  paths: Object.fromEntries(Object.entries(entries).map(([specifier, path]) => [specifier, [path]])),
+  // Absolute paths and no baseUrl: with baseUrl at the root, "redis" would resolve to the
+  // package's own redis/ stub instead of the redis package the examples import.
+  paths: Object.fromEntries(Object.entries(entries).map(([specifier, path]) => [specifier, [join(projectRoot, path)]])),
 };
 const diagnostics = ts.getPreEmitDiagnostics(ts.createProgram(files, options)).filter((d) => !d.file || files.includes(d.file.fileName));
 for (const diagnostic of diagnostics) {

@@ -256,7 +256,9 @@ export interface EceClient {
    * calls already in flight finish (a 401 then is `unauthorized`: no token is fetched any more).
    * Once they have, every token the client fetched that may still be live is revoked, ending its
    * ECE sessions (sessions are scarce). A token given as `accessToken` is the caller's and is
-   * left alone. Never rejects; calling it again returns the same result.
+   * left alone. With a `tokenStore`, the shared token is the fleet's and is left alone too (and
+   * in the store) unless `revokeOnClose` is set; tokens the client fetched for itself while the
+   * store was down are revoked. Never rejects; calling it again returns the same result.
    *
    * @example
    * ```ts
@@ -286,7 +288,8 @@ function ownQuery(query: unknown): string {
 /**
  * Creates a client of ECE's Messaging API. With `credentials` the client gets a token from
  * ECE's token endpoint when first needed, shares it across calls, renews it before it expires
- * (or once after a 401) and revokes it on {@link EceClient.close}.
+ * (or once after a 401) and revokes it on {@link EceClient.close}. With a `tokenStore` too,
+ * every process using the same store shares that token (see {@link TokenStore}).
  *
  * @throws TypeError when the options are unusable (the message names each problem, never a secret).
  *
