@@ -39,6 +39,9 @@ export default defineConfig({
           include: ["test/fleet/**/*.test.ts"],
           globalSetup: ["test/fleet/redis.global-setup.ts"],
           fileParallelism: false,
+          // After the other projects, not beside them: its processes would load the machine
+          // while their tests (some bounding times) run.
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 60_000,
         },
