@@ -100,7 +100,8 @@ describe.skipIf(!binary).each(["node-redis", "ioredis"] as const)("a fleet shari
     await holder.kill();
     const second = await ece.stub.arrived(TOKEN_PATH, 2);
     const recoveredMs = performance.now() - killedAt;
-    held.release(); // to a dead socket: no token issued
+    await held.gone; // the stub saw the dead process's connection close
+    held.release(); // so the held answer is never given: no token issued to the dead process
     const results = await Promise.all(sends);
     const survivors = processes.filter((member) => member !== holder);
     results.forEach((result, i) => {

@@ -12,6 +12,13 @@ import { answer, REVOKE_PATH, SEND_PATH, startEceStub, TOKEN_PATH, tokenBody, ty
 /** The header a fleet test's client adds to each request, naming its process. */
 export const PROCESS_HEADER = "x-fleet-process";
 
+/** A request held at the stub. */
+export interface Hold {
+  reached: Promise<RecordedRequest>;
+  gone: Promise<void>;
+  release: () => void;
+}
+
 export interface FleetEce {
   stub: EceStub;
   url: string;
@@ -36,11 +43,12 @@ export interface FleetEce {
   expireAll(): void;
   /**
    * Holds the answer to the `count`-th token request (counted from 1) until `release` is called;
-   * `reached` resolves with that request when it arrived.
+   * `reached` resolves with that request when it arrived, `gone` once its connection closed
+   * (its client died): a held answer released after that is never given.
    */
-  holdToken(count: number): { reached: Promise<RecordedRequest>; release: () => void };
+  holdToken(count: number): Hold;
   /** Likewise for the `count`-th send: its token is checked when it is released. */
-  holdSend(count: number): { reached: Promise<RecordedRequest>; release: () => void };
+  holdSend(count: number): Hold;
   close(): Promise<void>;
 }
 
@@ -51,9 +59,9 @@ export async function startFleetEce(options: { sessionLimit?: number; expiresIn?
   const deliveries = new Map<string, number>();
   const revoked: string[] = [];
   const refusedBy: (string | undefined)[] = [];
-  type Hold = { arrive: (request: RecordedRequest) => void; held: Promise<void> };
-  const holds = new Map<number, Hold>();
-  const sendHolds = new Map<number, Hold>();
+  type Held = { arrive: (request: RecordedRequest, response: ServerResponse) => void; held: Promise<void>; left: () => boolean };
+  const holds = new Map<number, Held>();
+  const sendHolds = new Map<number, Held>();
   let tokenRequests = 0;
   let sends = 0;
   let counter = 0;
@@ -66,9 +74,9 @@ export async function startFleetEce(options: { sessionLimit?: number; expiresIn?
     tokenRequests += 1;
     const hold = holds.get(tokenRequests);
     if (hold) {
-      hold.arrive(request);
+      hold.arrive(request, response);
       await hold.held;
-      if (response.destroyed || response.socket === null || response.socket.destroyed) return; // its client died
+      if (hold.left()) return; // its client died
     }
     const forceLogin = request.url.includes("forceLogin=yes");
     if (sessions.size >= limit) {
@@ -103,7 +111,7 @@ export async function startFleetEce(options: { sessionLimit?: number; expiresIn?
     sends += 1;
     const hold = sendHolds.get(sends);
     if (hold) {
-      hold.arrive(request);
+      hold.arrive(request, response);
       await hold.held;
     }
     {
@@ -119,13 +127,26 @@ export async function startFleetEce(options: { sessionLimit?: number; expiresIn?
     }
   }
 
-  function holder(map: Map<number, Hold>, count: number): { reached: Promise<RecordedRequest>; release: () => void } {
+  function holder(map: Map<number, Held>, count: number): Hold {
     let release!: () => void;
-    let arrive!: (request: RecordedRequest) => void;
+    let arrived!: (request: RecordedRequest) => void;
+    let left!: () => void;
+    let isGone = false;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const reached = new Promise<RecordedRequest>((resolve) => (arrive = resolve));
-    map.set(count, { arrive, held });
-    return { reached, release };
+    const reached = new Promise<RecordedRequest>((resolve) => (arrived = resolve));
+    const gone = new Promise<void>((resolve) => (left = resolve));
+    const arrive = (request: RecordedRequest, response: ServerResponse) => {
+      // "close" before the answer was written: the connection went away under it.
+      response.once("close", () => {
+        if (!response.writableFinished) {
+          isGone = true;
+          left();
+        }
+      });
+      arrived(request);
+    };
+    map.set(count, { arrive, held, left: () => isGone });
+    return { reached, gone, release };
   }
 
   return {
