@@ -5,12 +5,13 @@ const external = ["openapi-fetch", "fast-xml-parser"];
 
 export default defineConfig([
   {
-    // The library, one file per entry: `ece-messaging` (the client) and `ece-messaging/webhooks`
-    // (the receiver, the only one that loads fast-xml-parser). ESM and CommonJS, with type
+    // The library, one file per entry: `ece-messaging` (the client), `ece-messaging/webhooks`
+    // (the receiver, the only one that loads fast-xml-parser) and `ece-messaging/redis` (the
+    // Redis token store, which imports neither Redis client). ESM and CommonJS, with type
     // declarations for both. No shared chunks: each entry is one self-contained file, so that
     // importing the root loads exactly dist/index.js (and openapi-fetch); the few helpers both use
     // (the capped body reader, wire readers, redaction) are small enough to carry twice.
-    entry: { index: "src/index.ts", webhooks: "src/webhooks/index.ts" },
+    entry: { index: "src/index.ts", webhooks: "src/webhooks/index.ts", redis: "src/redis.ts" },
     format: ["esm", "cjs"],
     dts: true,
     clean: true,

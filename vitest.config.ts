@@ -89,6 +89,20 @@ export default defineConfig({
       },
       {
         test: {
+          // Child processes on a real redis-server: once per CI run, never under load.
+          name: "fleet",
+          include: ["test/fleet/**/*.test.ts"],
+          globalSetup: ["test/fleet/redis.global-setup.ts"],
+          fileParallelism: false,
+          // After the other projects, not beside them: its processes would load the machine
+          // while their tests (some bounding times) run.
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: "package",
           include: ["test/package/**/*.test.ts"],
           testTimeout: 180_000,

@@ -24,6 +24,10 @@
  * `import { createWebhookHandler } from "ece-messaging/webhooks"`: the receiver for the messages
  * ECE posts to the application's callback URL.
  *
+ * @groupDescription Fleet (Redis)
+ * `import { createRedisTokenStore } from "ece-messaging/redis"` (and the `TokenStore` interface
+ * from `"ece-messaging"`): one ECE session shared by every process of a fleet.
+ *
  * @groupDescription Observability
  * From `"ece-messaging"` (and the webhook handler's options): events, logging and tracing.
  *
@@ -38,3 +42,4 @@
 export * from "../src/index.js";
 export * from "../src/webhooks/index.js";
 export * from "../src/testing/index.js";
+export * from "../src/redis.js";

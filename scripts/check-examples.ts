@@ -2,7 +2,8 @@
  * Checks the documentation's code: every public function (each export of an entry point that is
  * a function, and each method of EceClient, FakeEce and FakeAgent) carries an `@example`, and
  * every `@example` in src/ and every ```ts block of the README and of guides/ type-checks against
- * the SDK as users import it ("ece-messaging", "ece-messaging/webhooks", "ece-messaging/testing"). A block may import
+ * the SDK as users import it ("ece-messaging", "ece-messaging/webhooks", "ece-messaging/testing",
+ * "ece-messaging/redis"). A block may import
  * examples/proxy-fetch.ts as "./proxy-fetch.js", as an app that copied the file does.
  * Part of the test command; exits 1 on a missing example or a type error.
  */
@@ -37,6 +38,7 @@ const entries: Record<string, string> = {
   "ece-messaging": "src/index.ts",
   "ece-messaging/webhooks": "src/webhooks/index.ts",
   "ece-messaging/testing": "src/testing/index.ts",
+  "ece-messaging/redis": "src/redis.ts",
 };
 /** Interfaces whose methods are public functions (each needs an @example). */
 const interfacesWithExamples = new Set(["EceClient", "FakeEce", "FakeAgent"]);
@@ -58,6 +60,7 @@ for (const exported of entryFiles.flatMap((entry) => checker.getExportsOfModule(
       tags.forEach((tag) => examples.push(...examplesIn(tag, where)));
     }
     if (ts.isInterfaceDeclaration(declaration)) {
+      exampleTags(declaration).forEach((tag) => examples.push(...examplesIn(tag, where)));
       for (const member of declaration.members) {
         if (!ts.isMethodSignature(member)) continue;
         const name = `${where}.${member.name.getText()}`;
@@ -102,8 +105,9 @@ const options: ts.CompilerOptions = {
   strict: true,
   noEmit: true,
   skipLibCheck: true,
-  baseUrl: projectRoot,
-  paths: Object.fromEntries(Object.entries(entries).map(([specifier, path]) => [specifier, [path]])),
+  // Absolute paths and no baseUrl: with baseUrl at the root, "redis" would resolve to the
+  // package's own redis/ stub instead of the redis package the examples import.
+  paths: Object.fromEntries(Object.entries(entries).map(([specifier, path]) => [specifier, [join(projectRoot, path)]])),
 };
 const diagnostics = ts.getPreEmitDiagnostics(ts.createProgram(files, options)).filter((d) => !d.file || files.includes(d.file.fileName));
 for (const diagnostic of diagnostics) {

@@ -10,7 +10,7 @@ const groups = [
   ["Sending", ["MessageInput", "AttachmentDecisionInput", "UploadAttachmentFromUrlInput", "GeolocationInput", "Attachment"]],
   ["Outcomes", (name) => /Outcome$|^Outcome(Kind)?$/.test(name) || ["isSuccess", "Delivered", "FailureDetails", "SuccessDetails", "MessageSuccessDetails", "HttpFailureDetails", "ValidationIssue", "UnauthorizedReason"].includes(name)],
   ["Webhooks", (name) => /^Webhook(?!Delivery$)/.test(name) || ["createWebhookHandler", "toNodeListener", "parseWebhookPayload", "NodeRequestLike", "NodeResponseLike"].includes(name)],
-  ["Fleet (Redis)", (name) => /TokenStore/.test(name) && name !== "TokenStoreErrorEvent"],
+  ["Fleet (Redis)", (name) => (/TokenStore|^StoredToken$|RedisClientLike$|^DEFAULT_LOCK_TTL_MS$/.test(name) && name !== "TokenStoreErrorEvent")],
   ["Observability", (name) => /Event$/.test(name) || ["Logger", "LogLevel", "ObservabilityOptions", "Span", "Tracer"].includes(name)],
   ["Testing", (name) => /^Fake|^Received/.test(name) || ["createFakeEce", "AddConversationOptions", "AgentFile", "AttachmentOfferDelivery", "ListenOptions", "ScriptedFailure", "WebhookDelivery"].includes(name)],
   ["Generated", ["paths"]],

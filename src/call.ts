@@ -149,9 +149,11 @@ async function call(
         if (answer.response.status === 401) {
           // The token is no good: forget it, so that no later call uses it either.
           context.tokens.invalidate(token.value.token);
-          // Cached, it may simply have expired: ECE did nothing, so one new token and one repeat.
+          // Cached, it may simply have expired (or the client itself retired it when it went back
+          // to a shared store's token): ECE did nothing, so one new token and one repeat.
           // Not once the client is closing: a token fetched now would outlive close().
-          if (!repeatedAfter401 && token.value.fromCache && context.tokens.canRefresh && !context.isClosed()) {
+          const stale = token.value.fromCache || context.tokens.retired(token.value.token);
+          if (!repeatedAfter401 && stale && context.tokens.canRefresh && !context.isClosed()) {
             repeatedAfter401 = true;
             annotate(span, { "http.request.resend_count": 1 });
             token = await context.tokens.get(deadline);

@@ -15,6 +15,7 @@ import {
   type TokenSource,
 } from "./tokens.js";
 import { createEmitter, type ObservabilityOptions } from "./events.js";
+import { createStoreTokenSource, type TokenStore } from "./token-store.js";
 import { createEntryPointDates } from "./lifecycle.js";
 import type { Tracer } from "./tracing.js";
 import type {
@@ -66,6 +67,19 @@ export interface CredentialsClientOptions extends CommonClientOptions {
   /** The client key and secret of the client application registered in ECE. */
   credentials: ClientCredentials;
   accessToken?: never;
+  /**
+   * Where the processes of a fleet share one token (and so one ECE session), e.g.
+   * `createRedisTokenStore({ client })` from `ece-messaging/redis`. Default: a cache in this
+   * process. A send still uses this process's copy; the store is asked only for a new token.
+   */
+  tokenStore?: TokenStore;
+  /**
+   * With a `tokenStore`: whether `close()` also revokes the shared token (and deletes it from
+   * the store), ending the session for every process that uses it. Default `false`: the token
+   * outlives this process, for the others and for the next start. Without a store, `close()`
+   * always revokes.
+   */
+  revokeOnClose?: boolean;
 }
 
 /** Options of a client that calls with a token the caller obtained (never refreshed or revoked). */
@@ -82,7 +96,9 @@ export type EceClientOptions = CredentialsClientOptions | AccessTokenClientOptio
 export interface CloseResult {
   /**
    * Whether the ECE sessions of this client ended: every token it fetched that may still be live
-   * was revoked (`false` when it held none, or when ECE did not confirm one).
+   * was revoked (`false` when it held none, or when ECE did not confirm one). With a
+   * `tokenStore`, the shared token counts only with `revokeOnClose`; tokens of the process's own
+   * (fetched while the store was down) always do.
    */
   revoked: boolean;
 }
@@ -240,7 +256,9 @@ export interface EceClient {
    * calls already in flight finish (a 401 then is `unauthorized`: no token is fetched any more).
    * Once they have, every token the client fetched that may still be live is revoked, ending its
    * ECE sessions (sessions are scarce). A token given as `accessToken` is the caller's and is
-   * left alone. Never rejects; calling it again returns the same result.
+   * left alone. With a `tokenStore`, the shared token is the fleet's and is left alone too (and
+   * in the store) unless `revokeOnClose` is set; tokens the client fetched for itself while the
+   * store was down are revoked. Never rejects; calling it again returns the same result.
    *
    * @example
    * ```ts
@@ -270,7 +288,8 @@ function ownQuery(query: unknown): string {
 /**
  * Creates a client of ECE's Messaging API. With `credentials` the client gets a token from
  * ECE's token endpoint when first needed, shares it across calls, renews it before it expires
- * (or once after a 401) and revokes it on {@link EceClient.close}.
+ * (or once after a 401) and revokes it on {@link EceClient.close}. With a `tokenStore` too,
+ * every process using the same store shares that token (see {@link TokenStore}).
  *
  * @throws TypeError when the options are unusable (the message names each problem, never a secret).
  *
@@ -318,18 +337,22 @@ export function createEceClient(options: EceClientOptions): EceClient {
   });
 
   const emit = createEmitter(settings.observability);
-  const tokens: TokenSource = settings.credentials
-    ? createClientCredentialsTokenSource({
-        api,
-        fetch: callFetch,
-        credentials: settings.credentials,
-        forceLogin: settings.forceLogin ?? false,
-        timeoutMs,
-        apiRoot,
-        emit,
-        ...(settings.tracer ? { tracer: settings.tracer } : {}),
-      })
-    : createFixedTokenSource(settings.accessToken!);
+  const credentialsSettings = settings.credentials && {
+    api,
+    fetch: callFetch,
+    credentials: settings.credentials,
+    forceLogin: settings.forceLogin ?? false,
+    timeoutMs,
+    apiRoot,
+    emit,
+    ...(settings.tracer ? { tracer: settings.tracer } : {}),
+  };
+  let tokens: TokenSource;
+  if (!credentialsSettings) tokens = createFixedTokenSource(settings.accessToken!);
+  else if (settings.tokenStore) {
+    const store = { store: settings.tokenStore, baseUrl, revokeOnClose: settings.revokeOnClose ?? false };
+    tokens = createStoreTokenSource({ ...credentialsSettings, ...store });
+  } else tokens = createClientCredentialsTokenSource(credentialsSettings);
 
   let closing: Promise<CloseResult> | undefined;
   const inFlight = new Set<Promise<unknown>>();

@@ -35,6 +35,7 @@ export type {
 } from "./events.js";
 export type { Span, Tracer } from "./tracing.js";
 export type { ClientCredentials } from "./tokens.js";
+export type { StoredToken, TokenStore } from "./token-store.js";
 export { isSuccess } from "./status-table.js";
 export type {
   AcceptAttachmentOutcome,

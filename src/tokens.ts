@@ -35,6 +35,12 @@ export interface TokenSource {
   /** ECE refused `token` (401): forget it, so that the next `get` fetches anew. */
   invalidate(token: string): void;
   /**
+   * Whether this source itself ended `token`'s session while calls may still have held it (a
+   * token of its own, revoked once a shared store answered again): a 401 on it then earns the
+   * call one new token and one repeat, as a 401 on a cached token does.
+   */
+  retired(token: string): boolean;
+  /**
    * Revokes every token this source fetched that may still be live (waiting for a token request
    * in flight first); resolves to how many ECE confirmed and how many it did not.
    */
@@ -50,6 +56,7 @@ export function createFixedTokenSource(accessToken: string): TokenSource {
     canRefresh: false,
     get: () => Promise.resolve(result),
     invalidate: () => undefined,
+    retired: () => false,
     revokeAll: () => Promise.resolve({ revoked: 0, failed: 0 }),
     secrets: () => [accessToken],
   };
@@ -82,67 +89,70 @@ export function refreshMarginMs(expiresInSeconds: number): number {
 
 const TOKEN_PATH = "/authentication/oauth2/token";
 
-/** Client-credentials tokens from ECE's token endpoint. */
-export function createClientCredentialsTokenSource(settings: ClientCredentialsSettings): TokenSource {
-  const { api, credentials, forceLogin, timeoutMs } = settings;
-  const now = settings.now ?? Date.now;
+/** A token as ECE's token endpoint handed it out: its lifetime in ms, when ECE gave one. */
+export interface FetchedToken {
+  token: string;
+  lifetimeMs: number | undefined;
+}
+
+/** ECE's token endpoint, as a token source uses it. */
+export interface TokenEndpoint {
+  /**
+   * Requests a token (with `?forceLogin=yes` when configured), reporting it as `tokenRequested`,
+   * or as `tokenRefreshed` when it replaces an earlier one. Never rejects.
+   */
+  request(replacing: "expired" | "401" | undefined): Promise<Result<FetchedToken, TokenFailure>>;
+  /** Revokes `token`; resolves whether ECE confirmed it. Never rejects. */
+  revoke(token: string, timeoutMs: number): Promise<boolean>;
+  /** The client secret and the Basic credentials built from it. */
+  readonly credentialSecrets: readonly string[];
+}
+
+/**
+ * The token and revoke requests of a client-credentials source. `tokens` lists the tokens the
+ * source holds, which are redacted (with the credentials) in whatever ECE answers.
+ */
+export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens: () => Iterable<string>): TokenEndpoint {
+  const { api, credentials, forceLogin, timeoutMs, emit } = settings;
   const basicCredentials = base64Utf8(`${credentials.clientKey}:${credentials.clientSecret}`);
-  /** Every token fetched that may still be live at ECE, with when it expires: revoked on close. */
-  const live = new Map<string, number>();
-  let cached: { token: string; refreshAt: number } | undefined;
-  let inflight: Promise<TokenResult> | undefined;
-  /** Why the next token request replaces an earlier token, if it does. */
-  let replacing: "expired" | "401" | undefined;
-  const { emit } = settings;
+  const credentialSecrets = [credentials.clientSecret, basicCredentials];
+  const redact = createRedactor(() => [...credentialSecrets, ...tokens()]);
   const watch = (operation: string) =>
     emit && ((call: FetchCall) => emit({ type: "request", operation, attempt: 1, method: call.method, path: new URL(call.url).pathname }));
-  const secrets = (): string[] => [credentials.clientSecret, basicCredentials, ...live.keys()];
-  const redact = createRedactor(secrets);
 
-  function forgetExpired(): void {
-    const time = now();
-    for (const [token, expiresAt] of live) if (expiresAt <= time) live.delete(token);
-  }
-
-  function requestToken(): Promise<TokenResult> {
+  function requestToken(replacing: "expired" | "401" | undefined): Promise<Result<FetchedToken, TokenFailure>> {
     emit?.(replacing === undefined ? { type: "tokenRequested" } : { type: "tokenRefreshed", reason: replacing });
-    replacing = undefined;
-    return inSpan(settings.tracer, "ece.token", {}, async (span): Promise<TokenResult> => {
+    return inSpan(settings.tracer, "ece.token", {}, async (span): Promise<Result<FetchedToken, TokenFailure>> => {
       const progress: Progress = { sent: false, ...(emit ? { watch: watch("token") } : {}) };
-      const result = await underDeadline<TokenResult>(
-      timeoutMs,
-      undefined,
-      async (deadline): Promise<TokenResult> => {
-        const { data, error, response } = await request(deadline, settings.fetch, progress, (extras) =>
-          api.POST(TOKEN_PATH, {
-            params: { query: forceLogin ? { forceLogin: "yes" } : {} },
-            body: { grant_type: "client_credentials" },
-            bodySerializer: (body) => new URLSearchParams(body).toString(),
-            headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${basicCredentials}` },
-            ...extras,
-          }),
-        );
-        if (!response.ok) {
-          const answer = { status: response.status, body: redactBody(error, redact, false), headers: response.headers };
-          const outcome = failureOutcomeOf("createAccessToken", { ...answer, path: `${settings.apiRoot}${TOKEN_PATH}` });
-          // A token request never carries the message: whatever happened, it was not delivered.
-          return { ok: false, error: { ...outcome, delivered: false } as TokenFailure };
-        }
-        const token = (data as { access_token?: unknown } | undefined)?.access_token;
-        if (typeof token !== "string" || token === "") {
-          const message = `The token endpoint answered ${response.status} without an access_token.`;
-          return { ok: false, error: { kind: "error", message, status: response.status, delivered: false } };
-        }
-        const expiresIn = (data as { expires_in?: unknown }).expires_in;
-        const hasLifetime = typeof expiresIn === "number" && Number.isFinite(expiresIn) && expiresIn > 0;
-        // No lifetime given: keep it until ECE answers 401.
-        const expiresAt = hasLifetime ? now() + expiresIn * 1000 : Number.POSITIVE_INFINITY;
-        forgetExpired();
-        live.set(token, expiresAt);
-        cached = { token, refreshAt: hasLifetime ? expiresAt - refreshMarginMs(expiresIn) : expiresAt };
-        return { ok: true, value: { token, fromCache: false } };
-      },
-      (thrown, deadline) => ({ ok: false, error: { ...outcomeOfThrown(thrown, deadline, progress, redact), delivered: false } }),
+      const result = await underDeadline<Result<FetchedToken, TokenFailure>>(
+        timeoutMs,
+        undefined,
+        async (deadline): Promise<Result<FetchedToken, TokenFailure>> => {
+          const { data, error, response } = await request(deadline, settings.fetch, progress, (extras) =>
+            api.POST(TOKEN_PATH, {
+              params: { query: forceLogin ? { forceLogin: "yes" } : {} },
+              body: { grant_type: "client_credentials" },
+              bodySerializer: (body) => new URLSearchParams(body).toString(),
+              headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${basicCredentials}` },
+              ...extras,
+            }),
+          );
+          if (!response.ok) {
+            const answer = { status: response.status, body: redactBody(error, redact, false), headers: response.headers };
+            const outcome = failureOutcomeOf("createAccessToken", { ...answer, path: `${settings.apiRoot}${TOKEN_PATH}` });
+            // A token request never carries the message: whatever happened, it was not delivered.
+            return { ok: false, error: { ...outcome, delivered: false } as TokenFailure };
+          }
+          const token = (data as { access_token?: unknown } | undefined)?.access_token;
+          if (typeof token !== "string" || token === "") {
+            const message = `The token endpoint answered ${response.status} without an access_token.`;
+            return { ok: false, error: { kind: "error", message, status: response.status, delivered: false } };
+          }
+          const expiresIn = (data as { expires_in?: unknown }).expires_in;
+          const hasLifetime = typeof expiresIn === "number" && Number.isFinite(expiresIn) && expiresIn > 0;
+          return { ok: true, value: { token, lifetimeMs: hasLifetime ? expiresIn * 1000 : undefined } };
+        },
+        (thrown, deadline) => ({ ok: false, error: { ...outcomeOfThrown(thrown, deadline, progress, redact), delivered: false } }),
       );
       annotate(span, { "http.response.status_code": progress.status, "ece.outcome.kind": result.ok ? "token" : result.error.kind });
       return result;
@@ -167,6 +177,39 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
     );
   }
 
+  return { request: requestToken, revoke, credentialSecrets };
+}
+
+/** Client-credentials tokens from ECE's token endpoint, cached in this process. */
+export function createClientCredentialsTokenSource(settings: ClientCredentialsSettings): TokenSource {
+  const now = settings.now ?? Date.now;
+  /** Every token fetched that may still be live at ECE, with when it expires: revoked on close. */
+  const live = new Map<string, number>();
+  let cached: { token: string; refreshAt: number } | undefined;
+  let inflight: Promise<TokenResult> | undefined;
+  /** Why the next token request replaces an earlier token, if it does. */
+  let replacing: "expired" | "401" | undefined;
+  const endpoint = createTokenEndpoint(settings, () => live.keys());
+
+  function forgetExpired(): void {
+    const time = now();
+    for (const [token, expiresAt] of live) if (expiresAt <= time) live.delete(token);
+  }
+
+  async function requestToken(): Promise<TokenResult> {
+    const reason = replacing;
+    replacing = undefined;
+    const fetched = await endpoint.request(reason);
+    if (!fetched.ok) return fetched;
+    const { token, lifetimeMs } = fetched.value;
+    // No lifetime given: keep it until ECE answers 401.
+    const expiresAt = lifetimeMs === undefined ? Number.POSITIVE_INFINITY : now() + lifetimeMs;
+    forgetExpired();
+    live.set(token, expiresAt);
+    cached = { token, refreshAt: lifetimeMs === undefined ? expiresAt : expiresAt - refreshMarginMs(lifetimeMs / 1000) };
+    return { ok: true, value: { token, fromCache: false } };
+  }
+
   return {
     canRefresh: true,
     async get(deadline) {
@@ -184,17 +227,18 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
       }
       live.delete(token); // ECE has no session for it
     },
+    retired: () => false,
     async revokeAll(revokeTimeoutMs) {
       if (inflight) await inflight;
       cached = undefined;
       forgetExpired();
       const held = [...live.keys()];
-      const confirmed = await Promise.all(held.map((token) => revoke(token, revokeTimeoutMs)));
+      const confirmed = await Promise.all(held.map((token) => endpoint.revoke(token, revokeTimeoutMs)));
       held.forEach((token, index) => confirmed[index] && live.delete(token));
       const revoked = confirmed.filter(Boolean).length;
       return { revoked, failed: held.length - revoked };
     },
-    secrets,
+    secrets: () => [...endpoint.credentialSecrets, ...live.keys()],
   };
 }
 

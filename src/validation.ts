@@ -7,6 +7,7 @@
 import type { InvalidDataOutcome, ValidationIssue } from "./outcomes.js";
 import type { Result } from "./result.js";
 import type { Logger, LogLevel, ObservabilityOptions } from "./events.js";
+import type { TokenStore } from "./token-store.js";
 import type { Tracer } from "./tracing.js";
 import { isRecord } from "./wire.js";
 
@@ -390,7 +391,12 @@ export interface CheckedClientOptions {
   accessToken: string | undefined;
   observability: ObservabilityOptions;
   tracer: Tracer | undefined;
+  tokenStore: TokenStore | undefined;
+  revokeOnClose: boolean | undefined;
 }
+
+/** The methods a token store must have. */
+const TOKEN_STORE_METHODS = ["read", "write", "deleteIf", "acquireLock", "releaseLock"] as const;
 
 /** Checks `onEvent`, `logger` and `logLevel` (shared by the client and the webhook handler). */
 export function checkObservabilityOptions(fields: Fields): ObservabilityOptions {
@@ -456,9 +462,21 @@ export function checkClientOptions(options: unknown): Checked<CheckedClientOptio
       if (tracer !== undefined && (!isRecordLike(tracer) || typeof (tracer as Tracer).startActiveSpan !== "function")) {
         fields.add("tracer", "must be an OpenTelemetry Tracer (with startActiveSpan)");
       }
+      const tokenStore = fields.get("tokenStore");
+      if (tokenStore !== undefined) {
+        if (!isRecordLike(tokenStore) || TOKEN_STORE_METHODS.some((m) => typeof (tokenStore as Record<string, unknown>)[m] !== "function")) {
+          fields.add("tokenStore", `must be a TokenStore (with ${TOKEN_STORE_METHODS.join(", ")})`);
+        } else if (accessToken !== undefined) {
+          fields.add("tokenStore", "needs credentials (a caller's accessToken is never shared or refreshed)");
+        }
+      }
+      const revokeOnClose = fields.get("revokeOnClose");
+      if (revokeOnClose !== undefined && typeof revokeOnClose !== "boolean") fields.add("revokeOnClose", "must be a boolean");
       return {
         observability,
         tracer: tracer as Tracer | undefined,
+        tokenStore: tokenStore as TokenStore | undefined,
+        revokeOnClose: revokeOnClose as boolean | undefined,
         baseUrl: baseUrl as string,
         apiRoot: apiRoot as string | undefined,
         timeoutMs: timeoutMs as number | undefined,

@@ -1,12 +1,15 @@
 /**
  * close(): from the moment it is called, new calls are refused; calls in flight finish without
  * fetching a token; then every token the client fetched that may still be live is revoked.
- * No ECE session outlives the client.
+ * No ECE session outlives the client - except, with a tokenStore, the shared token, which is the
+ * fleet's (revoked only with revokeOnClose).
  */
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { createEceClient } from "../../src/index.js";
-import { answer, CREDENTIALS, REVOKE_PATH, SEND_PATH, stubsPerTest, TOKEN_PATH } from "../support/ece-stub.js";
+import { storeKeyOf } from "../../src/token-store.js";
+import { answer, API_ROOT, CREDENTIALS, REVOKE_PATH, SEND_PATH, stubsPerTest, TOKEN_PATH } from "../support/ece-stub.js";
+import { memoryTokenStore } from "../support/memory-token-store.js";
 
 const stubWith = stubsPerTest();
 const text = { conversationId: "c-1", message: "hello" };
@@ -85,5 +88,68 @@ describe("close()", () => {
     await ece.sendTextMessage(text);
     expect(await ece.close()).toEqual({ revoked: false });
     expect(stub.requestsTo(REVOKE_PATH)).toHaveLength(0);
+  });
+});
+
+describe("close() with a tokenStore", () => {
+  const key = (url: string) => storeKeyOf(url, API_ROOT, CREDENTIALS.clientKey);
+
+  it("leaves the shared token live and stored, for the other processes and the next start", async () => {
+    const stub = await stubWith((_request, response) => answer(response, 200, { id: "m-1" }));
+    const store = memoryTokenStore();
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, tokenStore: store });
+    expect(await ece.sendTextMessage(text)).toMatchObject({ kind: "sendMessageSuccess" });
+    expect(await ece.close()).toEqual({ revoked: false });
+    expect(stub.requestsTo(REVOKE_PATH)).toHaveLength(0);
+    expect(store.peek(await key(stub.url))).toBe("token-1");
+    // A later process (or a restart) uses it without a token request.
+    const next = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, tokenStore: store });
+    expect(await next.sendTextMessage(text)).toMatchObject({ kind: "sendMessageSuccess" });
+    expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(1);
+    await next.close();
+  });
+
+  it("with revokeOnClose: revokes the shared token and deletes it from the store", async () => {
+    const stub = await stubWith((_request, response) => answer(response, 200, { id: "m-1" }));
+    const store = memoryTokenStore();
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, tokenStore: store, revokeOnClose: true });
+    expect(await ece.sendTextMessage(text)).toMatchObject({ kind: "sendMessageSuccess" });
+    expect(await ece.close()).toEqual({ revoked: true });
+    expect(stub.requestsTo(REVOKE_PATH).map((r) => r.headers.authorization)).toEqual(["Bearer token-1"]);
+    expect(store.peek(await key(stub.url))).toBeUndefined();
+  });
+
+  it("revokes a token of the process's own, fetched while the store was down, and leaves the shared one", async () => {
+    const stub = await stubWith((_request, response) => answer(response, 200, { id: "m-1" }));
+    const store = memoryTokenStore();
+    const first = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, tokenStore: store });
+    expect(await first.sendTextMessage(text)).toMatchObject({ kind: "sendMessageSuccess" }); // shared token-1
+    store.down = "reject";
+    const second = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, tokenStore: store });
+    expect(await second.sendTextMessage(text)).toMatchObject({ kind: "sendMessageSuccess" }); // its own token-2
+    expect(await second.close()).toEqual({ revoked: true });
+    expect(stub.requestsTo(REVOKE_PATH).map((r) => r.headers.authorization)).toEqual(["Bearer token-2"]);
+    store.down = undefined;
+    expect(store.peek(await key(stub.url))).toBe("token-1");
+    expect(await first.close()).toEqual({ revoked: false });
+    expect(stub.requestsTo(REVOKE_PATH)).toHaveLength(1);
+  });
+
+  it("waits for the lock holder's token request in flight, then leaves the token it brings shared", async () => {
+    const tokenHeld = signal<ServerResponse>();
+    const stub = await stubWith((_request, response) => answer(response, 200, {}), {
+      onToken: (_request, response) => tokenHeld.resolve(response),
+    });
+    const store = memoryTokenStore();
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, tokenStore: store });
+    const inFlight = ece.sendTextMessage(text);
+    const response = await tokenHeld.promise;
+    const closed = ece.close();
+    answer(response, 200, { access_token: "late-token", expires_in: 3600, token_type: "Bearer" });
+    expect(await inFlight).toMatchObject({ kind: "sendMessageSuccess" });
+    expect(await closed).toEqual({ revoked: false });
+    expect(stub.requestsTo(REVOKE_PATH)).toHaveLength(0);
+    expect(store.peek(await key(stub.url))).toBe("late-token");
+    expect(store.calls.releaseLock).toBe(1);
   });
 });

@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { base64Utf8 } from "../../src/tokens.js";
-import { createEceClient } from "../../src/index.js";
+import { createEceClient, type EceEvent } from "../../src/index.js";
 import { answer, CREDENTIALS, stubsPerTest } from "../support/ece-stub.js";
+import { memoryTokenStore } from "../support/memory-token-store.js";
 
 const stubWith = stubsPerTest();
 const text = { conversationId: "c-1", message: "hello" };
@@ -106,5 +107,37 @@ describe("redaction of network text", () => {
       code: "Bearer [redacted]",
       developerMessage: "[redacted]/[redacted]",
     });
+  });
+});
+
+describe("redaction with a tokenStore", () => {
+  it("the shared token, read from the store, is redacted in an error body of the call that used it", async () => {
+    const stub = await stubWith((request, response) =>
+      answer(response, 500, { code: "500-1", developerMessage: `refused ${String(request.headers.authorization)}` }),
+    );
+    const store = memoryTokenStore();
+    const writer = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, tokenStore: store });
+    await writer.sendTextMessage(text); // token-1 is now in the store
+    const reader = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, tokenStore: store });
+    const outcome = await reader.sendTextMessage(text);
+    expect(outcome).toMatchObject({ kind: "internalServerError", developerMessage: "refused Bearer [redacted]" });
+    expect(stub.requests.filter((r) => r.url.includes("/oauth2/token"))).toHaveLength(1); // the reader read it
+    await Promise.all([writer.close(), reader.close()]);
+  });
+
+  it("a store error that echoes the token or the secret is redacted in the tokenStoreError event", async () => {
+    const stub = await stubWith((_request, response) => answer(response, 200, {}), { expiresIn: 0.001 });
+    const store = memoryTokenStore();
+    const events: EceEvent[] = [];
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, tokenStore: store, onEvent: (e) => events.push(e) });
+    await ece.sendTextMessage(text); // token-1, kept for 1 ms less its margin: the next send asks the store
+    store.down = "reject";
+    store.error = new Error(`WRONGTYPE token-1 ${CREDENTIALS.clientSecret} ${basic}`);
+    await clockPasses(2);
+    expect(await ece.sendTextMessage(text)).toMatchObject({ kind: "sendMessageSuccess" });
+    const errors = events.filter((e) => e.type === "tokenStoreError");
+    expect(errors).toEqual([{ type: "tokenStoreError", action: "read", message: "WRONGTYPE [redacted] [redacted] [redacted]" }]);
+    expect(JSON.stringify(events)).not.toContain(CREDENTIALS.clientSecret);
+    await ece.close();
   });
 });

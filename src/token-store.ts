@@ -1,0 +1,401 @@
+/**
+ * One token for a fleet: processes that share a {@link TokenStore} (and a client key) share one
+ * ECE session. A process keeps its copy of the shared token and sends with it; it touches the
+ * store only when it has no valid token, after a 401 and on close. At most one token request
+ * runs at a time fleet-wide (the holder of the store's lock makes it); the others poll the store
+ * briefly. When the store fails or is slow, the process goes on with a token of its own and
+ * probes the store until it answers, then goes back to the shared token and revokes its own.
+ *
+ * @module
+ */
+import type { Emit } from "./events.js";
+import { createRedactor } from "./redact.js";
+import {
+  createTokenEndpoint,
+  refreshMarginMs,
+  type ClientCredentialsSettings,
+  type TokenFailure,
+  type TokenResult,
+  type TokenSource,
+} from "./tokens.js";
+
+/** The shared token as a {@link TokenStore} holds it. */
+export interface StoredToken {
+  /** The access token. */
+  token: string;
+  /** How long the store keeps it from now, in milliseconds (more than 0). */
+  ttlMs: number;
+}
+
+/**
+ * Where processes of a fleet share one ECE token: a key-value store with expiring entries and
+ * a lock, such as Redis (`createRedisTokenStore` of `ece-messaging/redis`). Pass one as the
+ * `tokenStore` option of `createEceClient`; every process using the same store, base URL, API
+ * root and client key then uses one token, and so one of ECE's few sessions.
+ *
+ * The client calls a store only when it has no valid token, after ECE refused one (401) and on
+ * close - never per send - and gives each call a short deadline of its own: a store that throws,
+ * rejects or answers late counts as down, and the client goes on with a token of its own
+ * meanwhile. `key` is a hash of the base URL, API root and client key (no secret); a store may
+ * prefix it. The only secret a store receives is the token itself.
+ *
+ * @example
+ * A store for the processes of one machine, or for tests - a Map with expiry:
+ * ```ts
+ * import { createEceClient, type TokenStore } from "ece-messaging";
+ *
+ * const entries = new Map<string, { value: string; expiresAt: number }>();
+ * const live = (key: string) => {
+ *   const entry = entries.get(key);
+ *   return entry && entry.expiresAt > Date.now() ? entry : undefined;
+ * };
+ * const deleteIf = (key: string, value: string) => live(key)?.value === value && entries.delete(key);
+ * const store: TokenStore = {
+ *   read: async (key) => {
+ *     const entry = live(key);
+ *     return entry && { token: entry.value, ttlMs: entry.expiresAt - Date.now() };
+ *   },
+ *   write: async (key, token, ttlMs) => void entries.set(key, { value: token, expiresAt: Date.now() + ttlMs }),
+ *   deleteIf: async (key, token) => deleteIf(key, token),
+ *   acquireLock: async (key, owner) => {
+ *     if (live(`${key}:lock`)) return false;
+ *     entries.set(`${key}:lock`, { value: owner, expiresAt: Date.now() + 10_000 });
+ *     return true;
+ *   },
+ *   releaseLock: async (key, owner) => void deleteIf(`${key}:lock`, owner),
+ * };
+ * const ece = createEceClient({
+ *   baseUrl: "https://ece.example.com",
+ *   credentials: { clientKey: "key", clientSecret: "secret" },
+ *   tokenStore: store,
+ * });
+ * ```
+ */
+export interface TokenStore {
+  /** The token stored under `key` and how long it has left, or `undefined` when there is none. */
+  read(key: string): Promise<StoredToken | undefined>;
+  /** Stores `token` under `key` for `ttlMs` milliseconds, replacing whatever was there. */
+  write(key: string, token: string, ttlMs: number): Promise<void>;
+  /**
+   * Deletes the token under `key` only if it is still `token` (compare-and-delete, atomically):
+   * a process that saw ECE refuse an old token must not delete a newer one. Resolves whether it
+   * deleted.
+   */
+  deleteIf(key: string, token: string): Promise<boolean>;
+  /**
+   * Takes the lock of `key` for `owner` if nobody holds it, for a time of the store's choosing
+   * (its lock TTL, a few seconds: longer than a token request takes), after which it frees
+   * itself - so that a process that dies holding it stops nobody for long. Resolves whether
+   * `owner` took it.
+   */
+  acquireLock(key: string, owner: string): Promise<boolean>;
+  /** Frees the lock of `key` if `owner` still holds it (compare-and-delete, atomically). */
+  releaseLock(key: string, owner: string): Promise<void>;
+  /**
+   * How long the client waits for one call of this store before it takes the store as down and
+   * goes on with a token of its own. Default 1 000 ms.
+   */
+  readonly timeoutMs?: number;
+  /** How often a client that went on with a token of its own asks the store whether it is back. Default 5 000 ms. */
+  readonly probeIntervalMs?: number;
+}
+
+/** Time a store is given per call before it counts as down. */
+export const STORE_TIMEOUT_MS = 1_000;
+/** How often a client that fell back to a token of its own asks the store whether it is back. */
+export const STORE_PROBE_INTERVAL_MS = 5_000;
+/** How often a process waiting for another's token request looks at the store again. */
+export const STORE_POLL_INTERVAL_MS = 50;
+/** The lifetime assumed for a token ECE gave none for (ECE's documented 24 hours). */
+const UNKNOWN_LIFETIME_MS = 86_400_000;
+
+/**
+ * The key of a client's token in a store: the SHA-256 (hex) of its base URL, API root and client
+ * key, so that clients of other ECE servers or applications never share it, and no secret (nor
+ * the client key itself) is written to the store. Web Crypto, so it runs wherever the SDK runs.
+ */
+export async function storeKeyOf(baseUrl: string, apiRoot: string, clientKey: string): Promise<string> {
+  const bytes = new TextEncoder().encode(JSON.stringify([baseUrl, apiRoot, clientKey]));
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** Settings of {@link createStoreTokenSource}. */
+export interface StoreTokenSourceSettings extends ClientCredentialsSettings {
+  store: TokenStore;
+  /** The client's base URL (for its key in the store, with `apiRoot` and the client key). */
+  baseUrl: string;
+  /** On close, also revoke the shared token and delete it from the store. */
+  revokeOnClose: boolean;
+  /** This process's name as a lock owner (default: a random UUID). */
+  owner?: string;
+}
+
+/** A store call that failed: what the client was doing, and why. */
+class StoreFailure extends Error {
+  constructor(
+    readonly action: string,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** A store's own timing, when it gives a usable one. */
+function positive(value: unknown, fallback: number): number {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 && value <= 2_147_483_647 ? value : fallback;
+}
+
+/** Whether what a store's `read` answered is a usable token (anything else counts as none). */
+function usable(found: unknown): found is StoredToken {
+  if (typeof found !== "object" || found === null) return false;
+  const { token, ttlMs } = found as Partial<StoredToken>;
+  return typeof token === "string" && token !== "" && typeof ttlMs === "number" && ttlMs > 0 && !Number.isNaN(ttlMs);
+}
+
+/**
+ * Client-credentials tokens shared through a {@link TokenStore}, with a token of this process's
+ * own while the store is down.
+ */
+export function createStoreTokenSource(settings: StoreTokenSourceSettings): TokenSource {
+  const { store, revokeOnClose, timeoutMs } = settings;
+  const now = settings.now ?? Date.now;
+  const emit: Emit = settings.emit;
+  const owner = settings.owner ?? globalThis.crypto.randomUUID();
+  const storeTimeoutMs = positive(store.timeoutMs, STORE_TIMEOUT_MS);
+  const probeIntervalMs = positive(store.probeIntervalMs, STORE_PROBE_INTERVAL_MS);
+  let key: Promise<string> | undefined;
+  /** The client's key in the store, hashed once. */
+  const keyOf = () => storeCall("key", () => (key ??= storeKeyOf(settings.baseUrl, settings.apiRoot, settings.credentials.clientKey)));
+
+  /** The token this process sends with, and when it goes back to the store (or ECE) for one. */
+  let cached: { token: string; refreshAt: number; shared: boolean } | undefined;
+  /** The shared token this process last used (revoked on close with `revokeOnClose`). */
+  let shared: string | undefined;
+  /** A shared token ECE refused: deleted from the store (if still there) before the next read. */
+  let refused: string | undefined;
+  /** Tokens fetched for this process alone (the store was down), with when they expire. */
+  const own = new Map<string, number>();
+  /** Own tokens this source revoked when the store came back (calls may still hold them). */
+  const retired = new Set<string>();
+  let inflight: Promise<TokenResult> | undefined;
+  let replacing: "expired" | "401" | undefined;
+  /** Whether the store is taken as down: tokens are this process's own until a probe answers. */
+  let fallback = false;
+  let probe: ReturnType<typeof setInterval> | undefined;
+  let probing = false;
+  let closed = false;
+
+  const tokens = (): string[] => {
+    const list = [...own.keys(), ...retired];
+    if (cached) list.push(cached.token);
+    if (shared !== undefined) list.push(shared);
+    return list;
+  };
+  const endpoint = createTokenEndpoint(settings, tokens);
+  const redact = createRedactor(() => [...endpoint.credentialSecrets, ...tokens()]);
+
+  /** One store call under its own short deadline; any failure is a {@link StoreFailure}. */
+  async function storeCall<T>(action: string, work: () => Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      // Rejected after the event loop's next poll: an answer that arrived while the loop was busy
+      // (a loaded machine) is read first, and wins.
+      const tooLate = () => reject(new Error(`The token store did not answer within ${storeTimeoutMs} ms.`));
+      timer = setTimeout(() => setTimeout(tooLate, 0), storeTimeoutMs);
+    });
+    try {
+      return await Promise.race([Promise.resolve().then(work), late]);
+    } catch (thrown) {
+      throw new StoreFailure(action, thrown);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Reports a store failure and takes the store as down until a probe answers. */
+  function storeFailed(failure: StoreFailure): void {
+    emit?.({ type: "tokenStoreError", action: failure.action, message: redact(failure.message) });
+    if (fallback || closed) return;
+    fallback = true;
+    probe = setInterval(() => void probeStore(), probeIntervalMs);
+    (probe as { unref?: () => void }).unref?.();
+  }
+
+  function stopProbe(): void {
+    if (probe !== undefined) clearInterval(probe);
+    probe = undefined;
+  }
+
+  /** Asks the store whether it is back; if it is, goes back to the shared token and revokes the own ones. */
+  async function probeStore(): Promise<void> {
+    if (probing || closed || !fallback) return;
+    probing = true;
+    try {
+      const found = await keyOf()
+        .then((key) => storeCall("probe", () => store.read(key)))
+        .catch(() => "down" as const);
+      if (found === "down" || closed) return;
+      // An own token being fetched right now is revoked with the others.
+      if (inflight) await inflight.catch(() => undefined);
+      if (closed) return;
+      fallback = false;
+      stopProbe();
+      if (cached && !cached.shared) cached = undefined;
+      if (!cached && usable(found) && found.token !== refused) adopt(found.token, found.ttlMs);
+      forgetExpired();
+      const held = [...own.keys()];
+      for (const token of held) retired.add(token); // a 401 on it now earns a repeat
+      const confirmed = await Promise.all(held.map((token) => endpoint.revoke(token, timeoutMs)));
+      held.forEach((token, index) => confirmed[index] && own.delete(token));
+    } finally {
+      probing = false;
+    }
+  }
+
+  function forgetExpired(): void {
+    const time = now();
+    for (const [token, expiresAt] of own) if (expiresAt <= time) own.delete(token);
+  }
+
+  function adopt(token: string, ttlMs: number): void {
+    cached = { token, refreshAt: now() + ttlMs, shared: true };
+    shared = token;
+    refused = undefined; // a newer token: the refused one is gone from the store
+    replacing = undefined; // nothing was fetched to replace it
+  }
+
+  function keepOwn(token: string, lifetimeMs: number | undefined): TokenResult {
+    const expiresAt = lifetimeMs === undefined ? Number.POSITIVE_INFINITY : now() + lifetimeMs;
+    forgetExpired();
+    own.set(token, expiresAt);
+    cached = { token, refreshAt: lifetimeMs === undefined ? expiresAt : expiresAt - refreshMarginMs(lifetimeMs / 1000), shared: false };
+    return { ok: true, value: { token, fromCache: false } };
+  }
+
+  function takeReplacing(): "expired" | "401" | undefined {
+    const reason = replacing;
+    replacing = undefined;
+    return reason;
+  }
+
+  /** A token of this process's own (the store is down). */
+  async function fetchOwn(): Promise<TokenResult> {
+    const fetched = await endpoint.request(takeReplacing());
+    return fetched.ok ? keepOwn(fetched.value.token, fetched.value.lifetimeMs) : fetched;
+  }
+
+  /** The shared token, if the store holds one this process may use. */
+  async function readShared(key: string): Promise<TokenResult | undefined> {
+    const found = await storeCall("read", () => store.read(key));
+    if (!usable(found) || found.token === refused) return undefined;
+    adopt(found.token, found.ttlMs);
+    // Fetched before this call asked: a 401 on it earns one new token and one repeat.
+    return { ok: true, value: { token: found.token, fromCache: true } };
+  }
+
+  /** Holding the lock: fetch the token and share it (unless someone shared one meanwhile). */
+  async function fetchShared(key: string): Promise<TokenResult> {
+    try {
+      const found = await readShared(key); // shared between our read and our lock?
+      if (found) return found;
+      const fetched = await endpoint.request(takeReplacing());
+      if (!fetched.ok) return fetched;
+      const { token, lifetimeMs } = fetched.value;
+      const lifetime = lifetimeMs ?? UNKNOWN_LIFETIME_MS;
+      const ttlMs = lifetime - refreshMarginMs(lifetime / 1000);
+      try {
+        await storeCall("write", () => store.write(key, token, ttlMs));
+      } catch (thrown) {
+        // Not shared: the token is this process's own, revoked once the store is back.
+        storeFailed(thrown as StoreFailure);
+        return keepOwn(token, lifetimeMs);
+      }
+      adopt(token, ttlMs);
+      return { ok: true, value: { token, fromCache: false } };
+    } finally {
+      // A lock that cannot be freed frees itself after the store's lock TTL.
+      await storeCall("unlock", () => store.releaseLock(key, owner)).catch((thrown: StoreFailure) => fallback || storeFailed(thrown));
+    }
+  }
+
+  /** The shared token: read it, or take the lock and fetch it, or wait for whoever holds the lock. */
+  async function fromStore(): Promise<TokenResult> {
+    const key = await keyOf();
+    if (refused !== undefined) {
+      const stale = refused;
+      await storeCall("delete", () => store.deleteIf(key, stale));
+    }
+    const giveUpAt = now() + timeoutMs;
+    for (;;) {
+      const found = await readShared(key);
+      if (found) return found;
+      if (await storeCall("lock", () => store.acquireLock(key, owner))) return fetchShared(key);
+      if (closed || now() >= giveUpAt) {
+        const message = `No shared token within ${timeoutMs} ms: another process holds the token store's lock.`;
+        return { ok: false, error: { kind: "timeout", message, timeoutMs, delivered: false } satisfies TokenFailure };
+      }
+      await new Promise((resolve) => setTimeout(resolve, STORE_POLL_INTERVAL_MS));
+    }
+  }
+
+  async function acquire(): Promise<TokenResult> {
+    if (!fallback) {
+      try {
+        return await fromStore();
+      } catch (thrown) {
+        if (!(thrown instanceof StoreFailure)) throw thrown;
+        storeFailed(thrown);
+      }
+    }
+    return fetchOwn();
+  }
+
+  return {
+    canRefresh: true,
+    async get(deadline) {
+      if (cached && now() < cached.refreshAt) return { ok: true, value: { token: cached.token, fromCache: true } };
+      if (cached && !inflight) replacing = "expired";
+      inflight ??= acquire().finally(() => {
+        inflight = undefined;
+      });
+      return deadline.race(inflight);
+    },
+    invalidate(token) {
+      if (cached?.token === token) {
+        cached = undefined;
+        replacing = "401";
+      }
+      if (own.delete(token)) return; // ECE has no session for it
+      if (token === shared) {
+        refused = token;
+        shared = undefined;
+      }
+    },
+    retired: (token) => retired.has(token),
+    async revokeAll(revokeTimeoutMs) {
+      closed = true;
+      stopProbe();
+      if (inflight) await inflight.catch(() => undefined);
+      cached = undefined;
+      forgetExpired();
+      const held = [...own.keys()];
+      if (revokeOnClose && shared !== undefined) {
+        const token = shared;
+        shared = undefined;
+        held.push(token);
+        try {
+          const key = await keyOf();
+          await storeCall("delete", () => store.deleteIf(key, token));
+        } catch (thrown) {
+          storeFailed(thrown as StoreFailure);
+        }
+      }
+      const confirmed = await Promise.all(held.map((token) => endpoint.revoke(token, revokeTimeoutMs)));
+      held.forEach((token, index) => confirmed[index] && own.delete(token));
+      const revoked = confirmed.filter(Boolean).length;
+      return { revoked, failed: held.length - revoked };
+    },
+    secrets: () => [...endpoint.credentialSecrets, ...tokens()],
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * createRedisTokenStore against a real redis-server, through node-redis and through ioredis: what
+ * each TokenStore call does to Redis, what lands in Redis (the token and the lock owner, nothing
+ * else), and that while the connection is down every call fails at once.
+ */
+import type { EventEmitter } from "node:events";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createRedisTokenStore } from "../../src/redis.js";
+import type { TokenStore } from "../../src/token-store.js";
+import { startRedisServer, type RedisServer } from "./redis-server.js";
+
+const binary = inject("redisServer");
+
+/** Resolves at the emitter's next `name` event (unlike events.once, an "error" on the way is no failure). */
+const next = (emitter: EventEmitter, name: string) => new Promise<void>((resolve) => emitter.once(name, () => resolve()));
+const PREFIX = "store-test:";
+
+interface Connected {
+  client: EventEmitter & Parameters<typeof createRedisTokenStore>[0]["client"];
+  /** A raw command, to look at Redis behind the store's back. */
+  raw(args: string[]): Promise<unknown>;
+  quit(): Promise<unknown>;
+}
+
+async function connect(kind: "node-redis" | "ioredis", url: string): Promise<Connected> {
+  if (kind === "node-redis") {
+    const { createClient } = await import("redis");
+    const client = createClient({ url });
+    client.on("error", () => undefined);
+    await client.connect();
+    return { client, raw: (args) => client.sendCommand(args), quit: () => client.close() };
+  }
+  const { Redis } = await import("ioredis");
+  const client = new Redis(url);
+  client.on("error", () => undefined);
+  await next(client, "ready");
+  return { client, raw: ([command, ...args]) => client.call(command!, ...args), quit: () => client.quit() };
+}
+
+describe.skipIf(!binary).each(["node-redis", "ioredis"] as const)("createRedisTokenStore on a real Redis (%s)", (kind) => {
+  let server: RedisServer;
+  let connected: Connected;
+  let store: TokenStore;
+  beforeAll(async () => {
+    server = await startRedisServer(binary);
+    connected = await connect(kind, server.url);
+    store = createRedisTokenStore({ client: connected.client, keyPrefix: PREFIX, lockTtlMs: 5_000 });
+  });
+  afterAll(async () => {
+    await connected?.quit().catch(() => undefined);
+    await server?.dispose();
+  });
+
+  it("reads nothing where nothing was written, and a written token back with the time it has left", async () => {
+    expect(await store.read("k-read")).toBeUndefined();
+    await store.write("k-read", "token-a", 60_000);
+    const found = await store.read("k-read");
+    expect(found?.token).toBe("token-a");
+    expect(found!.ttlMs).toBeGreaterThan(0);
+    expect(found!.ttlMs).toBeLessThanOrEqual(60_000);
+    expect(await connected.raw(["GET", `${PREFIX}k-read`])).toBe("token-a");
+    await store.write("k-read", "token-b", 60_000); // a write replaces
+    expect((await store.read("k-read"))?.token).toBe("token-b");
+  });
+
+  it("deleteIf deletes the token only while it is the one given", async () => {
+    await store.write("k-del", "newer", 60_000);
+    expect(await store.deleteIf("k-del", "older")).toBe(false);
+    expect((await store.read("k-del"))?.token).toBe("newer");
+    expect(await store.deleteIf("k-del", "newer")).toBe(true);
+    expect(await store.read("k-del")).toBeUndefined();
+    expect(await store.deleteIf("k-del", "newer")).toBe(false);
+  });
+
+  it("the lock: one owner at a time, freed only by its owner, expiring after lockTtlMs", async () => {
+    expect(await store.acquireLock("k-lock", "owner-a")).toBe(true);
+    expect(await store.acquireLock("k-lock", "owner-b")).toBe(false);
+    await store.releaseLock("k-lock", "owner-b"); // not b's to free
+    expect(await store.acquireLock("k-lock", "owner-b")).toBe(false);
+    const ttl = Number(await connected.raw(["PTTL", `${PREFIX}k-lock:lock`]));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(5_000);
+    await store.releaseLock("k-lock", "owner-a");
+    expect(await store.acquireLock("k-lock", "owner-b")).toBe(true);
+    await store.releaseLock("k-lock", "owner-b");
+  });
+
+  it("Redis holds the token and the lock owner under the prefix, and nothing else", async () => {
+    await store.write("k-keys", "the-token", 60_000);
+    await store.acquireLock("k-keys", "the-owner");
+    const keys = ((await connected.raw(["KEYS", `${PREFIX}k-keys*`])) as string[]).sort();
+    expect(keys).toEqual([`${PREFIX}k-keys`, `${PREFIX}k-keys:lock`]);
+    expect(await connected.raw(["GET", `${PREFIX}k-keys:lock`])).toBe("the-owner");
+  });
+
+  it("while the connection is down every call fails at once; once it is back they work again", async () => {
+    const reconnecting = next(connected.client, "reconnecting");
+    await server.stop();
+    await reconnecting;
+    const started = performance.now();
+    await expect(store.read("k-down")).rejects.toThrow(/^Redis is unreachable/);
+    await expect(store.acquireLock("k-down", "o")).rejects.toThrow(/^Redis is unreachable/);
+    // "At once": no reconnection, no queue - far below the SDK's 1 s store deadline even on a loaded machine.
+    expect(performance.now() - started).toBeLessThan(500);
+    const ready = next(connected.client, "ready");
+    await server.restart();
+    await ready;
+    expect(await store.read("k-down")).toBeUndefined(); // Redis restarted empty (no persistence)
+  });
+});
+
+describe("createRedisTokenStore's arguments", () => {
+  it("refuses what is not a node-redis or ioredis client, and unusable options", () => {
+    expect(() => createRedisTokenStore({ client: {} as never })).toThrow(/client must be a connected node-redis or ioredis client/);
+    expect(() => createRedisTokenStore(undefined as never)).toThrow(TypeError);
+    const client = { sendCommand: async () => null };
+    expect(() => createRedisTokenStore({ client, lockTtlMs: 0 })).toThrow(/lockTtlMs must be a positive whole number/);
+    expect(() => createRedisTokenStore({ client, lockTtlMs: 1.5 })).toThrow(/lockTtlMs/);
+    expect(() => createRedisTokenStore({ client, keyPrefix: 7 as never })).toThrow(/keyPrefix must be a string/);
+  });
+});
