@@ -148,7 +148,7 @@ describe("--help", () => {
   it("lists every command and the exit codes, exit 0, without any environment", async () => {
     const { code, stdout } = await run(["--help"], {});
     expect(code).toBe(0);
-    for (const command of ["config", "start", "text", "html", "accept", "reject", "upload", "geolocation"]) expect(stdout).toContain(`  ${command} `);
+    for (const command of ["config", "start", "text", "html", "accept", "reject", "upload", "geolocation", "mock"]) expect(stdout).toContain(`  ${command} `);
     expect(stdout).toMatch(/Exit status:\n  0 .*\n  1 .*\n  2 /);
   });
 
