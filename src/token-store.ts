@@ -190,6 +190,8 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
     const list = [...own.keys(), ...retired];
     if (cached) list.push(cached.token);
     if (shared !== undefined) list.push(shared);
+    // A refused token still goes to the store (compare-and-delete): its errors must not show it.
+    if (refused !== undefined) list.push(refused);
     return list;
   };
   const endpoint = createTokenEndpoint(settings, tokens);

@@ -8,6 +8,7 @@
 import type { AuthorizationFailOutcome, ErrorOutcome, InternalServerErrorOutcome, InvalidChoiceOutcome, TimeoutOutcome } from "./outcomes.js";
 import { outcomeOfThrown, request, underDeadline, type EceApi, type Progress } from "./http.js";
 import { createRedactor, redactBody } from "./redact.js";
+import { base64Utf8 } from "./wire.js";
 import type { Result } from "./result.js";
 import { failureOutcomeOf } from "./status-table.js";
 import type { Emit } from "./events.js";
@@ -242,10 +243,4 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
   };
 }
 
-/** Base64 of the UTF-8 bytes of `text` (Basic credentials may hold any character). */
-export function base64Utf8(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
+export { base64Utf8 } from "./wire.js";

@@ -58,3 +58,10 @@ export function requestIdOf(headers: Headers, redact: (text: string) => string):
   const id = headers.get("x-request-id") ?? headers.get("x-correlation-id") ?? headers.get("request-id");
   return id === null || id === "" ? undefined : redact(id);
 }
+
+/** Base64 of the UTF-8 bytes of `text` (Basic credentials may hold any character). */
+export function base64Utf8(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}

@@ -6,6 +6,7 @@
  * @module
  */
 import type { FakeWebhookTarget, WebhookDelivery } from "./types.js";
+import { base64Utf8 } from "../wire.js";
 
 /** One webhook message as ECE writes it (JSON field names; XML nests them the same way). */
 export interface WireMessage {
@@ -21,12 +22,6 @@ export interface WireMessage {
 /** Where posts go when a handler is given without a URL. */
 const HANDLER_URL = "http://127.0.0.1/ece-webhook";
 
-/** A Basic credential's Base64 (of its UTF-8 bytes): ECE's header, built as a client would. */
-function base64(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
 
 function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
@@ -51,7 +46,7 @@ export function webhookBody(messages: WireMessage[], format: "json" | "xml"): st
 /** The Authorization header ECE sends, as configured (none for `none`). */
 function authorizationHeader(target: FakeWebhookTarget): Record<string, string> {
   const auth = target.authorization ?? { type: "none" };
-  if (auth.type === "basic") return { Authorization: `Basic ${base64(`${auth.username}:${auth.password}`)}` };
+  if (auth.type === "basic") return { Authorization: `Basic ${base64Utf8(`${auth.username}:${auth.password}`)}` };
   if (auth.type === "bearer") return { Authorization: `Bearer ${auth.token}` };
   return {};
 }

@@ -7,7 +7,7 @@
  */
 import { BodyTooLargeError, readCapped } from "../body.js";
 import { createRedactor } from "../redact.js";
-import { base64Utf8 } from "../tokens.js";
+import { base64Utf8 } from "../wire.js";
 import type { ValidationIssue } from "../outcomes.js";
 import { byteOrderMark, charsetParameter, strictDecoder, xmlDeclaredEncoding } from "./charset.js";
 import { readWebhookItems, toWebhookMessages, webhookBodyFormat, type WebhookBodyFormat, type WebhookMessage } from "./messages.js";

@@ -274,3 +274,22 @@ describe("options", () => {
     );
   });
 });
+
+describe("a store error that echoes its arguments", () => {
+  it("never shows the refused token in the tokenStoreError event", async () => {
+    ece = await startFleetEce();
+    const memory = memoryTokenStore();
+    // A store whose compare-and-delete fails with the token in its message (as a driver's might).
+    const store = Object.assign(Object.create(memory) as MemoryTokenStore, {
+      deleteIf: (_key: string, token: string) => Promise.reject(new Error(`cannot delete ${token}`)),
+    });
+    const { client, events } = member(store);
+    expect(await send(client, "warm")).toMatchObject({ kind: "sendMessageSuccess" });
+    const [refused] = ece.issued;
+    ece.expireAll();
+    await send(client, "after the 401");
+    const errors = events.filter((event) => event.type === "tokenStoreError");
+    expect(errors.length).toBeGreaterThan(0);
+    expect(JSON.stringify(events)).not.toContain(refused!.token);
+  });
+});

@@ -9,17 +9,12 @@ import { describe, expect, it } from "vitest";
 import { createEceClient } from "../../src/index.js";
 import { storeKeyOf } from "../../src/token-store.js";
 import { answer, API_ROOT, CREDENTIALS, REVOKE_PATH, SEND_PATH, stubsPerTest, TOKEN_PATH } from "../support/ece-stub.js";
+import { signal } from "../support/signal.js";
 import { memoryTokenStore } from "../support/memory-token-store.js";
 
 const stubWith = stubsPerTest();
 const text = { conversationId: "c-1", message: "hello" };
 
-/** A promise with its resolve function, for "this has happened" signals from the stub. */
-function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 describe("close()", () => {
   it("waits for a send in flight, lets it end without a new token, then revokes nothing ECE refused", async () => {

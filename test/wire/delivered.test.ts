@@ -8,16 +8,11 @@ import type { Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createEceClient } from "../../src/index.js";
 import { answer, CREDENTIALS, stubsPerTest } from "../support/ece-stub.js";
+import { signal } from "../support/signal.js";
 
 const stubWith = stubsPerTest();
 const text = { conversationId: "c-1", message: "hello" };
 
-/** A promise with its resolve function, for "this has happened" signals from the stub. */
-function signal<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 describe("delivered: false - the message never reached ECE", () => {
   it("bad input", async () => {
