@@ -11,6 +11,7 @@
 import type { Emit } from "./events.js";
 import { createRedactor } from "./redact.js";
 import {
+  createLiveTokens,
   createTokenEndpoint,
   refreshMarginMs,
   type ClientCredentialsSettings,
@@ -175,7 +176,7 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
   /** A shared token ECE refused: deleted from the store (if still there) before the next read. */
   let refused: string | undefined;
   /** Tokens fetched for this process alone (the store was down), with when they expire. */
-  const own = new Map<string, number>();
+  const own = createLiveTokens(now);
   /** Own tokens this source revoked when the store came back (calls may still hold them). */
   const retired = new Set<string>();
   let inflight: Promise<TokenResult> | undefined;
@@ -245,19 +246,12 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
       stopProbe();
       if (cached && !cached.shared) cached = undefined;
       if (!cached && usable(found) && found.token !== refused) adopt(found.token, found.ttlMs);
-      forgetExpired();
-      const held = [...own.keys()];
+      const held = own.held();
       for (const token of held) retired.add(token); // a 401 on it now earns a repeat
-      const confirmed = await Promise.all(held.map((token) => endpoint.revoke(token, timeoutMs)));
-      held.forEach((token, index) => confirmed[index] && own.delete(token));
+      await own.revoke((token) => endpoint.revoke(token, timeoutMs), held);
     } finally {
       probing = false;
     }
-  }
-
-  function forgetExpired(): void {
-    const time = now();
-    for (const [token, expiresAt] of own) if (expiresAt <= time) own.delete(token);
   }
 
   function adopt(token: string, ttlMs: number): void {
@@ -268,10 +262,7 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
   }
 
   function keepOwn(token: string, lifetimeMs: number | undefined): TokenResult {
-    const expiresAt = lifetimeMs === undefined ? Number.POSITIVE_INFINITY : now() + lifetimeMs;
-    forgetExpired();
-    own.set(token, expiresAt);
-    cached = { token, refreshAt: lifetimeMs === undefined ? expiresAt : expiresAt - refreshMarginMs(lifetimeMs / 1000), shared: false };
+    cached = { token, refreshAt: own.keep(token, lifetimeMs), shared: false };
     return { ok: true, value: { token, fromCache: false } };
   }
 
@@ -380,8 +371,7 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
       stopProbe();
       if (inflight) await inflight.catch(() => undefined);
       cached = undefined;
-      forgetExpired();
-      const held = [...own.keys()];
+      const held = own.held();
       if (revokeOnClose && shared !== undefined) {
         const token = shared;
         shared = undefined;
@@ -393,10 +383,7 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
           storeFailed(thrown as StoreFailure);
         }
       }
-      const confirmed = await Promise.all(held.map((token) => endpoint.revoke(token, revokeTimeoutMs)));
-      held.forEach((token, index) => confirmed[index] && own.delete(token));
-      const revoked = confirmed.filter(Boolean).length;
-      return { revoked, failed: held.length - revoked };
+      return own.revoke((token) => endpoint.revoke(token, revokeTimeoutMs), held);
     },
     secrets: () => [...endpoint.credentialSecrets, ...tokens()],
   };

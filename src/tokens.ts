@@ -181,21 +181,62 @@ export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens:
   return { request: requestToken, revoke, credentialSecrets };
 }
 
+/**
+ * The tokens this process fetched that may still be live at ECE, each with its expiry: a token
+ * replaced shortly before it expires is still a session, revoked on close; an expired one is dead
+ * at ECE and forgotten. Both token sources (in-process and store-backed) keep theirs here.
+ */
+export interface LiveTokens {
+  /** Keeps a new token; returns when to replace it (a refresh margin before it expires). */
+  keep(token: string, lifetimeMs: number | undefined): number;
+  /** Forgets `token` (ECE has no session for it); whether it was held. */
+  delete(token: string): boolean;
+  /** The tokens held, for redaction. */
+  keys(): IterableIterator<string>;
+  /** The tokens not yet expired. */
+  held(): string[];
+  /** Revokes `tokens` (default: every one held); forgets those ECE confirmed. */
+  revoke(revoke: (token: string) => Promise<boolean>, tokens?: string[]): Promise<{ revoked: number; failed: number }>;
+}
+
+/** {@link LiveTokens} on the clock `now`. */
+export function createLiveTokens(now: () => number): LiveTokens {
+  const expiries = new Map<string, number>();
+  const held = (): string[] => {
+    const time = now();
+    for (const [token, expiresAt] of expiries) if (expiresAt <= time) expiries.delete(token);
+    return [...expiries.keys()];
+  };
+  return {
+    keep(token, lifetimeMs) {
+      // No lifetime given: keep it until ECE answers 401.
+      const expiresAt = lifetimeMs === undefined ? Number.POSITIVE_INFINITY : now() + lifetimeMs;
+      held(); // forget the expired ones
+      expiries.set(token, expiresAt);
+      return lifetimeMs === undefined ? expiresAt : expiresAt - refreshMarginMs(lifetimeMs / 1000);
+    },
+    delete: (token) => expiries.delete(token),
+    keys: () => expiries.keys(),
+    held,
+    async revoke(revoke, tokens = held()) {
+      const confirmed = await Promise.all(tokens.map(revoke));
+      tokens.forEach((token, index) => confirmed[index] && expiries.delete(token));
+      const revoked = confirmed.filter(Boolean).length;
+      return { revoked, failed: tokens.length - revoked };
+    },
+  };
+}
+
 /** Client-credentials tokens from ECE's token endpoint, cached in this process. */
 export function createClientCredentialsTokenSource(settings: ClientCredentialsSettings): TokenSource {
   const now = settings.now ?? Date.now;
-  /** Every token fetched that may still be live at ECE, with when it expires: revoked on close. */
-  const live = new Map<string, number>();
+  /** Every token fetched that may still be live at ECE: revoked on close. */
+  const live = createLiveTokens(now);
   let cached: { token: string; refreshAt: number } | undefined;
   let inflight: Promise<TokenResult> | undefined;
   /** Why the next token request replaces an earlier token, if it does. */
   let replacing: "expired" | "401" | undefined;
   const endpoint = createTokenEndpoint(settings, () => live.keys());
-
-  function forgetExpired(): void {
-    const time = now();
-    for (const [token, expiresAt] of live) if (expiresAt <= time) live.delete(token);
-  }
 
   async function requestToken(): Promise<TokenResult> {
     const reason = replacing;
@@ -203,11 +244,7 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
     const fetched = await endpoint.request(reason);
     if (!fetched.ok) return fetched;
     const { token, lifetimeMs } = fetched.value;
-    // No lifetime given: keep it until ECE answers 401.
-    const expiresAt = lifetimeMs === undefined ? Number.POSITIVE_INFINITY : now() + lifetimeMs;
-    forgetExpired();
-    live.set(token, expiresAt);
-    cached = { token, refreshAt: lifetimeMs === undefined ? expiresAt : expiresAt - refreshMarginMs(lifetimeMs / 1000) };
+    cached = { token, refreshAt: live.keep(token, lifetimeMs) };
     return { ok: true, value: { token, fromCache: false } };
   }
 
@@ -232,12 +269,7 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
     async revokeAll(revokeTimeoutMs) {
       if (inflight) await inflight;
       cached = undefined;
-      forgetExpired();
-      const held = [...live.keys()];
-      const confirmed = await Promise.all(held.map((token) => endpoint.revoke(token, revokeTimeoutMs)));
-      held.forEach((token, index) => confirmed[index] && live.delete(token));
-      const revoked = confirmed.filter(Boolean).length;
-      return { revoked, failed: held.length - revoked };
+      return live.revoke((token) => endpoint.revoke(token, revokeTimeoutMs));
     },
     secrets: () => [...endpoint.credentialSecrets, ...live.keys()],
   };
