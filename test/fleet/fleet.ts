@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import type { EceEvent } from "../../src/index.js";
-import type { ClientKind, Command, Report, StartCommand } from "./worker.js";
+import type { Command, FleetOptions, Report, StartCommand } from "./worker.js";
 
 export interface Member {
   name: string;
@@ -22,14 +22,7 @@ export interface Member {
 
 const workerPath = join(import.meta.dirname, "worker.ts");
 
-export interface FleetOptions {
-  baseUrl: string;
-  redisUrl: string;
-  client: ClientKind;
-  keyPrefix: string;
-  lockTtlMs?: number;
-  forceLogin?: boolean;
-}
+export type { FleetOptions };
 
 function startMember(name: string, options: FleetOptions): Promise<Member> {
   const child = fork(workerPath, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });

@@ -10,15 +10,19 @@ import { PROCESS_HEADER } from "../support/fleet-ece.js";
 
 export type ClientKind = "node-redis" | "ioredis" | "none";
 
-export interface StartCommand {
-  type: "start";
-  name: string;
+/** How a member of the fleet is set up (the parent's options, as the child receives them). */
+export interface FleetOptions {
   baseUrl: string;
   redisUrl: string;
   client: ClientKind;
   keyPrefix: string;
   lockTtlMs?: number;
   forceLogin?: boolean;
+}
+
+export interface StartCommand extends FleetOptions {
+  type: "start";
+  name: string;
 }
 export type Command = StartCommand | { type: "send"; id: number; count: number; prefix: string } | { type: "close" };
 
