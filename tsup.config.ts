@@ -1,7 +1,23 @@
 import { defineConfig } from "tsup";
+import type { Plugin } from "esbuild";
 
 // The runtime dependencies (openapi-fetch, fast-xml-parser) are installed beside us, not bundled.
 const external = ["openapi-fetch", "fast-xml-parser"];
+
+// The fleet's token source (src/token-store.ts) is built as a file of its own, which the root
+// loads with `import("./token-store.js")` only when a client is given a `tokenStore`: keep that
+// import pointing at the built file of the same format instead of inlining it.
+const tokenStoreOnDemand: Plugin = {
+  name: "token-store-on-demand",
+  setup(build) {
+    // tsup builds both formats as ESM (and converts after tree-shaking): the format shows in the
+    // output file's extension.
+    const file = `./token-store${build.initialOptions.outExtension?.[".js"] ?? ".js"}`;
+    build.onResolve({ filter: /^\.\/token-store\.js$/ }, (args) =>
+      args.kind === "dynamic-import" ? { path: file, external: true } : undefined,
+    );
+  },
+};
 
 export default defineConfig([
   {
@@ -10,8 +26,10 @@ export default defineConfig([
     // Redis token store, which imports neither Redis client). ESM and CommonJS, with type
     // declarations for both. No shared chunks: each entry is one self-contained file, so that
     // importing the root loads exactly dist/index.js (and openapi-fetch); the few helpers both use
-    // (the capped body reader, wire readers, redaction) are small enough to carry twice.
-    entry: { index: "src/index.ts", webhooks: "src/webhooks/index.ts", redis: "src/redis.ts" },
+    // (the capped body reader, wire readers, redaction) are small enough to carry twice. Beside
+    // them, token-store.js: not an entry of the package, but the file a client with a
+    // `tokenStore` loads on demand (see tokenStoreOnDemand).
+    entry: { index: "src/index.ts", webhooks: "src/webhooks/index.ts", redis: "src/redis.ts", "token-store": "src/token-store.ts" },
     format: ["esm", "cjs"],
     dts: true,
     clean: true,
@@ -23,6 +41,7 @@ export default defineConfig([
     splitting: false,
     // Minified (with source maps): the entry is what every integration loads; see bench/README.md.
     minify: true,
+    esbuildPlugins: [tokenStoreOnDemand],
   },
   {
     // `ece-messaging/testing`: the fake ECE, built on its own so that nothing of it can reach the

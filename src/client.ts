@@ -10,12 +10,14 @@ import { runOperation, type OperationContext } from "./call.js";
 import type { CallOptions } from "./operations.js";
 import {
   createClientCredentialsTokenSource,
+  createDeferredTokenSource,
   createFixedTokenSource,
+  createTokenEndpoint,
   type ClientCredentials,
   type TokenSource,
 } from "./tokens.js";
 import { createEmitter, type ObservabilityOptions } from "./events.js";
-import { createStoreTokenSource, type TokenStore } from "./token-store.js";
+import type { TokenStore } from "./token-store.js";
 import { createEntryPointDates } from "./lifecycle.js";
 import type { Tracer } from "./tracing.js";
 import type {
@@ -350,8 +352,13 @@ export function createEceClient(options: EceClientOptions): EceClient {
   let tokens: TokenSource;
   if (!credentialsSettings) tokens = createFixedTokenSource(settings.accessToken!);
   else if (settings.tokenStore) {
+    // The fleet's code is a file of its own, loaded only here: a sender without a store never
+    // loads it. It gets the token endpoint from here rather than carrying a second copy.
     const store = { store: settings.tokenStore, baseUrl, revokeOnClose: settings.revokeOnClose ?? false };
-    tokens = createStoreTokenSource({ ...credentialsSettings, ...store });
+    const loading = import("./token-store.js").then(({ createStoreTokenSource }) =>
+      createStoreTokenSource({ ...credentialsSettings, ...store }, (held) => createTokenEndpoint(credentialsSettings, held)),
+    );
+    tokens = createDeferredTokenSource(loading, [settings.credentials!.clientSecret]);
   } else tokens = createClientCredentialsTokenSource(credentialsSettings);
 
   let closing: Promise<CloseResult> | undefined;

@@ -9,12 +9,12 @@
  * @module
  */
 import type { Emit } from "./events.js";
-import { createRedactor } from "./redact.js";
 import {
   createLiveTokens,
-  createTokenEndpoint,
+  createTokenCache,
   refreshMarginMs,
   type ClientCredentialsSettings,
+  type TokenEndpoint,
   type TokenFailure,
   type TokenResult,
   type TokenSource,
@@ -156,9 +156,14 @@ function usable(found: unknown): found is StoredToken {
 
 /**
  * Client-credentials tokens shared through a {@link TokenStore}, with a token of this process's
- * own while the store is down.
+ * own while the store is down. This file is built on its own (`dist/token-store.js`) and loaded
+ * only by a client given a `tokenStore`; the client hands it the token endpoint
+ * (`createEndpoint`), so that the file carries no second copy of the HTTP path.
  */
-export function createStoreTokenSource(settings: StoreTokenSourceSettings): TokenSource {
+export function createStoreTokenSource(
+  settings: StoreTokenSourceSettings,
+  createEndpoint: (tokens: () => Iterable<string>) => TokenEndpoint,
+): TokenSource {
   const { store, revokeOnClose, timeoutMs } = settings;
   const now = settings.now ?? Date.now;
   const emit: Emit = settings.emit;
@@ -170,7 +175,7 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
   const keyOf = () => storeCall("key", () => (key ??= storeKeyOf(settings.baseUrl, settings.apiRoot, settings.credentials.clientKey)));
 
   /** The token this process sends with, and when it goes back to the store (or ECE) for one. */
-  let cached: { token: string; refreshAt: number; shared: boolean } | undefined;
+  const cache = createTokenCache<{ token: string; refreshAt: number; shared: boolean }>(now, () => acquire());
   /** The shared token this process last used (revoked on close with `revokeOnClose`). */
   let shared: string | undefined;
   /** A shared token ECE refused: deleted from the store (if still there) before the next read. */
@@ -179,8 +184,6 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
   const own = createLiveTokens(now);
   /** Own tokens this source revoked when the store came back (calls may still hold them). */
   const retired = new Set<string>();
-  let inflight: Promise<TokenResult> | undefined;
-  let replacing: "expired" | "401" | undefined;
   /** Whether the store is taken as down: tokens are this process's own until a probe answers. */
   let fallback = false;
   let probe: ReturnType<typeof setInterval> | undefined;
@@ -189,14 +192,13 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
 
   const tokens = (): string[] => {
     const list = [...own.keys(), ...retired];
-    if (cached) list.push(cached.token);
+    if (cache.current) list.push(cache.current.token);
     if (shared !== undefined) list.push(shared);
     // A refused token still goes to the store (compare-and-delete): its errors must not show it.
     if (refused !== undefined) list.push(refused);
     return list;
   };
-  const endpoint = createTokenEndpoint(settings, tokens);
-  const redact = createRedactor(() => [...endpoint.credentialSecrets, ...tokens()]);
+  const endpoint = createEndpoint(tokens);
 
   /** One store call under its own short deadline; any failure is a {@link StoreFailure}. */
   async function storeCall<T>(action: string, work: () => Promise<T>): Promise<T> {
@@ -218,7 +220,7 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
 
   /** Reports a store failure and takes the store as down until a probe answers. */
   function storeFailed(failure: StoreFailure): void {
-    emit?.({ type: "tokenStoreError", action: failure.action, message: redact(failure.message) });
+    emit?.({ type: "tokenStoreError", action: failure.action, message: endpoint.redact(failure.message) });
     if (fallback || closed) return;
     fallback = true;
     probe = setInterval(() => void probeStore(), probeIntervalMs);
@@ -240,12 +242,12 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
         .catch(() => "down" as const);
       if (found === "down" || closed) return;
       // An own token being fetched right now is revoked with the others.
-      if (inflight) await inflight.catch(() => undefined);
+      if (cache.inflight) await cache.inflight.catch(() => undefined);
       if (closed) return;
       fallback = false;
       stopProbe();
-      if (cached && !cached.shared) cached = undefined;
-      if (!cached && usable(found) && found.token !== refused) adopt(found.token, found.ttlMs);
+      if (cache.current && !cache.current.shared) cache.current = undefined;
+      if (!cache.current && usable(found) && found.token !== refused) adopt(found.token, found.ttlMs);
       const held = own.held();
       for (const token of held) retired.add(token); // a 401 on it now earns a repeat
       await own.revoke((token) => endpoint.revoke(token, timeoutMs), held);
@@ -255,26 +257,20 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
   }
 
   function adopt(token: string, ttlMs: number): void {
-    cached = { token, refreshAt: now() + ttlMs, shared: true };
+    cache.current = { token, refreshAt: now() + ttlMs, shared: true };
     shared = token;
     refused = undefined; // a newer token: the refused one is gone from the store
-    replacing = undefined; // nothing was fetched to replace it
+    cache.clearReplacing(); // nothing was fetched to replace it
   }
 
   function keepOwn(token: string, lifetimeMs: number | undefined): TokenResult {
-    cached = { token, refreshAt: own.keep(token, lifetimeMs), shared: false };
+    cache.current = { token, refreshAt: own.keep(token, lifetimeMs), shared: false };
     return { ok: true, value: { token, fromCache: false } };
-  }
-
-  function takeReplacing(): "expired" | "401" | undefined {
-    const reason = replacing;
-    replacing = undefined;
-    return reason;
   }
 
   /** A token of this process's own (the store is down). */
   async function fetchOwn(): Promise<TokenResult> {
-    const fetched = await endpoint.request(takeReplacing());
+    const fetched = await endpoint.request(cache.takeReplacing());
     return fetched.ok ? keepOwn(fetched.value.token, fetched.value.lifetimeMs) : fetched;
   }
 
@@ -292,7 +288,7 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
     try {
       const found = await readShared(key); // shared between our read and our lock?
       if (found) return found;
-      const fetched = await endpoint.request(takeReplacing());
+      const fetched = await endpoint.request(cache.takeReplacing());
       if (!fetched.ok) return fetched;
       const { token, lifetimeMs } = fetched.value;
       const lifetime = lifetimeMs ?? UNKNOWN_LIFETIME_MS;
@@ -346,19 +342,9 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
 
   return {
     canRefresh: true,
-    async get(deadline) {
-      if (cached && now() < cached.refreshAt) return { ok: true, value: { token: cached.token, fromCache: true } };
-      if (cached && !inflight) replacing = "expired";
-      inflight ??= acquire().finally(() => {
-        inflight = undefined;
-      });
-      return deadline.race(inflight);
-    },
+    get: cache.get,
     invalidate(token) {
-      if (cached?.token === token) {
-        cached = undefined;
-        replacing = "401";
-      }
+      cache.forget(token);
       if (own.delete(token)) return; // ECE has no session for it
       if (token === shared) {
         refused = token;
@@ -369,8 +355,8 @@ export function createStoreTokenSource(settings: StoreTokenSourceSettings): Toke
     async revokeAll(revokeTimeoutMs) {
       closed = true;
       stopProbe();
-      if (inflight) await inflight.catch(() => undefined);
-      cached = undefined;
+      if (cache.inflight) await cache.inflight.catch(() => undefined);
+      cache.current = undefined;
       const held = own.held();
       if (revokeOnClose && shared !== undefined) {
         const token = shared;

@@ -63,6 +63,32 @@ export function createFixedTokenSource(accessToken: string): TokenSource {
   };
 }
 
+/**
+ * A token source that is still being made: the store-backed one lives in a file of its own
+ * (`token-store.js`), which only a client with a `tokenStore` loads. Calls wait for it; until it
+ * exists it holds no token, and `secrets` are the credentials. A file that cannot be loaded
+ * makes every call an `error` outcome, never a rejection.
+ */
+export function createDeferredTokenSource(loading: Promise<TokenSource>, credentialSecrets: readonly string[]): TokenSource {
+  let source: TokenSource | undefined;
+  const ready = loading.then(
+    (made) => (source = made),
+    (thrown: unknown): TokenSource => {
+      const message = `The token store's code could not be loaded (${thrown instanceof Error ? thrown.message : String(thrown)}).`;
+      const failure: TokenResult = { ok: false, error: { kind: "error", message, delivered: false } };
+      return (source = { ...createFixedTokenSource(""), get: () => Promise.resolve(failure), secrets: () => credentialSecrets });
+    },
+  );
+  return {
+    canRefresh: true,
+    get: async (deadline) => (await deadline.race(ready)).get(deadline),
+    invalidate: (token) => source?.invalidate(token),
+    retired: (token) => source?.retired(token) ?? false,
+    revokeAll: async (timeoutMs) => (await ready).revokeAll(timeoutMs),
+    secrets: () => source?.secrets() ?? credentialSecrets,
+  };
+}
+
 /** Settings of {@link createClientCredentialsTokenSource}. */
 export interface ClientCredentialsSettings {
   api: EceApi;
@@ -102,11 +128,13 @@ export interface TokenEndpoint {
    * Requests a token (with `?forceLogin=yes` when configured), reporting it as `tokenRequested`,
    * or as `tokenRefreshed` when it replaces an earlier one. Never rejects.
    */
-  request(replacing: "expired" | "401" | undefined): Promise<Result<FetchedToken, TokenFailure>>;
+  request(replacing: Replacing): Promise<Result<FetchedToken, TokenFailure>>;
   /** Revokes `token`; resolves whether ECE confirmed it. Never rejects. */
   revoke(token: string, timeoutMs: number): Promise<boolean>;
   /** The client secret and the Basic credentials built from it. */
   readonly credentialSecrets: readonly string[];
+  /** `text` with the credentials and the source's tokens taken out. */
+  redact(text: string): string;
 }
 
 /**
@@ -121,7 +149,7 @@ export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens:
   const watch = (operation: string) =>
     emit && ((call: FetchCall) => emit({ type: "request", operation, attempt: 1, method: call.method, path: new URL(call.url).pathname }));
 
-  function requestToken(replacing: "expired" | "401" | undefined): Promise<Result<FetchedToken, TokenFailure>> {
+  function requestToken(replacing: Replacing): Promise<Result<FetchedToken, TokenFailure>> {
     emit?.(replacing === undefined ? { type: "tokenRequested" } : { type: "tokenRefreshed", reason: replacing });
     return inSpan(settings.tracer, "ece.token", {}, async (span): Promise<Result<FetchedToken, TokenFailure>> => {
       const progress: Progress = { sent: false, ...(emit ? { watch: watch("token") } : {}) };
@@ -178,7 +206,7 @@ export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens:
     );
   }
 
-  return { request: requestToken, revoke, credentialSecrets };
+  return { request: requestToken, revoke, credentialSecrets, redact };
 }
 
 /**
@@ -227,48 +255,90 @@ export function createLiveTokens(now: () => number): LiveTokens {
   };
 }
 
+/** Why a token request replaces an earlier token: it expired, or ECE refused it (401). */
+export type Replacing = "expired" | "401" | undefined;
+
+/**
+ * The token a source sends with, and the one request in flight that replaces it (single flight):
+ * what both sources (in-process and store-backed) keep alike. `acquire` fetches and sets
+ * `current`; `takeReplacing` tells it why.
+ */
+export interface TokenCache<Entry extends { token: string; refreshAt: number }> {
+  current: Entry | undefined;
+  readonly inflight: Promise<TokenResult> | undefined;
+  /** The cached token while it is fresh, else the one request in flight (started if none is). */
+  get(deadline: Deadline): Promise<TokenResult>;
+  /** ECE refused `token`: when it is the cached one, the next `get` replaces it (a `401` refresh). */
+  forget(token: string): void;
+  /** Why the request now starting replaces a token (and forgets the reason). */
+  takeReplacing(): Replacing;
+  /** A token arrived that replaces nothing this source fetched (another process's): no reason to report. */
+  clearReplacing(): void;
+}
+
+/** A {@link TokenCache} on the clock `now`, fetching with `acquire`. */
+export function createTokenCache<Entry extends { token: string; refreshAt: number }>(
+  now: () => number,
+  acquire: () => Promise<TokenResult>,
+): TokenCache<Entry> {
+  let inflight: Promise<TokenResult> | undefined;
+  let replacing: Replacing;
+  const cache: TokenCache<Entry> = {
+    current: undefined,
+    get inflight() {
+      return inflight;
+    },
+    async get(deadline) {
+      const { current } = cache;
+      if (current && now() < current.refreshAt) return { ok: true, value: { token: current.token, fromCache: true } };
+      if (current && !inflight) replacing = "expired";
+      inflight ??= acquire().finally(() => {
+        inflight = undefined;
+      });
+      return deadline.race(inflight);
+    },
+    forget(token) {
+      if (cache.current?.token !== token) return;
+      cache.current = undefined;
+      replacing = "401";
+    },
+    takeReplacing() {
+      const reason = replacing;
+      replacing = undefined;
+      return reason;
+    },
+    clearReplacing() {
+      replacing = undefined;
+    },
+  };
+  return cache;
+}
+
 /** Client-credentials tokens from ECE's token endpoint, cached in this process. */
 export function createClientCredentialsTokenSource(settings: ClientCredentialsSettings): TokenSource {
   const now = settings.now ?? Date.now;
   /** Every token fetched that may still be live at ECE: revoked on close. */
   const live = createLiveTokens(now);
-  let cached: { token: string; refreshAt: number } | undefined;
-  let inflight: Promise<TokenResult> | undefined;
-  /** Why the next token request replaces an earlier token, if it does. */
-  let replacing: "expired" | "401" | undefined;
   const endpoint = createTokenEndpoint(settings, () => live.keys());
-
-  async function requestToken(): Promise<TokenResult> {
-    const reason = replacing;
-    replacing = undefined;
-    const fetched = await endpoint.request(reason);
+  const cache = createTokenCache(now, async (): Promise<TokenResult> => {
+    const fetched = await endpoint.request(cache.takeReplacing());
     if (!fetched.ok) return fetched;
     const { token, lifetimeMs } = fetched.value;
-    cached = { token, refreshAt: live.keep(token, lifetimeMs) };
+    cache.current = { token, refreshAt: live.keep(token, lifetimeMs) };
     return { ok: true, value: { token, fromCache: false } };
-  }
+  });
 
   return {
     canRefresh: true,
-    async get(deadline) {
-      if (cached && now() < cached.refreshAt) return { ok: true, value: { token: cached.token, fromCache: true } };
-      if (cached && !inflight) replacing = "expired";
-      inflight ??= requestToken().finally(() => {
-        inflight = undefined;
-      });
-      return deadline.race(inflight);
-    },
+    get: cache.get,
     invalidate(token) {
-      if (cached?.token === token) {
-        cached = undefined;
-        replacing = "401";
-      }
+      cache.forget(token);
       live.delete(token); // ECE has no session for it
     },
     retired: () => false,
     async revokeAll(revokeTimeoutMs) {
-      if (inflight) await inflight;
-      cached = undefined;
+      if (cache.inflight) await cache.inflight;
+      cache.current = undefined;
       return live.revoke((token) => endpoint.revoke(token, revokeTimeoutMs));
     },
     secrets: () => [...endpoint.credentialSecrets, ...live.keys()],

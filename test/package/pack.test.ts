@@ -110,6 +110,34 @@ function runLoggingImports(script: string): string {
   });
 }
 
+// A fleet client: the store-backed token source is a file of its own (dist/token-store.*), which
+// only a client given a tokenStore loads; with it, the token ECE issued lands in the store.
+const tokenStoreUsage = (moduleSyntax: "esm" | "cjs") => `
+${moduleSyntax === "esm" ? 'import { createEceClient } from "ece-messaging";\nimport { createFakeEce } from "ece-messaging/testing";\nimport { readFileSync } from "node:fs";' : 'const { createEceClient } = require("ece-messaging");\nconst { createFakeEce } = require("ece-messaging/testing");\nconst { readFileSync } = require("node:fs");'}
+const storeLoaded = () => readFileSync(process.env.IMPORT_LOG, "utf8").split("\\n").some((s) => s.includes("./token-store."));
+const entries = new Map();
+const store = {
+  read: async (key) => entries.get(key),
+  write: async (key, token, ttlMs) => void entries.set(key, { token, ttlMs }),
+  deleteIf: async (key, token) => entries.get(key)?.token === token && entries.delete(key),
+  acquireLock: async (key) => !entries.has(key + ":lock") && Boolean(entries.set(key + ":lock", { token: "lock", ttlMs: 1 })),
+  releaseLock: async (key) => void entries.delete(key + ":lock"),
+};
+(async () => {
+  const fake = createFakeEce();
+  const credentials = { clientKey: "consumer-key", clientSecret: "Consumer-Secret-9c1d" };
+  const plain = createEceClient({ baseUrl: "https://ece.example.com", credentials, fetch: fake.fetch });
+  fake.touchEntryPoint(1001);
+  const first = await plain.startConversation({ entryPointId: 1001, customer: { email: "jane@example.com" } });
+  await plain.close();
+  const loadedWithoutStore = storeLoaded();
+  const fleet = createEceClient({ baseUrl: "https://ece.example.com", credentials, fetch: fake.fetch, tokenStore: store });
+  const sent = await fleet.sendTextMessage({ conversationId: first.conversationId, message: "Hello" });
+  const shared = [...entries.values()].map((entry) => entry.token);
+  console.log(JSON.stringify({ loadedWithoutStore, loadedWithStore: storeLoaded(), sent: sent.kind, sharedIsIssued: shared.length === 1 && fake.requests().some((r) => r.operation === "createAccessToken") }));
+})();
+`;
+
 const typedTestingUsage = `
 import { createEceClient } from "ece-messaging";
 import { createFakeEce, type FakeEce, type ReceivedMessage } from "ece-messaging/testing";
@@ -202,6 +230,8 @@ beforeAll(() => {
   writeFileSync(join(consumer, "testing-hooks-register.mjs"), importHooksRegister);
   writeFileSync(join(consumer, "testing-esm.mjs"), testingUsage("esm"));
   writeFileSync(join(consumer, "testing-cjs.cjs"), testingUsage("cjs"));
+  writeFileSync(join(consumer, "fleet-esm.mjs"), tokenStoreUsage("esm"));
+  writeFileSync(join(consumer, "fleet-cjs.cjs"), tokenStoreUsage("cjs"));
   writeFileSync(join(consumer, "typed.cts"), typedUsage);
   writeFileSync(join(consumer, "typed.mts"), typedUsage);
   writeFileSync(join(consumer, "bundler.ts"), typedUsage);
@@ -271,6 +301,11 @@ describe("the packed package", () => {
     expect(JSON.parse(run(process.execPath, ["webhooks-cjs.cjs"], consumer))).toEqual(webhookExpected);
   });
 
+  it.each(["esm", "cjs"] as const)("loads the fleet's token source only for a client with a tokenStore (%s)", (syntax) => {
+    const printed = runLoggingImports(syntax === "esm" ? "fleet-esm.mjs" : "fleet-cjs.cjs");
+    expect(JSON.parse(printed)).toEqual({ loadedWithoutStore: false, loadedWithStore: true, sent: "sendMessageSuccess", sharedIsIssued: true });
+  });
+
   it("the root entry loads no module of fast-xml-parser (import and require); the webhooks entry does", () => {
     expect(packagesLoadedBy("ece-messaging", "import")).toEqual(["ece-messaging", "openapi-fetch"]);
     expect(packagesLoadedBy("ece-messaging", "require")).toEqual(["ece-messaging", "openapi-fetch"]);
@@ -328,10 +363,11 @@ describe("the packed testing entry (ece-messaging/testing)", () => {
   });
 
   it("adds nothing to the root entry: its files neither import nor contain the testing code", () => {
-    for (const file of ["index.js", "index.cjs"]) {
-      const code = readFileSync(join(consumer, "node_modules", "ece-messaging", "dist", file), "utf8");
+    for (const [file, tokenStore] of [["index.js", "./token-store.js"], ["index.cjs", "./token-store.cjs"]]) {
+      const code = readFileSync(join(consumer, "node_modules", "ece-messaging", "dist", file!), "utf8");
       const imported = [...code.matchAll(/(?:from\s*|require\(\s*|import\(\s*)["']([^"']+)["']/g)].map((m) => m[1]).sort();
-      expect([...new Set(imported)]).toEqual(["openapi-fetch"]); // fast-xml-parser belongs to ece-messaging/webhooks
+      // fast-xml-parser belongs to ece-messaging/webhooks; the token store's file is loaded on demand.
+      expect([...new Set(imported)]).toEqual([tokenStore, "openapi-fetch"]);
       for (const marker of ["createFakeEce", "touchEntryPoint", "failNext", "testing"]) expect(code).not.toContain(marker);
     }
     const pkg = JSON.parse(readFileSync(join(consumer, "node_modules", "ece-messaging", "package.json"), "utf8")) as {
