@@ -1,5 +1,5 @@
 import { defineConfig } from "tsup";
-import type { Plugin } from "esbuild";
+import type { BuildOptions, Plugin } from "esbuild";
 
 // The runtime dependencies (openapi-fetch, fast-xml-parser) are installed beside us, not bundled.
 const external = ["openapi-fetch", "fast-xml-parser"];
@@ -17,6 +17,12 @@ const tokenStoreOnDemand: Plugin = {
       args.kind === "dynamic-import" ? { path: file, external: true } : undefined,
     );
   },
+};
+
+// CommonJS files load on demand with require(), never import(): a CommonJS-only loader (Jest's,
+// without --experimental-vm-modules) refuses import() in a CommonJS file.
+const requireInCommonJs = (options: BuildOptions, { format }: { format: string }) => {
+  if (format === "cjs") options.supported = { ...options.supported, "dynamic-import": false };
 };
 
 export default defineConfig([
@@ -42,6 +48,7 @@ export default defineConfig([
     // Minified (with source maps): the entry is what every integration loads; see bench/README.md.
     minify: true,
     esbuildPlugins: [tokenStoreOnDemand],
+    esbuildOptions: requireInCommonJs,
   },
   {
     // `ece-messaging/testing`: the fake ECE, built on its own so that nothing of it can reach the
@@ -57,6 +64,7 @@ export default defineConfig([
     external: [/^node:/],
     removeNodeProtocol: false,
     treeshake: true,
+    esbuildOptions: requireInCommonJs,
   },
   {
     // The `ece-messaging` command.
