@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../scripts/prism.js";
 
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+/** The Jest a consumer runs the packed package under (installed in the consumer, not here). */
+const JEST_VERSION = "29.7.0";
 const tsc = join(projectRoot, "node_modules", "typescript", "bin", "tsc");
 let consumer: string;
 let packedFiles: string[];
@@ -150,6 +152,33 @@ const store = {
 })();
 `;
 
+// Under Jest's CommonJS loader (no --experimental-vm-modules): a fleet client loads its token
+// store's file, and the fake serves over HTTP (listen() loads node:http on demand).
+const jestUsage = `
+const { createEceClient } = require("ece-messaging");
+const { createFakeEce } = require("ece-messaging/testing");
+test("a fleet client and the fake's listen() under Jest", async () => {
+  const entries = new Map();
+  const store = {
+    read: async (key) => entries.get(key),
+    write: async (key, token, ttlMs) => void entries.set(key, { token, ttlMs }),
+    deleteIf: async (key, token) => entries.get(key)?.token === token && entries.delete(key),
+    acquireLock: async (key) => !entries.has(key + ":lock") && Boolean(entries.set(key + ":lock", { token: "lock", ttlMs: 1 })),
+    releaseLock: async (key) => void entries.delete(key + ":lock"),
+  };
+  const fake = createFakeEce();
+  fake.touchEntryPoint(1001);
+  const server = await fake.listen();
+  const credentials = { clientKey: "consumer-key", clientSecret: "Consumer-Secret-9c1d" };
+  const ece = createEceClient({ baseUrl: server.url, credentials, tokenStore: store });
+  const started = await ece.startConversation({ entryPointId: 1001, customer: { email: "jane@example.com" } });
+  expect(started.kind).toBe("conversationStarted");
+  expect([...entries.values()].map((entry) => typeof entry.token)).toEqual(["string"]);
+  await ece.close();
+  await server.close();
+});
+`;
+
 const typedTestingUsage = `
 import { createEceClient } from "ece-messaging";
 import { createFakeEce, type FakeEce, type ReceivedMessage } from "ece-messaging/testing";
@@ -233,7 +262,8 @@ beforeAll(() => {
   writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "commonjs" }));
   run(
     npm,
-    ["install", `./${packed!.filename}`, "@types/node@20", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"],
+    // Jest: the runner many integrators test with; its CommonJS loader refuses import().
+    ["install", `./${packed!.filename}`, "@types/node@20", `jest@${JEST_VERSION}`, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"],
     consumer,
   );
   writeFileSync(join(consumer, "esm.mjs"), usage("esm"));
@@ -242,6 +272,7 @@ beforeAll(() => {
   writeFileSync(join(consumer, "testing-hooks-register.mjs"), importHooksRegister);
   writeFileSync(join(consumer, "testing-esm.mjs"), testingUsage("esm"));
   writeFileSync(join(consumer, "testing-cjs.cjs"), testingUsage("cjs"));
+  writeFileSync(join(consumer, "jest.test.js"), jestUsage);
   writeFileSync(join(consumer, "fleet-esm.mjs"), tokenStoreUsage("esm"));
   writeFileSync(join(consumer, "fleet-cjs.cjs"), tokenStoreUsage("cjs"));
   writeFileSync(join(consumer, "typed.cts"), typedUsage);
@@ -316,6 +347,12 @@ describe("the packed package", () => {
   it.each(["esm", "cjs"] as const)("loads the fleet's token source only for a client with a tokenStore (%s)", (syntax) => {
     const printed = runLoggingImports(syntax === "esm" ? "fleet-esm.mjs" : "fleet-cjs.cjs");
     expect(JSON.parse(printed)).toEqual({ loadedWithoutStore: false, loadedWithStore: true, sent: "sendMessageSuccess", sharedIsIssued: true });
+  });
+
+  it("runs under Jest's CommonJS loader: a fleet client, and the fake's listen()", () => {
+    const jest = join(consumer, "node_modules", "jest", "bin", "jest.js");
+    const result = spawnSync(process.execPath, [jest, "--ci", "--rootDir", consumer, "jest.test.js"], { cwd: consumer, encoding: "utf8" });
+    expect({ status: result.status, output: result.stderr.includes("Tests:       1 passed, 1 total") ? "passed" : result.stderr }).toEqual({ status: 0, output: "passed" });
   });
 
   it("its CommonJS files load on demand with require(), never import() (which Jest's CommonJS loader refuses)", () => {
