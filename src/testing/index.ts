@@ -14,25 +14,4 @@
  * @module ece-messaging/testing
  */
 export { createFakeEce, type FakeEce, type ListenOptions } from "./fake.js";
-export type {
-  AddConversationOptions,
-  AgentFile,
-  AttachmentOfferDelivery,
-  FakeAgent,
-  FakeAttachment,
-  FakeConversation,
-  FakeEceOptions,
-  FakeEntryPoint,
-  FakeEntryPointOptions,
-  FakeOperation,
-  FakeRequestRecord,
-  FakeServer,
-  FakeTarget,
-  FakeToken,
-  FakeWebhookTarget,
-  ReceivedMessage,
-  ReceivedMessageOf,
-  ReceivedUpload,
-  ScriptedFailure,
-  WebhookDelivery,
-} from "./types.js";
+export type * from "./types.js";
