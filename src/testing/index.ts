@@ -13,5 +13,6 @@
  *
  * @module ece-messaging/testing
  */
-export { createFakeEce, type FakeEce, type ListenOptions } from "./fake.js";
+export { createFakeEce, type FakeEce } from "./fake.js";
+export type { ListenOptions } from "./listen.js";
 export type * from "./types.js";
