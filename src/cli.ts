@@ -258,7 +258,7 @@ function joinNegativeValues(args: string[], options: OptionSpec): string[] {
 }
 
 /** What a run printed and its exit status; `runCli` is pure apart from the network call. */
-export interface CliResult {
+interface CliResult {
   exitCode: 0 | 1 | 2;
   stdout: string;
   stderr: string;

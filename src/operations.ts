@@ -46,9 +46,9 @@ export interface CallOptions {
 }
 
 /** The JSON body of `POST /messaging/sendmessage`, as the spec defines it. */
-export type SendMessageBody = components["schemas"]["SendMessageRequest"];
+type SendMessageBody = components["schemas"]["SendMessageRequest"];
 /** The JSON body of `POST /messaging/conversation/start`. */
-export type StartConversationBody = components["schemas"]["StartConversationRequest"];
+type StartConversationBody = components["schemas"]["StartConversationRequest"];
 
 /** What openapi-fetch resolves to. */
 export interface Answer {

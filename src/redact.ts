@@ -13,13 +13,14 @@ export type Redact = (text: string) => string;
  * secret found inside `[redacted]` itself, or inside a longer secret, cannot garble the result).
  */
 export function createRedactor(secrets: () => Iterable<string>): Redact {
-  let lastKey: string | undefined;
+  let last: readonly string[] = [];
   let pattern: RegExp | undefined;
   return (text) => {
-    const list = [...new Set(secrets())].filter((secret) => secret !== "").sort((a, b) => b.length - a.length);
-    const key = list.join("\u0000");
-    if (key !== lastKey) {
-      lastKey = key;
+    // The pattern is built again only when the secrets, as given, change: not for every string.
+    const given = [...secrets()];
+    if (given.length !== last.length || given.some((secret, i) => secret !== last[i])) {
+      last = given;
+      const list = [...new Set(given)].filter((secret) => secret !== "").sort((a, b) => b.length - a.length);
       const escaped = list.map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
       pattern = list.length === 0 ? undefined : new RegExp(escaped.join("|"), "g");
     }

@@ -114,7 +114,7 @@ const conversationMissingText =
   /\bconversation\b.*\b(does not exist|doesn't exist|do not exist|no longer exists|not found|could not be found|cannot be found|is not (?:ongoing|active))/i;
 
 /** The parts of an error body the SDK reads (own properties only). */
-export interface ErrorBody {
+interface ErrorBody {
   code?: string;
   developerMessage?: string;
   /** Text to search for known phrases: the developer message, or a non-JSON body. */
@@ -168,7 +168,7 @@ export function deliveredByStatus(status: number): Delivered {
 }
 
 /** What the table needs to know of one error answer. */
-export interface ErrorAnswer {
+interface ErrorAnswer {
   status: number;
   /** The error body as openapi-fetch parsed it (already redacted). */
   body: unknown;

@@ -7,9 +7,9 @@
 import { readCapped } from "./body.js";
 
 /** The most of an error body the SDK reads: enough for ECE's error JSON, and memory stays flat. */
-export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** The most of a success body the SDK reads; a longer one is an `error` outcome. */
-export const MAX_SUCCESS_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_SUCCESS_BODY_BYTES = 4 * 1024 * 1024;
 
 /** Why a deadline's signal fired. */
 type AbortCause = "timeout" | "caller";
@@ -83,7 +83,7 @@ export class Deadline {
 }
 
 /** The reason a deadline aborts with. */
-export class DeadlineAbort extends Error {
+class DeadlineAbort extends Error {
   constructor(override readonly cause: AbortCause) {
     super(cause === "timeout" ? "The call timed out." : "The call was aborted.");
     this.name = "AbortError";

@@ -108,7 +108,7 @@ export function invalidDataOutcome(issues: ValidationIssue[]): InvalidDataOutcom
 export type Checked<T> = Result<T, ValidationIssue[]>;
 
 /** Longest text the geolocation fields accept. */
-export const GEOLOCATION_TEXT_MAX = 255;
+const GEOLOCATION_TEXT_MAX = 255;
 
 /** Why an input could not be read at all (a throwing getter, a hostile Proxy). */
 const UNREADABLE = "could not be read";
@@ -118,7 +118,7 @@ const UNREADABLE = "could not be read";
  * polluted `Object.prototype` is absent), a getter called once, and a getter or Proxy trap that
  * throws recorded as an issue of that field instead of escaping.
  */
-export class Fields {
+class Fields {
   readonly list: ValidationIssue[] = [];
   readonly #record: object;
   readonly #values = new Map<string, unknown>();
@@ -284,7 +284,7 @@ const DECIMAL_DEGREES = /^[+-]?[0-9]+(?:\.[0-9]+)?$/;
  * `value` in decimal notation, never with an exponent (`1e-7` -> `0.0000001`). JavaScript writes
  * numbers below 1e-6 in exponent form; coordinates are never large enough for the other form.
  */
-export function decimalText(value: number): string {
+function decimalText(value: number): string {
   const text = String(value);
   const match = /^(-?)([0-9])(?:\.([0-9]+))?e-([0-9]+)$/.exec(text);
   if (!match) return text;
@@ -376,12 +376,12 @@ export function checkCallOptions(options: unknown): Checked<CheckedCallOptions> 
 }
 
 /** Whether `value` is a usable timeout in milliseconds. */
-export function isPositiveTimeout(value: unknown): value is number {
+function isPositiveTimeout(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value) && value > 0 && value <= 2_147_483_647;
 }
 
 /** The client's options as checked: own properties only, credentials copied. */
-export interface CheckedClientOptions {
+interface CheckedClientOptions {
   baseUrl: string;
   apiRoot: string | undefined;
   timeoutMs: number | undefined;

@@ -20,7 +20,7 @@ import { createFakeEce } from "../testing/fake.js";
 import { prismCliPath, startPrism } from "./prism.js";
 
 /** Where the command writes. */
-export interface MockIo {
+interface MockIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
@@ -28,7 +28,7 @@ export interface MockIo {
 /** The default port: Prism's own. */
 const DEFAULT_PORT = 4010;
 const PRISM_RANGE = "~5.14";
-export const PRISM_INSTALL_HINT = `ece-messaging mock --prism needs @stoplight/prism-cli (an optional peer dependency; ${PRISM_RANGE}, later versions need Node 22): npm install --save-dev @stoplight/prism-cli@${PRISM_RANGE}`;
+const PRISM_INSTALL_HINT = `ece-messaging mock --prism needs @stoplight/prism-cli (an optional peer dependency; ${PRISM_RANGE}, later versions need Node 22): npm install --save-dev @stoplight/prism-cli@${PRISM_RANGE}`;
 
 const help = `Usage: ece-messaging mock [--port ${DEFAULT_PORT}] [--prism [--errors]]
 

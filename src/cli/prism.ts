@@ -49,7 +49,7 @@ export interface PrismOptions {
  * The package's spec (`spec/ece-messaging.yaml`): found by walking up from this module, which
  * is `src/cli/` in the repository and bundled into `dist/` in the package.
  */
-export function shippedSpecPath(): string {
+function shippedSpecPath(): string {
   let directory = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {
     const candidate = join(directory, "spec", "ece-messaging.yaml");

@@ -55,7 +55,7 @@ export const errors = {
 };
 
 /** Facts a default error body may name. */
-export interface ErrorContext {
+interface ErrorContext {
   conversationId?: string;
   entryPointId?: number | string;
   attachmentId?: string;

@@ -6,7 +6,7 @@
  */
 
 /** Items counted per key; `wait(key, n)` resolves with the n-th item under `key`. */
-export interface Arrivals<T> {
+interface Arrivals<T> {
   /** Records `item` under each of `keys` and resolves whoever waits for it. */
   record(item: T, keys: readonly string[]): void;
   /** The `count`-th item (1-based) recorded under `key`: at once if it already was, else when it is. */

@@ -30,8 +30,6 @@ import type {
 } from "./types.js";
 import { postWebhook, type WireMessage } from "./webhook.js";
 
-export type { ListenOptions } from "./listen.js";
-
 /** The API root of a default ECE installation. */
 const DEFAULT_API_ROOT = "/system/ws/v19/clientapplications";
 /** The date of an entry point given without one (the spec's example). */

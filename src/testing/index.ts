@@ -13,26 +13,6 @@
  *
  * @module ece-messaging/testing
  */
-export { createFakeEce, type FakeEce, type ListenOptions } from "./fake.js";
-export type {
-  AddConversationOptions,
-  AgentFile,
-  AttachmentOfferDelivery,
-  FakeAgent,
-  FakeAttachment,
-  FakeConversation,
-  FakeEceOptions,
-  FakeEntryPoint,
-  FakeEntryPointOptions,
-  FakeOperation,
-  FakeRequestRecord,
-  FakeServer,
-  FakeTarget,
-  FakeToken,
-  FakeWebhookTarget,
-  ReceivedMessage,
-  ReceivedMessageOf,
-  ReceivedUpload,
-  ScriptedFailure,
-  WebhookDelivery,
-} from "./types.js";
+export { createFakeEce, type FakeEce } from "./fake.js";
+export type { ListenOptions } from "./listen.js";
+export type * from "./types.js";

@@ -7,7 +7,7 @@
 import type { FakeServer } from "./types.js";
 
 /** What the fake does with one request: an answer, or a scripted failure. */
-export type Handle = (request: Request) => Promise<Response | "timeout" | "reset">;
+type Handle = (request: Request) => Promise<Response | "timeout" | "reset">;
 
 /** Options of {@link FakeEce.listen}. */
 export interface ListenOptions {

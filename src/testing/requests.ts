@@ -11,7 +11,7 @@ import type { MessageOperationName } from "../outcomes.js";
 import { errors, type ErrorBody } from "./answers.js";
 
 /** A value read, or the error body ECE answers (400) when it cannot be. */
-export type Read<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
+type Read<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
 
 type Json = Record<string, unknown>;
 
@@ -145,7 +145,7 @@ function readGeolocation(conversationId: string, value: unknown): GeolocationInp
 }
 
 /** A start body, read. */
-export interface ReadStart {
+interface ReadStart {
   /** The entry point's ID as sent (a string of digits). */
   entryPointId: number;
   /** The date as sent: compared with the entry point's exactly (same JSON type, same text). */

@@ -38,7 +38,7 @@ function xmlElement(name: string, value: unknown): string {
 }
 
 /** The body of one request carrying `messages`, in `format`. */
-export function webhookBody(messages: WireMessage[], format: "json" | "xml"): string {
+function webhookBody(messages: WireMessage[], format: "json" | "xml"): string {
   if (format === "json") return JSON.stringify({ message: messages });
   return `<?xml version="1.0" encoding="UTF-8"?><messages>${xmlElement("message", messages)}</messages>`;
 }
@@ -52,7 +52,7 @@ function authorizationHeader(target: FakeWebhookTarget): Record<string, string> 
 }
 
 /** The receiver refused a post (answered other than 2xx). */
-export class WebhookDeliveryError extends Error {
+class WebhookDeliveryError extends Error {
   override readonly name = "WebhookDeliveryError";
   constructor(
     /** The receiver's status. */

@@ -44,7 +44,7 @@ export function xmlDeclaredEncoding(bytes: Uint8Array): string | undefined {
 }
 
 /** What decodes a body: a TextDecoder, or the fallback below. */
-export interface BodyDecoder {
+interface BodyDecoder {
   /** The encoding's name, as TextDecoder names it. */
   readonly encoding: string;
   /** Decodes all of `bytes`; throws on bytes not valid in the encoding. */

@@ -47,11 +47,11 @@ export interface WebhookHandlerOptions extends ObservabilityOptions {
 export type WebhookHandler = (request: Request) => Promise<Response>;
 
 /** Default {@link WebhookHandlerOptions.maxBodyBytes}: 5 MiB. */
-export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 5 * 1024 * 1024;
+const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 5 * 1024 * 1024;
 /** Default {@link WebhookHandlerOptions.bodyTimeoutMs}: 30 s. */
-export const DEFAULT_WEBHOOK_BODY_TIMEOUT_MS = 30_000;
+const DEFAULT_WEBHOOK_BODY_TIMEOUT_MS = 30_000;
 /** The most messages ECE sends in one request; more is refused with 413. */
-export const MAX_WEBHOOK_MESSAGES = 1000;
+const MAX_WEBHOOK_MESSAGES = 1000;
 
 /** Longer `Authorization` values are refused without comparing (servers cap headers lower). */
 const MAX_AUTHORIZATION_LENGTH = 16 * 1024;

@@ -114,7 +114,7 @@ const predefinedEntities: Readonly<Record<string, string>> = { lt: "<", gt: ">",
 const entityReference = /&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));/g;
 
 /** Decodes XML's five predefined entities and character references; nothing else (no expansion). */
-export function decodeXmlText(text: string): string {
+function decodeXmlText(text: string): string {
   if (!text.includes("&")) return text;
   return text.replace(entityReference, (match, decimal?: string, hex?: string, name?: string) => {
     if (name) return predefinedEntities[name]!;

@@ -8,7 +8,7 @@
 import type { ValidationIssue } from "../outcomes.js";
 
 /** Why the receiver did not deliver a request to `onMessages` (or `onMessages` failed). */
-export type RefusalReason =
+type RefusalReason =
   | "methodNotAllowed"
   | "unauthorized"
   | "unsupportedMediaType"
@@ -44,7 +44,7 @@ const refusals: Readonly<Record<RefusalReason, Refusal>> = Object.freeze({
 });
 
 /** What a refusal may add to its reason's defaults. */
-export interface RefusalDetails {
+interface RefusalDetails {
   /** Replaces the reason's default message (never a secret, never an exception's text). */
   message?: string;
   /** For `invalidData`: the fields that are wrong (already redacted). */
