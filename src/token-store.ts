@@ -102,11 +102,11 @@ export interface TokenStore {
 }
 
 /** Time a store is given per call before it counts as down. */
-export const STORE_TIMEOUT_MS = 1_000;
+const STORE_TIMEOUT_MS = 1_000;
 /** How often a client that fell back to a token of its own asks the store whether it is back. */
-export const STORE_PROBE_INTERVAL_MS = 5_000;
+const STORE_PROBE_INTERVAL_MS = 5_000;
 /** How often a process waiting for another's token request looks at the store again. */
-export const STORE_POLL_INTERVAL_MS = 50;
+const STORE_POLL_INTERVAL_MS = 50;
 /** The lifetime assumed for a token ECE gave none for (ECE's documented 24 hours). */
 const UNKNOWN_LIFETIME_MS = 86_400_000;
 

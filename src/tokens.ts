@@ -117,7 +117,7 @@ export function refreshMarginMs(expiresInSeconds: number): number {
 const TOKEN_PATH = "/authentication/oauth2/token";
 
 /** A token as ECE's token endpoint handed it out: its lifetime in ms, when ECE gave one. */
-export interface FetchedToken {
+interface FetchedToken {
   token: string;
   lifetimeMs: number | undefined;
 }
@@ -214,7 +214,7 @@ export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens:
  * replaced shortly before it expires is still a session, revoked on close; an expired one is dead
  * at ECE and forgotten. Both token sources (in-process and store-backed) keep theirs here.
  */
-export interface LiveTokens {
+interface LiveTokens {
   /** Keeps a new token; returns when to replace it (a refresh margin before it expires). */
   keep(token: string, lifetimeMs: number | undefined): number;
   /** Forgets `token` (ECE has no session for it); whether it was held. */
@@ -256,14 +256,14 @@ export function createLiveTokens(now: () => number): LiveTokens {
 }
 
 /** Why a token request replaces an earlier token: it expired, or ECE refused it (401). */
-export type Replacing = "expired" | "401" | undefined;
+type Replacing = "expired" | "401" | undefined;
 
 /**
  * The token a source sends with, and the one request in flight that replaces it (single flight):
  * what both sources (in-process and store-backed) keep alike. `acquire` fetches and sets
  * `current`; `takeReplacing` tells it why.
  */
-export interface TokenCache<Entry extends { token: string; refreshAt: number }> {
+interface TokenCache<Entry extends { token: string; refreshAt: number }> {
   current: Entry | undefined;
   readonly inflight: Promise<TokenResult> | undefined;
   /** The cached token while it is fresh, else the one request in flight (started if none is). */
