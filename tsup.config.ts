@@ -4,17 +4,20 @@ import type { BuildOptions, Plugin } from "esbuild";
 // The runtime dependencies (openapi-fetch, fast-xml-parser) are installed beside us, not bundled.
 const external = ["openapi-fetch", "fast-xml-parser"];
 
-// The fleet's token source (src/token-store.ts) is built as a file of its own, which the root
-// loads with `import("./token-store.js")` only when a client is given a `tokenStore`: keep that
-// import pointing at the built file of the same format instead of inlining it.
+// The fleet's token source (src/token-store.ts) is a file of its own in the ES module build,
+// which the root loads with `import("./token-store.js")` only when a client is given a
+// `tokenStore`: keep that import pointing at dist/token-store.js instead of inlining it. The
+// CommonJS build inlines it (about 2 KB more in dist/index.cjs): bundlers that take the CommonJS
+// files follow a plain require() but not esbuild's require() shim, and Jest's CommonJS loader
+// refuses import().
 const tokenStoreOnDemand: Plugin = {
   name: "token-store-on-demand",
   setup(build) {
     // tsup builds both formats as ESM (and converts after tree-shaking): the format shows in the
     // output file's extension.
-    const file = `./token-store${build.initialOptions.outExtension?.[".js"] ?? ".js"}`;
+    if (build.initialOptions.outExtension?.[".js"] === ".cjs") return;
     build.onResolve({ filter: /^\.\/token-store\.js$/ }, (args) =>
-      args.kind === "dynamic-import" ? { path: file, external: true } : undefined,
+      args.kind === "dynamic-import" ? { path: "./token-store.js", external: true } : undefined,
     );
   },
 };
@@ -32,13 +35,10 @@ export default defineConfig([
     // Redis token store, which imports neither Redis client). ESM and CommonJS, with type
     // declarations for both. No shared chunks: each entry is one self-contained file, so that
     // importing the root loads exactly dist/index.js (and openapi-fetch); the few helpers both use
-    // (the capped body reader, wire readers, redaction) are small enough to carry twice. Beside
-    // them, token-store.js: not an entry of the package, but the file a client with a
-    // `tokenStore` loads on demand (see tokenStoreOnDemand).
-    entry: { index: "src/index.ts", webhooks: "src/webhooks/index.ts", redis: "src/redis.ts", "token-store": "src/token-store.ts" },
+    // (the capped body reader, wire readers, redaction) are small enough to carry twice.
+    entry: { index: "src/index.ts", webhooks: "src/webhooks/index.ts", redis: "src/redis.ts" },
     format: ["esm", "cjs"],
-    // Types for the package's entries only: nobody imports token-store.js by name.
-    dts: { entry: { index: "src/index.ts", webhooks: "src/webhooks/index.ts", redis: "src/redis.ts" } },
+    dts: true,
     clean: true,
     sourcemap: true,
     target: "node20",
@@ -50,6 +50,18 @@ export default defineConfig([
     minify: true,
     esbuildPlugins: [tokenStoreOnDemand],
     esbuildOptions: requireInCommonJs,
+  },
+  {
+    // dist/token-store.js: not an entry of the package, but the file an ES module client given a
+    // `tokenStore` loads on demand (see tokenStoreOnDemand). It imports nothing.
+    entry: { "token-store": "src/token-store.ts" },
+    format: ["esm"],
+    sourcemap: true,
+    target: "node20",
+    platform: "neutral",
+    treeshake: true,
+    splitting: false,
+    minify: true,
   },
   {
     // `ece-messaging/testing`: the fake ECE, built on its own so that nothing of it can reach the

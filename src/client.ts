@@ -13,10 +13,12 @@ import {
   createDeferredTokenSource,
   createFixedTokenSource,
   createTokenEndpoint,
+  credentialSecretsOf,
   type ClientCredentials,
   type TokenSource,
 } from "./tokens.js";
 import { createEmitter, type ObservabilityOptions } from "./events.js";
+import { createRedactor } from "./redact.js";
 import type { TokenStore } from "./token-store.js";
 import { createEntryPointDates } from "./lifecycle.js";
 import type { Tracer } from "./tracing.js";
@@ -353,12 +355,20 @@ export function createEceClient(options: EceClientOptions): EceClient {
   if (!credentialsSettings) tokens = createFixedTokenSource(settings.accessToken!);
   else if (settings.tokenStore) {
     // The fleet's code is a file of its own, loaded only here: a sender without a store never
-    // loads it. It gets the token endpoint from here rather than carrying a second copy.
+    // loads it. It gets the token endpoint from here rather than carrying a second copy. Should
+    // it fail to load, the client goes on with tokens of its own, as during a store outage.
     const store = { store: settings.tokenStore, baseUrl, revokeOnClose: settings.revokeOnClose ?? false };
     const loading = import("./token-store.js").then(({ createStoreTokenSource }) =>
       createStoreTokenSource({ ...credentialsSettings, ...store }, (held) => createTokenEndpoint(credentialsSettings, held)),
     );
-    tokens = createDeferredTokenSource(loading, [settings.credentials!.clientSecret]);
+    const credentialSecrets = credentialSecretsOf(credentialsSettings.credentials);
+    const redact = createRedactor(() => credentialSecrets);
+    const fallback = (thrown: unknown) => {
+      const message = `The token store could not be set up: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+      emit?.({ type: "tokenStoreError", action: "load", message: redact(message) });
+      return createClientCredentialsTokenSource(credentialsSettings);
+    };
+    tokens = createDeferredTokenSource(loading, fallback, credentialSecrets);
   } else tokens = createClientCredentialsTokenSource(credentialsSettings);
 
   let closing: Promise<CloseResult> | undefined;

@@ -66,18 +66,18 @@ export function createFixedTokenSource(accessToken: string): TokenSource {
 /**
  * A token source that is still being made: the store-backed one lives in a file of its own
  * (`token-store.js`), which only a client with a `tokenStore` loads. Calls wait for it; until it
- * exists it holds no token, and `secrets` are the credentials. A file that cannot be loaded
- * makes every call an `error` outcome, never a rejection.
+ * exists it holds no token, and `secrets` are the credentials. Should the file fail to load (a
+ * deployment that left it out), `fallback` makes the source the calls use instead.
  */
-export function createDeferredTokenSource(loading: Promise<TokenSource>, credentialSecrets: readonly string[]): TokenSource {
+export function createDeferredTokenSource(
+  loading: Promise<TokenSource>,
+  fallback: (thrown: unknown) => TokenSource,
+  credentialSecrets: readonly string[],
+): TokenSource {
   let source: TokenSource | undefined;
   const ready = loading.then(
     (made) => (source = made),
-    (thrown: unknown): TokenSource => {
-      const message = `The token store's code could not be loaded (${thrown instanceof Error ? thrown.message : String(thrown)}).`;
-      const failure: TokenResult = { ok: false, error: { kind: "error", message, delivered: false } };
-      return (source = { ...createFixedTokenSource(""), get: () => Promise.resolve(failure), secrets: () => credentialSecrets });
-    },
+    (thrown: unknown) => (source = fallback(thrown)),
   );
   return {
     canRefresh: true,
@@ -137,14 +137,19 @@ export interface TokenEndpoint {
   redact(text: string): string;
 }
 
+/** The client secret and the Basic credentials built from it: the secrets of the credentials. */
+export function credentialSecretsOf({ clientKey, clientSecret }: ClientCredentials): [secret: string, basic: string] {
+  return [clientSecret, base64Utf8(`${clientKey}:${clientSecret}`)];
+}
+
 /**
  * The token and revoke requests of a client-credentials source. `tokens` lists the tokens the
  * source holds, which are redacted (with the credentials) in whatever ECE answers.
  */
 export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens: () => Iterable<string>): TokenEndpoint {
   const { api, credentials, forceLogin, timeoutMs, emit } = settings;
-  const basicCredentials = base64Utf8(`${credentials.clientKey}:${credentials.clientSecret}`);
-  const credentialSecrets = [credentials.clientSecret, basicCredentials];
+  const credentialSecrets = credentialSecretsOf(credentials);
+  const basicCredentials = credentialSecrets[1];
   const redact = createRedactor(() => [...credentialSecrets, ...tokens()]);
   const watch = (operation: string) =>
     emit && ((call: FetchCall) => emit({ type: "request", operation, attempt: 1, method: call.method, path: new URL(call.url).pathname }));

@@ -120,8 +120,9 @@ function runLoggingImports(script: string): string {
   });
 }
 
-// A fleet client: the store-backed token source is a file of its own (dist/token-store.*), which
-// only a client given a tokenStore loads; with it, the token ECE issued lands in the store.
+// A fleet client: in the ES module build the store-backed token source is a file of its own
+// (dist/token-store.js), which only a client given a tokenStore loads; the CommonJS build carries
+// it inline. Either way the token ECE issued lands in the store.
 const tokenStoreUsage = (moduleSyntax: "esm" | "cjs") => `
 ${moduleSyntax === "esm" ? 'import { createEceClient } from "ece-messaging";\nimport { createFakeEce } from "ece-messaging/testing";\nimport { readFileSync } from "node:fs";' : 'const { createEceClient } = require("ece-messaging");\nconst { createFakeEce } = require("ece-messaging/testing");\nconst { readFileSync } = require("node:fs");'}
 ${
@@ -177,6 +178,30 @@ test("a fleet client and the fake's listen() under Jest", async () => {
   await ece.close();
   await server.close();
 });
+`;
+
+// The same fleet client as an app a bundler takes whole (no import log: the bundle runs alone).
+const fleetBundleUsage = (moduleSyntax: "esm" | "cjs") => `
+${moduleSyntax === "esm" ? 'import { createEceClient } from "ece-messaging";\nimport { createFakeEce } from "ece-messaging/testing";' : 'const { createEceClient } = require("ece-messaging");\nconst { createFakeEce } = require("ece-messaging/testing");'}
+const entries = new Map();
+const store = {
+  read: async (key) => entries.get(key),
+  write: async (key, token, ttlMs) => void entries.set(key, { token, ttlMs }),
+  deleteIf: async (key, token) => entries.get(key)?.token === token && entries.delete(key),
+  acquireLock: async (key) => !entries.has(key + ":lock") && Boolean(entries.set(key + ":lock", { token: "lock", ttlMs: 1 })),
+  releaseLock: async (key) => void entries.delete(key + ":lock"),
+};
+(async () => {
+  const fake = createFakeEce();
+  fake.touchEntryPoint(1001);
+  const credentials = { clientKey: "consumer-key", clientSecret: "Consumer-Secret-9c1d" };
+  const events = [];
+  const ece = createEceClient({ baseUrl: "https://ece.example.com", credentials, fetch: fake.fetch, tokenStore: store, onEvent: (e) => events.push(e) });
+  const started = await ece.startConversation({ entryPointId: 1001, customer: { email: "jane@example.com" } });
+  const sent = await ece.sendTextMessage({ conversationId: started.conversationId, message: "Hello" });
+  const storeErrors = events.filter((e) => e.type === "tokenStoreError");
+  console.log(JSON.stringify({ sent: sent.kind, shared: entries.size, ...(storeErrors.length ? { storeErrors } : {}) }));
+})();
 `;
 
 const typedTestingUsage = `
@@ -274,6 +299,8 @@ beforeAll(() => {
   writeFileSync(join(consumer, "testing-cjs.cjs"), testingUsage("cjs"));
   writeFileSync(join(consumer, "jest.test.js"), jestUsage);
   writeFileSync(join(consumer, "fleet-esm.mjs"), tokenStoreUsage("esm"));
+  writeFileSync(join(consumer, "fleet-bundle.mjs"), fleetBundleUsage("esm"));
+  writeFileSync(join(consumer, "fleet-bundle.cjs"), fleetBundleUsage("cjs"));
   writeFileSync(join(consumer, "fleet-cjs.cjs"), tokenStoreUsage("cjs"));
   writeFileSync(join(consumer, "typed.cts"), typedUsage);
   writeFileSync(join(consumer, "typed.mts"), typedUsage);
@@ -344,23 +371,40 @@ describe("the packed package", () => {
     expect(JSON.parse(run(process.execPath, ["webhooks-cjs.cjs"], consumer))).toEqual(webhookExpected);
   });
 
-  it.each(["esm", "cjs"] as const)("loads the fleet's token source only for a client with a tokenStore (%s)", (syntax) => {
-    const printed = runLoggingImports(syntax === "esm" ? "fleet-esm.mjs" : "fleet-cjs.cjs");
+  it("loads the fleet's token source (dist/token-store.js) only for a client with a tokenStore (import)", () => {
+    const printed = runLoggingImports("fleet-esm.mjs");
     expect(JSON.parse(printed)).toEqual({ loadedWithoutStore: false, loadedWithStore: true, sent: "sendMessageSuccess", sharedIsIssued: true });
+  });
+
+  it("shares the fleet's token with require (CommonJS carries the store's code inline)", () => {
+    const printed = runLoggingImports("fleet-cjs.cjs");
+    expect(JSON.parse(printed)).toEqual({ loadedWithoutStore: false, loadedWithStore: false, sent: "sendMessageSuccess", sharedIsIssued: true });
+  });
+
+  it.each([
+    ["esm", "fleet-bundle.mjs"],
+    ["cjs", "fleet-bundle.cjs"],
+  ] as const)("a fleet client bundled by esbuild from the %s build shares its token (the store's code is in the bundle)", (format, script) => {
+    const outfile = join(consumer, `bundled-${script}`);
+    const esbuild = join(projectRoot, "node_modules", "esbuild", "bin", "esbuild");
+    run(process.execPath, [esbuild, script, "--bundle", "--platform=node", `--format=${format}`, `--outfile=${outfile}`, "--log-level=error"], consumer);
+    // Run from a directory without node_modules: the bundle must be whole.
+    const printed = run(process.execPath, [outfile], tmpdir());
+    expect(JSON.parse(printed)).toEqual({ sent: "sendMessageSuccess", shared: 1 });
   });
 
   it("runs under Jest's CommonJS loader: a fleet client, and the fake's listen()", () => {
     const jest = join(consumer, "node_modules", "jest", "bin", "jest.js");
-    const result = spawnSync(process.execPath, [jest, "--ci", "--rootDir", consumer, "jest.test.js"], { cwd: consumer, encoding: "utf8" });
-    expect({ status: result.status, output: result.stderr.includes("Tests:       1 passed, 1 total") ? "passed" : result.stderr }).toEqual({ status: 0, output: "passed" });
+    const result = spawnSync(process.execPath, [jest, "--ci", "--json", "--rootDir", consumer, "jest.test.js"], { cwd: consumer, encoding: "utf8" });
+    const report = JSON.parse(result.stdout || "{}") as { numPassedTests?: number; numTotalTests?: number };
+    expect({ status: result.status, passed: report.numPassedTests, total: report.numTotalTests }, result.stderr).toEqual({ status: 0, passed: 1, total: 1 });
   });
 
-  it("its CommonJS files load on demand with require(), never import() (which Jest's CommonJS loader refuses)", () => {
-    const dist = join(consumer, "node_modules", "ece-messaging", "dist");
+  it("its CommonJS files never use import() (which Jest's CommonJS loader refuses), and no token-store.cjs is shipped", () => {
     for (const file of packedFiles.filter((path) => path.endsWith(".cjs"))) {
       expect({ file, imports: readFileSync(join(consumer, "node_modules", "ece-messaging", file), "utf8").match(/\bimport\s*\(/g) }).toEqual({ file, imports: null });
     }
-    expect(readFileSync(join(dist, "index.cjs"), "utf8")).toContain('"./token-store.cjs"');
+    expect(packedFiles.filter((path) => /^dist\/token-store\.c?js/.test(path)).sort()).toEqual(["dist/token-store.js", "dist/token-store.js.map"]);
   });
 
   it("the root entry loads no module of fast-xml-parser (import and require); the webhooks entry does", () => {
