@@ -8,7 +8,7 @@ import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createEnvironmentProxyFetch, createProxyFetch, type ProxyFetch } from "../../examples/proxy-fetch.js";
+import { createProxyFetch, type ProxyFetch } from "../../examples/proxy-fetch.js";
 import { createEceClient, type EceClient } from "../../src/index.js";
 import { REVOKE_PATH, SEND_PATH, TOKEN_PATH } from "../support/ece-stub.js";
 import {

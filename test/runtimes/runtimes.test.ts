@@ -140,7 +140,7 @@ function stalledPost(url: string): Promise<string> {
 let stub: EceStub;
 beforeAll(async () => {
   stub = await startEceStub(
-    eceLike((request, response) =>
+    eceLike((_request, response) =>
       answer(response, 200, { id: "3118908850", conversation: { id: "c-runtime" }, type: { value: "text/plain" }, content: "ok" }),
     ),
   );
