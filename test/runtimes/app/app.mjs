@@ -1,6 +1,7 @@
 // The app each runtime serves, importing the packed package as a user would: POST /ece is the
 // webhook receiver (createWebhookHandler), GET /delivered lists what reached onMessages, and
-// GET /send?base=... sends one message through createEceClient to the stub at `base`.
+// GET /send?base=... sends one message through createEceClient to the stub at `base`, and
+// GET /send-fleet?base=... does the same with a tokenStore (the fleet's code, loaded on demand).
 import { createEceClient } from "ece-messaging";
 import { createWebhookHandler } from "ece-messaging/webhooks";
 
@@ -29,6 +30,28 @@ export async function app(request) {
     const outcome = await ece.sendTextMessage({ conversationId: "c-runtime", message: "Hello from the runtime" });
     const closed = await ece.close();
     return Response.json({ outcome, closed });
+  }
+  if (url.pathname === "/send-fleet") {
+    const entries = new Map();
+    const tokenStore = {
+      read: async (key) => entries.get(key),
+      write: async (key, token, ttlMs) => void entries.set(key, { token, ttlMs }),
+      deleteIf: async (key, token) => entries.get(key)?.token === token && entries.delete(key),
+      acquireLock: async (key) => !entries.has(`${key}:lock`) && Boolean(entries.set(`${key}:lock`, { token: "lock", ttlMs: 1 })),
+      releaseLock: async (key) => void entries.delete(`${key}:lock`),
+    };
+    const events = [];
+    const ece = createEceClient({
+      baseUrl: url.searchParams.get("base"),
+      credentials: { clientKey: "runtime-key", clientSecret: "Runtime-Client-Secret" },
+      timeoutMs: 10000,
+      tokenStore,
+      onEvent: (event) => events.push(event.type),
+    });
+    const outcome = await ece.sendTextMessage({ conversationId: "c-runtime", message: "Hello from the fleet" });
+    const stored = [...entries.values()].map((entry) => entry.token);
+    const closed = await ece.close();
+    return Response.json({ outcome, stored, storeErrors: events.filter((type) => type === "tokenStoreError").length, closed });
   }
   return new Response("not found", { status: 404 });
 }
