@@ -31,8 +31,28 @@ function typecheck(config: string): { status: number | null; output: string } {
   return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
 }
 
-const usage = (moduleSyntax: "esm" | "cjs") => `
-${moduleSyntax === "esm" ? 'import { createEceClient, isSuccess, DEFAULT_API_ROOT } from "ece-messaging";' : 'const { createEceClient, isSuccess, DEFAULT_API_ROOT } = require("ece-messaging");'}
+type ModuleSyntax = "esm" | "cjs";
+
+/** A consumer script's lines taking `bindings` from each module, as an ES or a CommonJS module writes them. */
+const take = (moduleSyntax: ModuleSyntax, imports: Record<string, string>) =>
+  Object.entries(imports)
+    .map(([specifier, bindings]) =>
+      moduleSyntax === "esm" ? `import { ${bindings} } from "${specifier}";` : `const { ${bindings} } = require("${specifier}");`,
+    )
+    .join("\n");
+
+/** An in-memory TokenStore as a consumer script declares it: `entries` holds the shared token and the lock. */
+const mapTokenStore = `const entries = new Map();
+const store = {
+  read: async (key) => entries.get(key),
+  write: async (key, token, ttlMs) => void entries.set(key, { token, ttlMs }),
+  deleteIf: async (key, token) => entries.get(key)?.token === token && entries.delete(key),
+  acquireLock: async (key) => !entries.has(key + ":lock") && Boolean(entries.set(key + ":lock", { token: "lock", ttlMs: 1 })),
+  releaseLock: async (key) => void entries.delete(key + ":lock"),
+};`;
+
+const usage = (moduleSyntax: ModuleSyntax) => `
+${take(moduleSyntax, { "ece-messaging": "createEceClient, isSuccess, DEFAULT_API_ROOT" })}
 const ece = createEceClient({ baseUrl: "https://ece.example.com", accessToken: "t" });
 ece.sendTextMessage({ conversationId: "", message: "hi" }).then((outcome) => {
   console.log(JSON.stringify({ kind: outcome.kind, issues: outcome.issues, isSuccess: isSuccess(outcome), apiRoot: DEFAULT_API_ROOT }));
@@ -54,8 +74,8 @@ export async function kindOf(): Promise<SendTextMessageOutcome["kind"]> {
 
 // The testing entry: a fake drives the packed client through a 409, a message and an expired
 // token, in process (fake.fetch) and over HTTP (listen, which loads node:http only then).
-const testingUsage = (moduleSyntax: "esm" | "cjs") => `
-${moduleSyntax === "esm" ? 'import { createEceClient } from "ece-messaging";\nimport { createFakeEce } from "ece-messaging/testing";\nimport { readFileSync } from "node:fs";' : 'const { createEceClient } = require("ece-messaging");\nconst { createFakeEce } = require("ece-messaging/testing");\nconst { readFileSync } = require("node:fs");'}
+const testingUsage = (moduleSyntax: ModuleSyntax) => `
+${take(moduleSyntax, { "ece-messaging": "createEceClient", "ece-messaging/testing": "createFakeEce", "node:fs": "readFileSync" })}
 // Whether anything imported node:http so far (testing-hooks.mjs logs each import specifier; Node's
 // own fetch loads http internally, so process.moduleLoadList cannot tell).
 const httpLoaded = () => readFileSync(process.env.IMPORT_LOG, "utf8").split("\\n").includes("node:http");
@@ -123,21 +143,14 @@ function runLoggingImports(script: string): string {
 // A fleet client: in the ES module build the store-backed token source is a file of its own
 // (dist/token-store.js), which only a client given a tokenStore loads; the CommonJS build carries
 // it inline. Either way the token ECE issued lands in the store.
-const tokenStoreUsage = (moduleSyntax: "esm" | "cjs") => `
-${moduleSyntax === "esm" ? 'import { createEceClient } from "ece-messaging";\nimport { createFakeEce } from "ece-messaging/testing";\nimport { readFileSync } from "node:fs";' : 'const { createEceClient } = require("ece-messaging");\nconst { createFakeEce } = require("ece-messaging/testing");\nconst { readFileSync } = require("node:fs");'}
+const tokenStoreUsage = (moduleSyntax: ModuleSyntax) => `
+${take(moduleSyntax, { "ece-messaging": "createEceClient", "ece-messaging/testing": "createFakeEce", "node:fs": "readFileSync" })}
 ${
   moduleSyntax === "esm"
     ? 'const storeLoaded = () => readFileSync(process.env.IMPORT_LOG, "utf8").split("\\n").some((s) => s.includes("./token-store."));'
     : 'const storeLoaded = () => Object.keys(require.cache).some((path) => path.endsWith("token-store.cjs"));'
 }
-const entries = new Map();
-const store = {
-  read: async (key) => entries.get(key),
-  write: async (key, token, ttlMs) => void entries.set(key, { token, ttlMs }),
-  deleteIf: async (key, token) => entries.get(key)?.token === token && entries.delete(key),
-  acquireLock: async (key) => !entries.has(key + ":lock") && Boolean(entries.set(key + ":lock", { token: "lock", ttlMs: 1 })),
-  releaseLock: async (key) => void entries.delete(key + ":lock"),
-};
+${mapTokenStore}
 (async () => {
   const fake = createFakeEce();
   const credentials = { clientKey: "consumer-key", clientSecret: "Consumer-Secret-9c1d" };
@@ -158,15 +171,8 @@ const store = {
 const jestUsage = `
 const { createEceClient } = require("ece-messaging");
 const { createFakeEce } = require("ece-messaging/testing");
+${mapTokenStore}
 test("a fleet client and the fake's listen() under Jest", async () => {
-  const entries = new Map();
-  const store = {
-    read: async (key) => entries.get(key),
-    write: async (key, token, ttlMs) => void entries.set(key, { token, ttlMs }),
-    deleteIf: async (key, token) => entries.get(key)?.token === token && entries.delete(key),
-    acquireLock: async (key) => !entries.has(key + ":lock") && Boolean(entries.set(key + ":lock", { token: "lock", ttlMs: 1 })),
-    releaseLock: async (key) => void entries.delete(key + ":lock"),
-  };
   const fake = createFakeEce();
   fake.touchEntryPoint(1001);
   const server = await fake.listen();
@@ -181,16 +187,9 @@ test("a fleet client and the fake's listen() under Jest", async () => {
 `;
 
 // The same fleet client as an app a bundler takes whole (no import log: the bundle runs alone).
-const fleetBundleUsage = (moduleSyntax: "esm" | "cjs") => `
-${moduleSyntax === "esm" ? 'import { createEceClient } from "ece-messaging";\nimport { createFakeEce } from "ece-messaging/testing";' : 'const { createEceClient } = require("ece-messaging");\nconst { createFakeEce } = require("ece-messaging/testing");'}
-const entries = new Map();
-const store = {
-  read: async (key) => entries.get(key),
-  write: async (key, token, ttlMs) => void entries.set(key, { token, ttlMs }),
-  deleteIf: async (key, token) => entries.get(key)?.token === token && entries.delete(key),
-  acquireLock: async (key) => !entries.has(key + ":lock") && Boolean(entries.set(key + ":lock", { token: "lock", ttlMs: 1 })),
-  releaseLock: async (key) => void entries.delete(key + ":lock"),
-};
+const fleetBundleUsage = (moduleSyntax: ModuleSyntax) => `
+${take(moduleSyntax, { "ece-messaging": "createEceClient", "ece-messaging/testing": "createFakeEce" })}
+${mapTokenStore}
 (async () => {
   const fake = createFakeEce();
   fake.touchEntryPoint(1001);
@@ -218,8 +217,8 @@ export function text(message: ReceivedMessage): string | undefined {
 `;
 
 // The webhooks entry: a handler built from the packed package answers a Fetch API request.
-const webhookUsage = (moduleSyntax: "esm" | "cjs") => `
-${moduleSyntax === "esm" ? 'import { createWebhookHandler, parseWebhookPayload, toNodeListener } from "ece-messaging/webhooks";' : 'const { createWebhookHandler, parseWebhookPayload, toNodeListener } = require("ece-messaging/webhooks");'}
+const webhookUsage = (moduleSyntax: ModuleSyntax) => `
+${take(moduleSyntax, { "ece-messaging/webhooks": "createWebhookHandler, parseWebhookPayload, toNodeListener" })}
 const received = [];
 const handle = createWebhookHandler({ authorization: { type: "none" }, onMessages: (messages) => { received.push(...messages); } });
 const body = "<messages><message><id>7</id><conversation><id>c-1</id></conversation><type><value>complete</value></type>" +
