@@ -5,7 +5,7 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import { createEceClient } from "../../src/index.js";
-import { expectedLifecycleErrorKind } from "../support/expected-outcomes.js";
+import { expectedLifecycleErrorKind, expectFailureOf, expectLifecycleSuccessOf } from "../support/expected-outcomes.js";
 import { declaredResponses } from "../support/spec.js";
 
 const prismUrl = inject("prismUrl");
@@ -73,13 +73,7 @@ describe.each(lifecycle)("$operation against Prism", ({ operation, path, method 
     const outcome = await call(client);
     expect(exchanges.filter((e) => e.path === path).at(-1)).toEqual({ path, status, violations: null });
     expect(exchanges.every((e) => e.violations === null)).toBe(true);
-    const value = example.value as Record<string, unknown>;
-    if (operation === "startConversation") {
-      expect(outcome).toMatchObject({ kind: "conversationStarted", status, conversationId: value.id });
-    } else {
-      const [first] = value.entryPointConfiguration as { lastModified: { date: string | number } }[];
-      expect(outcome).toMatchObject({ kind: "entryPointConfigurationFound", status, entryPointId: 1001, lastModified: first!.lastModified.date });
-    }
+    expectLifecycleSuccessOf(operation, outcome, status, example);
   });
 
   const errors = responses.filter((r) => r.status >= 300).flatMap((r) => r.examples.map((example) => ({ status: r.status, example })));
@@ -88,14 +82,7 @@ describe.each(lifecycle)("$operation against Prism", ({ operation, path, method 
     const { client, exchanges } = recordingClient({ path, prefer });
     const outcome = await call(client);
     expect(exchanges.every((e) => e.violations === null)).toBe(true);
-    const body = example.value as { code: string; developerMessage: string };
-    expect(outcome).toMatchObject({
-      kind: expectedLifecycleErrorKind(operation, status),
-      status,
-      code: body.code,
-      developerMessage: body.developerMessage,
-    });
-    if (status === 401) expect(outcome).toHaveProperty("reason", example.name);
+    expectFailureOf(expectedLifecycleErrorKind(operation, status), outcome, status, example);
     // A 409 on a start earns one fresh configuration and one repeat (Prism answers 409 again).
     const starts = exchanges.filter((e) => e.path === START).length;
     if (operation === "startConversation") expect(starts).toBe(status === 409 ? 2 : 1);

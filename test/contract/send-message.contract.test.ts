@@ -10,7 +10,8 @@ import { createEceClient, type EceClient, type MessageOperationName as Operation
 import {
   expectedErrorKind,
   expectedRefusedKind as refusedKind,
-  expectedSuccessKind as successKind,
+  expectFailureOf,
+  expectMessageSuccessOf,
 } from "../support/expected-outcomes.js";
 import { declaredResponses, type DeclaredResponse } from "../support/spec.js";
 
@@ -110,24 +111,7 @@ describe.each(operationNames)("%s against Prism", (operation) => {
       const { client, exchanges } = recordingClient(prefer);
       const outcome = await operations[operation].send(client);
       expect(exchanges).toEqual([{ url: `${prismUrl}/messaging/sendmessage`, status, violations: null }]);
-      expect(outcome).toMatchObject({ kind: successKind[operation], status });
-      const payload = example?.value as
-        | { id?: string; attachments?: { attachment: Record<string, unknown>[] }; [key: string]: unknown }
-        | undefined;
-      if (payload?.id) expect(outcome).toHaveProperty("messageId", payload.id);
-      else expect(outcome).not.toHaveProperty("messageId");
-      const item = payload?.attachments?.attachment[0];
-      if (operation === "uploadAttachmentFromUrl" && item) expect(outcome).toHaveProperty("attachmentId", item.id);
-      if (operation === "acceptAttachment" && item) {
-        expect(outcome).toHaveProperty("attachment", {
-          id: item.id,
-          fileName: item.fileName,
-          contentType: item.contentType,
-          size: Number(item.size),
-          contentUrl: item.contentUrl,
-        });
-      }
-      if (operation === "sendGeolocation" && payload) expect(outcome).toHaveProperty("response", payload);
+      expectMessageSuccessOf(operation, outcome, status, example);
     },
   );
 
@@ -138,14 +122,7 @@ describe.each(operationNames)("%s against Prism", (operation) => {
     const outcome = await operations[operation].send(client);
     expect(exchanges).toHaveLength(1);
     expect(exchanges[0]).toMatchObject({ status, violations: null });
-    const body = example.value as { code: string; developerMessage: string };
-    expect(outcome).toMatchObject({
-      kind: expectedErrorKind(operation, status, example.name === "illegalUnquotedCharacter"),
-      status,
-      code: body.code,
-      developerMessage: body.developerMessage,
-    });
-    if (status === 401) expect(outcome).toHaveProperty("reason", example.name);
+    expectFailureOf(expectedErrorKind(operation, status, example.name === "illegalUnquotedCharacter"), outcome, status, example);
   });
 
   it("sends a request that passes Prism's validation, and the check catches one that does not", async () => {

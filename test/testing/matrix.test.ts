@@ -12,6 +12,9 @@ import {
   expectedErrorKind,
   expectedLifecycleErrorKind,
   expectedSuccessKind as successKind,
+  expectFailureOf,
+  expectLifecycleSuccessOf,
+  expectMessageSuccessOf,
 } from "../support/expected-outcomes.js";
 import { declaredResponses, type DeclaredResponse } from "../support/spec.js";
 
@@ -74,22 +77,7 @@ describe.each(operationNames)("%s against the fake", (operation) => {
       fake.failNext(operation, { status, ...(example ? { body: example.value } : {}) });
       const outcome = await operations[operation].send(client, conversationId, attachmentId);
       expect(fake.requests().at(-1)).toMatchObject({ operation, status, scripted: true });
-      expect(outcome).toMatchObject({ kind: successKind[operation], status });
-      const payload = example?.value as { id?: string; attachments?: { attachment: Record<string, unknown>[] } } | undefined;
-      if (payload?.id) expect(outcome).toHaveProperty("messageId", payload.id);
-      else expect(outcome).not.toHaveProperty("messageId");
-      const item = payload?.attachments?.attachment[0];
-      if (operation === "uploadAttachmentFromUrl" && item) expect(outcome).toHaveProperty("attachmentId", item.id);
-      if (operation === "acceptAttachment" && item) {
-        expect(outcome).toHaveProperty("attachment", {
-          id: item.id,
-          fileName: item.fileName,
-          contentType: item.contentType,
-          size: Number(item.size),
-          contentUrl: item.contentUrl,
-        });
-      }
-      if (operation === "sendGeolocation" && payload) expect(outcome).toHaveProperty("response", payload);
+      expectMessageSuccessOf(operation, outcome, status, example);
     },
   );
 
@@ -99,14 +87,7 @@ describe.each(operationNames)("%s against the fake", (operation) => {
     fake.failNext(operation, { status, body: example.value });
     const outcome = await operations[operation].send(client, conversationId, attachmentId);
     expect(fake.requests().filter((r) => r.operation === operation)).toHaveLength(1);
-    const body = example.value as { code: string; developerMessage: string };
-    expect(outcome).toMatchObject({
-      kind: expectedErrorKind(operation, status, example.name === "illegalUnquotedCharacter"),
-      status,
-      code: body.code,
-      developerMessage: body.developerMessage,
-    });
-    if (status === 401) expect(outcome).toHaveProperty("reason", example.name);
+    expectFailureOf(expectedErrorKind(operation, status, example.name === "illegalUnquotedCharacter"), outcome, status, example);
     expect(fake.messages(conversationId)).toEqual([]);
   });
 });
@@ -135,13 +116,7 @@ describe("the lifecycle against the fake", () => {
       fake.failNext(operation, { status, body: example.value });
       const outcome = await call(fixedTokenClient(fake));
       expect(fake.requests().filter((r) => r.operation === operation).at(-1)).toMatchObject({ status, scripted: true });
-      const value = example.value as Record<string, unknown>;
-      if (operation === "startConversation") {
-        expect(outcome).toMatchObject({ kind: "conversationStarted", status, conversationId: value.id });
-      } else {
-        const [first] = value.entryPointConfiguration as { lastModified: { date: string | number } }[];
-        expect(outcome).toMatchObject({ kind: "entryPointConfigurationFound", status, entryPointId: 1001, lastModified: first!.lastModified.date });
-      }
+      expectLifecycleSuccessOf(operation, outcome, status, example);
     });
 
     const errors = declared.filter((r) => r.status >= 300).flatMap((r) => r.examples.map((example) => ({ status: r.status, example })));
@@ -151,9 +126,7 @@ describe("the lifecycle against the fake", () => {
       // As Prism does, the repeat after a 409 gets the 409 again.
       if (status === 409) fake.failNext(operation, { status, body: example.value });
       const outcome = await call(fixedTokenClient(fake));
-      const body = example.value as { code: string; developerMessage: string };
-      expect(outcome).toMatchObject({ kind: expectedLifecycleErrorKind(operation, status), status, code: body.code, developerMessage: body.developerMessage });
-      if (status === 401) expect(outcome).toHaveProperty("reason", example.name);
+      expectFailureOf(expectedLifecycleErrorKind(operation, status), outcome, status, example);
       const starts = fake.requests().filter((r) => r.operation === "startConversation").length;
       if (operation === "startConversation") expect(starts).toBe(status === 409 ? 2 : 1);
     });
