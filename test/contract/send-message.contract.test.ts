@@ -5,7 +5,6 @@
  * pass Prism's request validation (no `sl-violations` header); a deliberately broken one must not.
  */
 import { describe, expect, inject, it } from "vitest";
-import { exampleNameFor } from "../../scripts/prism.js";
 import { createEceClient, type EceClient, type MessageOperationName as OperationName, type Outcome } from "../../src/index.js";
 import {
   expectedErrorKind,
@@ -13,7 +12,7 @@ import {
   expectFailureOf,
   expectMessageSuccessOf,
 } from "../support/expected-outcomes.js";
-import { declaredResponses, type DeclaredResponse } from "../support/spec.js";
+import { declaredResponses, exampleForType, type DeclaredResponse } from "../support/spec.js";
 
 const prismUrl = inject("prismUrl");
 const conversationId = "ca2c588e-1e31-405a-9888-e72bf7179186";
@@ -86,14 +85,7 @@ const responses = declaredResponses("/messaging/sendmessage");
 const successResponses = responses.filter((r) => r.status >= 200 && r.status <= 299);
 const errorResponses = responses.filter((r) => r.status >= 300);
 
-/** The example Prism should answer with for this operation and response. */
-function exampleFor(operation: OperationName, response: DeclaredResponse) {
-  if (response.examples.length <= 1) return response.examples[0];
-  const wanted = exampleNameFor(operations[operation].type);
-  const example = response.examples.find((e) => e.name === wanted);
-  if (!example) throw new Error(`The spec's ${response.status} has no example named ${wanted}.`);
-  return example;
-}
+const exampleFor = (operation: OperationName, response: DeclaredResponse) => exampleForType(operations[operation].type, response);
 
 describe("the matrix is read from the spec", () => {
   it("declares success and the documented error statuses", () => {

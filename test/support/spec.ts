@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { specPath } from "../../scripts/prism.js";
+import { exampleNameFor, specPath } from "../../scripts/prism.js";
 
 type Json = Record<string, unknown>;
 
@@ -49,4 +49,16 @@ export function declaredResponses(path: string, method: "get" | "post" = "post")
     }
     return { status: Number(status), examples };
   });
+}
+
+/**
+ * The example of `response` that a sendmessage of `type` (its `type.value`) is answered with: the
+ * only one, or the one named after the type where the response has several (as Prism picks it).
+ */
+export function exampleForType(type: string, response: DeclaredResponse): ResponseExample | undefined {
+  if (response.examples.length <= 1) return response.examples[0];
+  const wanted = exampleNameFor(type);
+  const example = response.examples.find((e) => e.name === wanted);
+  if (!example) throw new Error(`The spec's ${response.status} has no example named ${wanted}.`);
+  return example;
 }

@@ -5,7 +5,6 @@
  * (test/support/expected-outcomes.ts). Beside it, each operation's own answer from the fake.
  */
 import { describe, expect, it } from "vitest";
-import { exampleNameFor } from "../../scripts/prism.js";
 import { createEceClient, type EceClient, type MessageOperationName as OperationName, type Outcome } from "../../src/index.js";
 import { createFakeEce, type FakeEce } from "../../src/testing/index.js";
 import {
@@ -16,7 +15,7 @@ import {
   expectLifecycleSuccessOf,
   expectMessageSuccessOf,
 } from "../support/expected-outcomes.js";
-import { declaredResponses, type DeclaredResponse } from "../support/spec.js";
+import { declaredResponses, exampleForType, type DeclaredResponse } from "../support/spec.js";
 
 const BASE = "https://ece.example.com";
 
@@ -53,13 +52,7 @@ const responses = declaredResponses("/messaging/sendmessage");
 const successResponses = responses.filter((r) => r.status >= 200 && r.status <= 299);
 const errorResponses = responses.filter((r) => r.status >= 300);
 
-function exampleFor(operation: OperationName, response: DeclaredResponse) {
-  if (response.examples.length <= 1) return response.examples[0];
-  const wanted = exampleNameFor(operations[operation].type);
-  const example = response.examples.find((e) => e.name === wanted);
-  if (!example) throw new Error(`The spec's ${response.status} has no example named ${wanted}.`);
-  return example;
-}
+const exampleFor = (operation: OperationName, response: DeclaredResponse) => exampleForType(operations[operation].type, response);
 
 describe.each(operationNames)("%s against the fake", (operation) => {
   it("gets the fake's own success, which it records", async () => {
