@@ -127,8 +127,11 @@ class Fields {
     this.#record = record;
   }
 
+  /** Adds a problem of `field` - unless it could not be read (that is its one problem) or says so already. */
   add(field: string, problem: string): undefined {
-    this.list.push({ field, problem });
+    if (!this.list.some((issue) => issue.field === field && (issue.problem === problem || issue.problem === UNREADABLE))) {
+      this.list.push({ field, problem });
+    }
     return undefined;
   }
 
@@ -175,7 +178,7 @@ class Fields {
 }
 
 function describe(value: unknown): string {
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return "an array";
   if (typeof value === "number" && Number.isNaN(value)) return "NaN";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
@@ -505,9 +508,11 @@ function entryPointIdOf(fields: Fields): number | undefined {
   return id;
 }
 
-/** Checks `field` of `fields` as a nested object, naming its fields `<field>.<name>`. */
+/** Checks `field` of `fields` as a nested object (required), naming its fields `<field>.<name>`. */
 function nested<T>(fields: Fields, field: string, read: (inner: Fields) => T): T | undefined {
-  const checked = checkObject(fields.get(field), read, field);
+  const value = fields.get(field);
+  if (value === undefined) return fields.add(field, "is required");
+  const checked = checkObject(value, read, field);
   if (checked.ok) return checked.value;
   for (const { field: name, problem } of checked.error) fields.add(name === field ? field : `${field}.${name}`, problem);
   return undefined;
