@@ -533,6 +533,17 @@ export interface CheckedStart {
   query: { searchContactOnAttribute?: string; conversationContact?: string };
 }
 
+/**
+ * A copy of `list`, each own element read once (a hole is `undefined`): the request is built
+ * from what was checked, whatever the caller does to `list` once the call has begun.
+ */
+function elementsOf(list: unknown[]): unknown[] {
+  const length = list.length;
+  const copy: unknown[] = [];
+  for (let index = 0; index < length; index += 1) copy.push(Object.hasOwn(list, index) ? list[index] : undefined);
+  return copy;
+}
+
 /** Checks the input of the start operation. */
 export function checkStartConversationInput(input: unknown): Checked<CheckedStart> {
   return checkObject(input, (fields): CheckedStart => {
@@ -565,7 +576,7 @@ export function checkStartConversationInput(input: unknown): Checked<CheckedStar
         for (const name of Object.keys(fields.get("customAttributes") as object)) {
           if (name.trim() === "") inner.add(`"${name}"`, "must be a non-blank attribute name");
           const value = inner.get(name);
-          const values = Array.isArray(value) ? (value as unknown[]) : [value];
+          const values = Array.isArray(value) ? elementsOf(value as unknown[]) : [value];
           if (values.length === 0) inner.add(name, "must hold at least one value");
           for (const item of values) {
             if (typeof item !== "string") inner.add(name, "must be text or a list of text");
