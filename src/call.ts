@@ -42,12 +42,17 @@ export interface OperationContext {
 
 type AnyDefinition = OperationDefinition<OperationName, unknown, unknown>;
 
-/** Checks the input (nothing is sent when it is bad), then takes the one path. */
+/**
+ * Checks the input (nothing is sent when it is bad), then takes the one path. `partOfCall`: the
+ * operation is made for a call already in flight (a start's configuration), which `close()`
+ * lets finish - so it is not refused as a new call once the client is closing.
+ */
 export async function runOperation<O extends OperationName>(
   context: OperationContext,
   name: O,
   input: unknown,
   options: unknown,
+  partOfCall = false,
 ): Promise<OutcomeByOperation[O]> {
   const startedAt = context.emit ? performance.now() : 0;
   const definition = operationDefinitions[name] as unknown as AnyDefinition;
@@ -57,7 +62,7 @@ export async function runOperation<O extends OperationName>(
   let conversationId: string | undefined;
   if (!checked.ok || !callOptions.ok) {
     outcome = invalidDataOutcome([...(checked.ok ? [] : checked.error), ...(callOptions.ok ? [] : callOptions.error)]);
-  } else if (context.isClosed()) {
+  } else if (context.isClosed() && !partOfCall) {
     outcome = { kind: "error", message: "The client is closed.", delivered: false };
   } else {
     conversationId = conversationIdOf(checked.value);

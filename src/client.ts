@@ -257,7 +257,8 @@ export interface EceClient {
 
   /**
    * Stops the client. From the moment it is called, new calls resolve to `error` ("closed");
-   * calls already in flight finish (a 401 then is `unauthorized`: no token is fetched any more).
+   * calls already in flight finish, a start's 409 refresh and repeat included (a 401 then is
+   * `unauthorized`: no token is fetched any more).
    * Once they have, every token the client fetched that may still be live is revoked, ending its
    * ECE sessions (sessions are scarce). A token given as `accessToken` is the caller's and is
    * left alone. With a `tokenStore`, the shared token is the fleet's and is left alone too (and
@@ -379,8 +380,9 @@ export function createEceClient(options: EceClientOptions): EceClient {
     tokens,
     emit,
     tracer: settings.tracer,
-    // A start's configuration is fetched as a call of its own (own deadline, shared by all).
-    dates: createEntryPointDates((entryPointId) => runOperation(context, "getEntryPointConfiguration", { entryPointId }, undefined)),
+    // A start's configuration is fetched as a call of its own (own deadline, shared by all), on
+    // behalf of starts already in flight: close() lets them finish, their 409 refresh included.
+    dates: createEntryPointDates((entryPointId) => runOperation(context, "getEntryPointConfiguration", { entryPointId }, undefined, true)),
     defaultTimeoutMs: timeoutMs,
     isClosed: () => closing !== undefined,
     track: (call) => {

@@ -127,8 +127,11 @@ class Fields {
     this.#record = record;
   }
 
+  /** Adds a problem of `field` - unless it could not be read (that is its one problem) or says so already. */
   add(field: string, problem: string): undefined {
-    this.list.push({ field, problem });
+    if (!this.list.some((issue) => issue.field === field && (issue.problem === problem || issue.problem === UNREADABLE))) {
+      this.list.push({ field, problem });
+    }
     return undefined;
   }
 
@@ -175,7 +178,7 @@ class Fields {
 }
 
 function describe(value: unknown): string {
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return "an array";
   if (typeof value === "number" && Number.isNaN(value)) return "NaN";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
@@ -505,9 +508,11 @@ function entryPointIdOf(fields: Fields): number | undefined {
   return id;
 }
 
-/** Checks `field` of `fields` as a nested object, naming its fields `<field>.<name>`. */
+/** Checks `field` of `fields` as a nested object (required), naming its fields `<field>.<name>`. */
 function nested<T>(fields: Fields, field: string, read: (inner: Fields) => T): T | undefined {
-  const checked = checkObject(fields.get(field), read, field);
+  const value = fields.get(field);
+  if (value === undefined) return fields.add(field, "is required");
+  const checked = checkObject(value, read, field);
   if (checked.ok) return checked.value;
   for (const { field: name, problem } of checked.error) fields.add(name === field ? field : `${field}.${name}`, problem);
   return undefined;
@@ -526,6 +531,17 @@ export interface CheckedStart {
   /** Attribute name and its values, in the caller's order. */
   customAttributes: [string, string[]][];
   query: { searchContactOnAttribute?: string; conversationContact?: string };
+}
+
+/**
+ * A copy of `list`, each own element read once (a hole is `undefined`): the request is built
+ * from what was checked, whatever the caller does to `list` once the call has begun.
+ */
+function elementsOf(list: unknown[]): unknown[] {
+  const length = list.length;
+  const copy: unknown[] = [];
+  for (let index = 0; index < length; index += 1) copy.push(Object.hasOwn(list, index) ? list[index] : undefined);
+  return copy;
 }
 
 /** Checks the input of the start operation. */
@@ -560,7 +576,7 @@ export function checkStartConversationInput(input: unknown): Checked<CheckedStar
         for (const name of Object.keys(fields.get("customAttributes") as object)) {
           if (name.trim() === "") inner.add(`"${name}"`, "must be a non-blank attribute name");
           const value = inner.get(name);
-          const values = Array.isArray(value) ? (value as unknown[]) : [value];
+          const values = Array.isArray(value) ? elementsOf(value as unknown[]) : [value];
           if (values.length === 0) inner.add(name, "must hold at least one value");
           for (const item of values) {
             if (typeof item !== "string") inner.add(name, "must be text or a list of text");

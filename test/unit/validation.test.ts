@@ -4,8 +4,10 @@
 import { describe, expect, it } from "vitest";
 import {
   checkAttachmentDecisionInput,
+  checkClientOptions,
   checkGeolocationInput,
   checkMessageInput,
+  checkStartConversationInput,
   checkUploadAttachmentFromUrlInput,
   isAbsoluteHttpUrl,
 } from "../../src/validation.js";
@@ -25,6 +27,52 @@ describe("every check", () => {
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error).toEqual([{ field: "input", problem: expect.stringMatching(/^must be an object/) }]);
     }
+  });
+});
+
+describe("problem wording", () => {
+  it.each([
+    [undefined, "must be an object, not undefined"],
+    [null, "must be an object, not null"],
+    [42, "must be an object, not a number"],
+    ["text", "must be an object, not a string"],
+    [[], "must be an object, not an array"],
+    [true, "must be an object, not a boolean"],
+    [10n, "must be an object, not a bigint"],
+    [() => "x", "must be an object, not a function"],
+  ])("names the argument %o with the right article", (input, problem) => {
+    expect(checkMessageInput(input)).toEqual({ ok: false, error: [{ field: "input", problem }] });
+  });
+
+  it("says a missing customer is required, like any missing required field", () => {
+    expect(checkStartConversationInput({ entryPointId: 1001 })).toEqual({ ok: false, error: [{ field: "customer", problem: "is required" }] });
+  });
+
+  const unreadable = (): never => {
+    throw new Error("boom");
+  };
+  it.each([
+    ["a nested object", () => checkStartConversationInput({ entryPointId: 1001, get customer() { return unreadable(); } }), "customer"],
+    [
+      "a custom attribute",
+      () => checkStartConversationInput({ entryPointId: 1001, customer: { email: "j@example.com" }, customAttributes: { get order() { return unreadable(); } } }),
+      "customAttributes.order",
+    ],
+    ["one coordinate of two", () => checkGeolocationInput({ conversationId: "c", get latitude() { return unreadable(); }, longitude: 4.9 }), "latitude"],
+    ["a client option", () => checkClientOptions({ get baseUrl() { return unreadable(); }, accessToken: "t" }), "baseUrl"],
+  ])("a throwing getter of %s is one problem of its field", (_name, check, field) => {
+    expect(check()).toEqual({ ok: false, error: [{ field, problem: "could not be read" }] });
+  });
+
+  it("names the same problem of a field once", () => {
+    const input = { entryPointId: 1001, customer: { email: "j@example.com" }, customAttributes: { order: [1, "a+b", 2, "c;d"] } };
+    expect(checkStartConversationInput(input)).toEqual({
+      ok: false,
+      error: [
+        { field: "customAttributes.order", problem: "must be text or a list of text" },
+        { field: "customAttributes.order", problem: `must hold only letters, digits, space, @ : . _ - & , ( ) ? # = ' " or characters above code 127` },
+      ],
+    });
   });
 });
 

@@ -8,7 +8,17 @@ import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { createEceClient } from "../../src/index.js";
 import { storeKeyOf } from "../../src/token-store.js";
-import { answer, API_ROOT, CREDENTIALS, REVOKE_PATH, SEND_PATH, stubsPerTest, TOKEN_PATH } from "../support/ece-stub.js";
+import {
+  answer,
+  API_ROOT,
+  CONFIG_PATH,
+  CREDENTIALS,
+  REVOKE_PATH,
+  SEND_PATH,
+  START_PATH,
+  stubsPerTest,
+  TOKEN_PATH,
+} from "../support/ece-stub.js";
 import { signal } from "../support/signal.js";
 import { memoryTokenStore } from "../support/memory-token-store.js";
 
@@ -75,6 +85,41 @@ describe("close()", () => {
     expect(await inFlight).toMatchObject({ kind: "sendMessageSuccess" });
     expect(await closed).toEqual({ revoked: true });
     expect(stub.requestsTo(REVOKE_PATH).map((r) => r.headers.authorization)).toEqual(["Bearer late-token"]);
+  });
+
+  it("lets a start called before close() finish its 409 refresh and repeat, then revokes", async () => {
+    const firstStart = signal<ServerResponse>();
+    let configs = 0;
+    let starts = 0;
+    const stub = await stubWith((_request, response) => answer(response, 200, {}), {
+      routes: {
+        [CONFIG_PATH]: (_request, response) => {
+          configs += 1;
+          answer(response, 200, { entryPointConfiguration: [{ entryPoint: { id: 1001 }, lastModified: { date: `date-${configs}` } }] });
+        },
+        [START_PATH]: (_request, response) => {
+          starts += 1;
+          if (starts === 1) return firstStart.resolve(response);
+          answer(response, 200, { id: "conversation-1" });
+        },
+      },
+    });
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    const started = ece.startConversation({ entryPointId: 1001, customer: { email: "jane@example.com" } });
+    const response = await firstStart.promise;
+    const closed = ece.close();
+    expect(await ece.sendTextMessage(text)).toEqual({ kind: "error", message: "The client is closed.", delivered: false });
+    // The entry point's date went stale: the start fetches it again and repeats, though closing.
+    answer(response, 409, { code: "409-100", developerMessage: "Last modified date ... do not match" });
+
+    expect(await started).toMatchObject({ kind: "conversationStarted", conversationId: "conversation-1" });
+    expect(await closed).toEqual({ revoked: true });
+    const repeat = stub.requestsTo(START_PATH)[1]!;
+    expect(JSON.parse(repeat.body).entryPointConfiguration.lastModified).toEqual({ date: "date-2" });
+    expect(repeat.headers.authorization).toBe("Bearer token-1"); // still live: not revoked yet
+    const paths = stub.requests.map((r) => r.url.split("?")[0]);
+    expect(paths).toEqual([TOKEN_PATH, CONFIG_PATH, START_PATH, CONFIG_PATH, START_PATH, REVOKE_PATH]);
+    expect(stub.requestsTo(REVOKE_PATH).map((r) => r.headers.authorization)).toEqual(["Bearer token-1"]);
   });
 
   it("leaves a caller's accessToken alone", async () => {

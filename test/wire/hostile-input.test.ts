@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createEceClient } from "../../src/index.js";
-import { answer, CREDENTIALS, stubsPerTest } from "../support/ece-stub.js";
+import { answer, CONFIG_PATH, CREDENTIALS, START_PATH, stubsPerTest } from "../support/ece-stub.js";
 
 const stubWith = stubsPerTest();
 const ok = stubWith.bind(null, (_request, response) => answer(response, 200, { id: "m-1" }));
@@ -83,6 +83,51 @@ describe("inputs that throw when read", () => {
       issues: [{ field: "options.signal", problem: "must be an AbortSignal" }],
     });
     expect(stub.requests).toHaveLength(0);
+  });
+});
+
+describe("an input changed after the call", () => {
+  /** A stub that configures entry point 1001 and starts every conversation. */
+  const starts = () =>
+    stubWith((_request, response) => answer(response, 200, { id: "m-1" }), {
+      routes: {
+        [CONFIG_PATH]: (_request, response) =>
+          answer(response, 200, { entryPointConfiguration: [{ entryPoint: { id: 1001 }, lastModified: { date: "2026-11-01T10:00:00Z" } }] }),
+        [START_PATH]: (_request, response) => answer(response, 200, { id: "conversation-1" }),
+      },
+    });
+  const attributesSent = async (stub: Awaited<ReturnType<typeof starts>>) =>
+    JSON.parse((await stub.arrived(START_PATH)).body).activity.customAttributes.customAttribute;
+
+  it("sends a start's custom attributes as they were checked, whatever the caller does to them later", async () => {
+    const stub = await starts();
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    const tags = ["a", "b c"];
+    const started = ece.startConversation({ entryPointId: 1001, customer: { email: "jane@example.com" }, customAttributes: { tags } });
+    // The start has yet to fetch its configuration and token: nothing of it is sent yet.
+    tags.push("x+y");
+    tags[0] = "line\r\nbreak";
+    expect(await started).toMatchObject({ kind: "conversationStarted", conversationId: "conversation-1" });
+    expect(await attributesSent(stub)).toEqual([{ attribName: "tags", attribValues: { attribValue: [{ value: "a" }, { value: "b c" }] } }]);
+  });
+
+  it("reads each custom attribute value once: a getter that throws on its second read is sent as first read", async () => {
+    const stub = await starts();
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    let reads = 0;
+    const tags: string[] = [];
+    Object.defineProperty(tags, 0, {
+      enumerable: true,
+      get() {
+        reads += 1;
+        if (reads > 1) throw new Error("second read");
+        return "first";
+      },
+    });
+    const outcome = await ece.startConversation({ entryPointId: 1001, customer: { email: "jane@example.com" }, customAttributes: { tags } });
+    expect(outcome).toMatchObject({ kind: "conversationStarted", conversationId: "conversation-1" });
+    expect(await attributesSent(stub)).toEqual([{ attribName: "tags", attribValues: { attribValue: [{ value: "first" }] } }]);
+    expect(reads).toBe(1);
   });
 });
 
