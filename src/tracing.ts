@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { observe } from "./events.js";
 
 /** The parts of an OpenTelemetry `Span` the SDK uses. */
 export interface Span {
@@ -53,11 +54,7 @@ export async function inSpan<T>(
         try {
           return await work(span);
         } finally {
-          try {
-            span.end();
-          } catch {
-            // a tracer's failure is its own
-          }
+          observe(() => span.end());
         }
       })();
       return running;
@@ -68,15 +65,10 @@ export async function inSpan<T>(
   return running ?? work(undefined);
 }
 
-/** Sets span attributes, ignoring a span that throws. */
+/** Sets span attributes, ignoring a span that throws or rejects. */
 export function annotate(span: Span | undefined, attributes: Record<string, string | number | boolean | undefined>): void {
   if (!span) return;
   for (const [key, value] of Object.entries(attributes)) {
-    if (value === undefined) continue;
-    try {
-      span.setAttribute(key, value);
-    } catch {
-      // ignored
-    }
+    if (value !== undefined) observe(() => span.setAttribute(key, value));
   }
 }

@@ -7,8 +7,10 @@ import { context, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import fc from "fast-check";
+import { execFile } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEceClient, type EceEvent, type Logger } from "../../src/index.js";
+import { projectRoot } from "../../scripts/prism.js";
 import { answer, CREDENTIALS, REVOKE_PATH, SEND_PATH, stubsPerTest, TOKEN_PATH } from "../support/ece-stub.js";
 
 const stubWith = stubsPerTest();
@@ -109,6 +111,29 @@ describe("events", () => {
       },
     });
     expect(await ece.sendTextMessage(text)).toMatchObject({ kind: "sendMessageSuccess", messageId: "m-1" });
+  });
+});
+
+describe("observers that return rejected promises", () => {
+  it("change no outcome and surface no unhandled rejection (a child process, in Node's default mode)", async () => {
+    // NODE_OPTIONS could set --unhandled-rejections: the child runs in Node's default mode.
+    const { NODE_OPTIONS: _ignored, ...env } = process.env;
+    const child = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const run = execFile(process.execPath, ["--import", "tsx", "test/wire/rejecting-observers.ts"], { cwd: projectRoot, env, timeout: 60_000 }, (_error, stdout, stderr) =>
+        resolve({ code: run.exitCode, stdout, stderr }),
+      );
+    });
+    expect(child.stderr).toBe("");
+    expect(child.code).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual({
+      client: {
+        sent: "sendMessageSuccess",
+        notFound: "conversationNotFound",
+        closed: { revoked: true },
+        called: ["debug", "end", "error", "info", "onEvent", "setAttribute", "setStatus", "warn"],
+      },
+      webhook: { received: 200, refused: 401, called: ["info", "onEvent", "warn"] },
+    });
   });
 });
 
