@@ -1,7 +1,8 @@
 /**
  * OpenTelemetry without a dependency: the caller passes a `Tracer` (`trace.getTracer("...")`)
  * and the SDK uses the few methods it needs. Each operation is a client span `ece.<operation>`;
- * the token request is a child span. A tracer that throws changes no outcome.
+ * the token request is a child span. A tracer that throws, rejects, calls back twice or never
+ * settles changes no outcome: each operation runs once, and ends on its own deadline.
  *
  * @module
  */
@@ -37,10 +38,11 @@ export const SPAN_ERROR = 2;
 
 /**
  * Runs `work` inside a client span `name` (active, so that spans started within are its
- * children), ending it after; without a tracer, or when the tracer throws before running
- * `work`, runs `work` alone.
+ * children), ending it after; without a tracer, or when the tracer does not run `work` while
+ * starting the span, runs `work` alone. `work` runs once, however often the tracer calls back,
+ * and what the tracer returns is never awaited: the call ends when `work` does.
  */
-export async function inSpan<T>(
+export function inSpan<T>(
   tracer: Tracer | undefined,
   name: string,
   attributes: Record<string, string | number | boolean>,
@@ -48,9 +50,9 @@ export async function inSpan<T>(
 ): Promise<T> {
   if (!tracer) return work(undefined);
   let running: Promise<T> | undefined;
-  try {
-    await tracer.startActiveSpan(name, { kind: CLIENT, attributes }, (span: Span) => {
-      running = (async () => {
+  observe(() =>
+    tracer.startActiveSpan(name, { kind: CLIENT, attributes }, (span: Span) => {
+      running ??= (async () => {
         try {
           return await work(span);
         } finally {
@@ -58,11 +60,10 @@ export async function inSpan<T>(
         }
       })();
       return running;
-    });
-  } catch {
-    // the tracer threw: the work (if it started) goes on, and is what counts
-  }
-  return running ?? work(undefined);
+    }),
+  );
+  running ??= work(undefined);
+  return running;
 }
 
 /** Sets span attributes, ignoring a span that throws or rejects. */

@@ -1,8 +1,8 @@
 /**
  * Run by observability.test.ts in a child process, under Node's default unhandled-rejection mode
  * (an unhandled rejection ends it with exit code 1): a client and a webhook handler whose
- * listener, logger methods and span methods all return rejected promises. Prints the outcomes,
- * and which observer methods were called, as JSON.
+ * listener, logger methods, tracer and span methods all return rejected promises. Prints the
+ * outcomes, and which observer methods were called, as JSON.
  */
 import { createEceClient, type Span, type Tracer } from "../../src/index.js";
 import { createWebhookHandler } from "../../src/webhooks/index.js";
@@ -26,8 +26,12 @@ function rejectingObservers() {
       logger: { debug: rejecting("debug"), info: rejecting("info"), warn: rejecting("warn"), error: rejecting("error") },
       logLevel: "debug" as const,
     },
+    // Its own promise rejects too (the SDK does not wait for it: it waits for its work).
     tracer: {
-      startActiveSpan: <F extends (span: Span) => unknown>(_name: string, _options: unknown, fn: F) => fn(span) as ReturnType<F>,
+      startActiveSpan: <F extends (span: Span) => unknown>(_name: string, _options: unknown, fn: F) => {
+        void fn(span);
+        return rejecting("startActiveSpan")() as ReturnType<F>;
+      },
     } satisfies Tracer,
   };
 }
