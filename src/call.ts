@@ -16,7 +16,7 @@ import { failureOutcomeOf } from "./status-table.js";
 import type { TokenFailure, TokenSource } from "./tokens.js";
 import type { CallFetch } from "./transport.js";
 import { checkCallOptions, invalidDataOutcome, type CheckedCallOptions } from "./validation.js";
-import type { Emit } from "./events.js";
+import { observe, type Emit } from "./events.js";
 import { annotate, inSpan, SPAN_ERROR, type Span, type Tracer } from "./tracing.js";
 import type { FetchCall } from "./transport.js";
 import { isRecord, requestIdOf } from "./wire.js";
@@ -99,13 +99,9 @@ function conversationIdOf(checked: unknown): string | undefined {
   return isRecord(checked) && typeof checked.conversationId === "string" ? checked.conversationId : undefined;
 }
 
-/** Marks a span as failed, ignoring a span that throws. */
+/** Marks a span as failed, ignoring a span that throws or rejects. */
 function mark(span: Span | undefined, message: string): void {
-  try {
-    span?.setStatus({ code: SPAN_ERROR, message });
-  } catch {
-    // ignored
-  }
+  if (span) observe(() => span.setStatus({ code: SPAN_ERROR, message }));
 }
 
 async function call(

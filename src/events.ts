@@ -105,7 +105,7 @@ export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
 
 /** The options that observe a client or a webhook handler. */
 export interface ObservabilityOptions {
-  /** Called with every event; a listener that throws changes nothing. */
+  /** Called with every event; a listener that throws (or returns a promise that rejects) changes nothing. */
   onEvent?: (event: EceEvent) => void;
   /** Where log lines go (default `console`, once a `logLevel` is on). */
   logger?: Logger;
@@ -141,12 +141,30 @@ function levelOf(event: EceEvent): Exclude<LogLevel, "off"> {
   }
 }
 
+/**
+ * Calls an observer (a listener, a logger's or a span's method): whatever it throws, or a
+ * promise it returns rejects with, is its own - it changes no outcome and never surfaces as an
+ * unhandled rejection.
+ */
+export function observe(call: () => unknown): void {
+  try {
+    const result = call();
+    if ((typeof result === "object" || typeof result === "function") && result !== null && typeof (result as PromiseLike<unknown>).then === "function") {
+      (result as PromiseLike<unknown>).then(undefined, ignore);
+    }
+  } catch {
+    // The observer's failure is its own.
+  }
+}
+
+function ignore(): void {}
+
 /** Sends an event to the listener and the logger; `undefined` when nothing listens. */
 export type Emit = ((event: EceEvent) => void) | undefined;
 
 /**
  * The one emitter of a client or handler: to `onEvent`, then one structured line (`ece-messaging`
- * and the event as JSON) at the event's level. A throwing listener or logger is ignored.
+ * and the event as JSON) at the event's level. A listener or logger that throws or rejects is ignored.
  * Returns `undefined` when nobody listens, so the hot path can skip building events.
  */
 export function createEmitter(options: ObservabilityOptions): Emit {
@@ -155,18 +173,8 @@ export function createEmitter(options: ObservabilityOptions): Emit {
   const listener = options.onEvent;
   if (!listener && !logger) return undefined;
   return (event) => {
-    try {
-      listener?.(event);
-    } catch {
-      // A listener's failure is its own.
-    }
+    if (listener) observe(() => listener(event));
     const at = levelOf(event);
-    if (logger && rank[at] <= level) {
-      try {
-        logger[at](`ece-messaging ${JSON.stringify(event)}`);
-      } catch {
-        // Likewise a logger's.
-      }
-    }
+    if (logger && rank[at] <= level) observe(() => logger[at](`ece-messaging ${JSON.stringify(event)}`));
   };
 }

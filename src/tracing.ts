@@ -1,10 +1,12 @@
 /**
  * OpenTelemetry without a dependency: the caller passes a `Tracer` (`trace.getTracer("...")`)
  * and the SDK uses the few methods it needs. Each operation is a client span `ece.<operation>`;
- * the token request is a child span. A tracer that throws changes no outcome.
+ * the token request is a child span. A tracer that throws, rejects, calls back twice or never
+ * settles changes no outcome: each operation runs once, and ends on its own deadline.
  *
  * @module
  */
+import { observe } from "./events.js";
 
 /** The parts of an OpenTelemetry `Span` the SDK uses. */
 export interface Span {
@@ -36,10 +38,11 @@ export const SPAN_ERROR = 2;
 
 /**
  * Runs `work` inside a client span `name` (active, so that spans started within are its
- * children), ending it after; without a tracer, or when the tracer throws before running
- * `work`, runs `work` alone.
+ * children), ending it after; without a tracer, or when the tracer does not run `work` while
+ * starting the span, runs `work` alone. `work` runs once, however often the tracer calls back,
+ * and what the tracer returns is never awaited: the call ends when `work` does.
  */
-export async function inSpan<T>(
+export function inSpan<T>(
   tracer: Tracer | undefined,
   name: string,
   attributes: Record<string, string | number | boolean>,
@@ -47,36 +50,26 @@ export async function inSpan<T>(
 ): Promise<T> {
   if (!tracer) return work(undefined);
   let running: Promise<T> | undefined;
-  try {
-    await tracer.startActiveSpan(name, { kind: CLIENT, attributes }, (span: Span) => {
-      running = (async () => {
+  observe(() =>
+    tracer.startActiveSpan(name, { kind: CLIENT, attributes }, (span: Span) => {
+      running ??= (async () => {
         try {
           return await work(span);
         } finally {
-          try {
-            span.end();
-          } catch {
-            // a tracer's failure is its own
-          }
+          observe(() => span.end());
         }
       })();
       return running;
-    });
-  } catch {
-    // the tracer threw: the work (if it started) goes on, and is what counts
-  }
-  return running ?? work(undefined);
+    }),
+  );
+  running ??= work(undefined);
+  return running;
 }
 
-/** Sets span attributes, ignoring a span that throws. */
+/** Sets span attributes, ignoring a span that throws or rejects. */
 export function annotate(span: Span | undefined, attributes: Record<string, string | number | boolean | undefined>): void {
   if (!span) return;
   for (const [key, value] of Object.entries(attributes)) {
-    if (value === undefined) continue;
-    try {
-      span.setAttribute(key, value);
-    } catch {
-      // ignored
-    }
+    if (value !== undefined) observe(() => span.setAttribute(key, value));
   }
 }

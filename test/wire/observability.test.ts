@@ -7,8 +7,10 @@ import { context, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import fc from "fast-check";
+import { execFile } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createEceClient, type EceEvent, type Logger } from "../../src/index.js";
+import { createEceClient, type EceEvent, type Logger, type Span, type Tracer } from "../../src/index.js";
+import { projectRoot } from "../../scripts/prism.js";
 import { answer, CREDENTIALS, REVOKE_PATH, SEND_PATH, stubsPerTest, TOKEN_PATH } from "../support/ece-stub.js";
 
 const stubWith = stubsPerTest();
@@ -109,6 +111,29 @@ describe("events", () => {
       },
     });
     expect(await ece.sendTextMessage(text)).toMatchObject({ kind: "sendMessageSuccess", messageId: "m-1" });
+  });
+});
+
+describe("observers that return rejected promises", () => {
+  it("change no outcome and surface no unhandled rejection (a child process, in Node's default mode)", async () => {
+    // NODE_OPTIONS could set --unhandled-rejections: the child runs in Node's default mode.
+    const { NODE_OPTIONS: _ignored, ...env } = process.env;
+    const child = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const run = execFile(process.execPath, ["--import", "tsx", "test/wire/rejecting-observers.ts"], { cwd: projectRoot, env, timeout: 60_000 }, (_error, stdout, stderr) =>
+        resolve({ code: run.exitCode, stdout, stderr }),
+      );
+    });
+    expect(child.stderr).toBe("");
+    expect(child.code).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual({
+      client: {
+        sent: "sendMessageSuccess",
+        notFound: "conversationNotFound",
+        closed: { revoked: true },
+        called: ["debug", "end", "error", "info", "onEvent", "setAttribute", "setStatus", "startActiveSpan", "warn"],
+      },
+      webhook: { received: 200, refused: 401, called: ["info", "onEvent", "warn"] },
+    });
   });
 });
 
@@ -253,6 +278,39 @@ describe("OpenTelemetry", () => {
     const ece = createEceClient({ baseUrl: stub.url, accessToken: "t", tracer: broken });
     expect(await ece.sendTextMessage(text)).toMatchObject({ kind: "sendMessageSuccess" });
     expect(stub.requestsTo(SEND_PATH)).toHaveLength(1);
+  });
+
+  /** A tracer that does with the callback (`run`: it with a span that does nothing) what `use` says. */
+  function oddTracer(use: (run: () => unknown) => unknown): Tracer {
+    const span: Span = { setAttribute: () => undefined, setStatus: () => undefined, end: () => undefined };
+    return { startActiveSpan: (_name, _options, fn) => use(() => fn(span)) as never };
+  }
+
+  it("a tracer that calls the callback twice: the operation (and its token request) runs once", async () => {
+    const stub = await ok();
+    const tracer = oddTracer((run) => {
+      void run();
+      return run();
+    });
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, tracer });
+    expect(await ece.sendTextMessage(text)).toMatchObject({ kind: "sendMessageSuccess" });
+    expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(1);
+    expect(stub.requestsTo(SEND_PATH)).toHaveLength(1);
+  });
+
+  it("a tracer that returns a promise that never settles: the call ends with its own outcome", async () => {
+    const stub = await ok();
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, tracer: oddTracer((run) => (void run(), new Promise(() => {}))) });
+    expect(await ece.sendTextMessage(text)).toMatchObject({ kind: "sendMessageSuccess" });
+    // One that never calls the callback either: the work runs without a span.
+    const silent = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, tracer: oddTracer(() => new Promise(() => {})) });
+    expect(await silent.sendTextMessage(text)).toMatchObject({ kind: "sendMessageSuccess" });
+  });
+
+  it("a tracer that returns a promise that never settles: a call ECE never answers ends on its own deadline", async () => {
+    const stub = await stubWith(() => undefined); // never answers a send
+    const ece = createEceClient({ baseUrl: stub.url, accessToken: "t", tracer: oddTracer((run) => (void run(), new Promise(() => {}))) });
+    expect(await ece.sendTextMessage(text, { timeoutMs: 100 })).toMatchObject({ kind: "timeout", timeoutMs: 100 });
   });
 
   it("takes the real Tracer type", () => {
