@@ -305,7 +305,7 @@ export type GetEntryPointConfigurationOutcome =
  * | `conversationStarted` | any 2xx with the conversation's `id` | `conversationId`, `activityId?` | keep the ID; send into it |
  * | `badRequest` | 400: ECE refused the start | HTTP details; `developerMessage` says why | fix the input |
  * | `conflict` | 409: the entry point's date still stale after the one refresh (a send: ECE's 409) | HTTP details | try again later |
- * | `entryPointNotFound` | 404: no such entry point, or not active for this application | HTTP details | check the entry point ID |
+ * | `entryPointNotFound` | 404, or a configuration without this entry point: no such entry point, or not active for this application | HTTP details | check the entry point ID |
  * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: not this application's conversation or entry point | HTTP details | start it with this client |
