@@ -176,13 +176,13 @@ async function call(
         answer = await authorized(prepared.value);
       }
       if (!answer.ok) return answer.error;
-      const { response, data, error } = answer.value;
+      const { response, data, error, text } = answer.value;
       const requestId = requestIdOf(response.headers, redact);
       const withRequestId = requestId === undefined ? {} : { requestId };
       if (response.ok) {
         // Network text is redacted where it enters: values here, keys where a payload is kept.
         const payload = redactBody(data, redact, false);
-        const success = definition.toSuccess(response.status, isRecord(payload) ? payload : undefined, prepared.value, redact);
+        const success = definition.toSuccess(response.status, isRecord(payload) ? payload : undefined, prepared.value, redact, text);
         return { ...success, ...withRequestId } as Outcome;
       }
       const body = redactBody(error, redact, false);

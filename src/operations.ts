@@ -10,6 +10,7 @@ import type { EceApi, RequestExtras } from "./http.js";
 import type { EntryPointDates } from "./lifecycle.js";
 import type {
   EntryPointConfigurationFoundOutcome,
+  EntryPointNotFoundOutcome,
   ErrorOutcome,
   FailureOutcome,
   GetEntryPointConfigurationOutcome,
@@ -35,7 +36,7 @@ import {
   type MessageInput,
   type UploadAttachmentFromUrlInput,
 } from "./validation.js";
-import { attachmentItems, attachmentOf, idOf, isRecord } from "./wire.js";
+import { attachmentItems, attachmentOf, idOf, isRecord, jsonSourceAt } from "./wire.js";
 
 /** Options every operation takes as its second argument. */
 export interface CallOptions {
@@ -55,6 +56,8 @@ export interface Answer {
   data?: unknown;
   error?: unknown;
   response: Response;
+  /** A success body's text, for an operation that reads more from it than its JSON value. */
+  text?: string;
 }
 
 /** What an operation may use while it prepares its request. */
@@ -80,8 +83,11 @@ export interface OperationDefinition<O extends OperationName, I, P = I> {
   refreshOn409?: true;
   /** The request, with the token's header and the HTTP skeleton's extras. */
   request(api: EceApi, prepared: P, init: RequestExtras & { headers: { Authorization: string } }): Promise<Answer>;
-  /** `payload`'s values are redacted already; `redact` is for its keys, where it is kept whole. */
-  toSuccess(status: number, payload: Record<string, unknown> | undefined, sent: P, redact: Redact): SuccessOf<O> | ErrorOutcome;
+  /**
+   * `payload`'s values are redacted already; `redact` is for its keys, where it is kept whole.
+   * `text` is the body as sent, when `request` kept it (see {@link Answer.text}).
+   */
+  toSuccess(status: number, payload: Record<string, unknown> | undefined, sent: P, redact: Redact, text?: string): SuccessOf<O> | FailureOutcome;
 }
 
 function messageIdOf(payload: Record<string, unknown> | undefined): { messageId?: string } {
@@ -129,22 +135,35 @@ function unreadable(status: number, what: string): ErrorOutcome {
   return { kind: "error", message: `ECE answered ${status} without ${what}.`, status, delivered: "unknown" };
 }
 
-/** The configuration element for `entryPointId` (else the first) as the found outcome. */
+/**
+ * The configuration element for `entryPointId` as the found outcome, its date's text read from
+ * `text`; a configuration that has none for it is `entryPointNotFound`.
+ */
 function configurationFound(
   status: number,
   payload: Record<string, unknown> | undefined,
   entryPointId: number,
   redact: Redact,
-): EntryPointConfigurationFoundOutcome | ErrorOutcome {
+  text: string | undefined,
+): EntryPointConfigurationFoundOutcome | EntryPointNotFoundOutcome | ErrorOutcome {
+  const what = "the entry point's lastModified.date";
   const list = payload?.entryPointConfiguration;
-  const items = (Array.isArray(list) ? list : [list]).filter(isRecord);
-  const item = items.find((element) => {
-    const id = isRecord(element.entryPoint) ? element.entryPoint.id : undefined;
+  if (list === undefined) return unreadable(status, what);
+  const items: unknown[] = Array.isArray(list) ? list : [list];
+  const index = items.findIndex((element) => {
+    const id = isRecord(element) && isRecord(element.entryPoint) ? element.entryPoint.id : undefined;
     return id !== undefined && String(id) === String(entryPointId);
-  }) ?? items[0];
-  const date = isRecord(item?.lastModified) ? item.lastModified.date : undefined;
-  if (typeof date !== "string" && typeof date !== "number") return unreadable(status, "the entry point's lastModified.date");
-  return { kind: "entryPointConfigurationFound", status, entryPointId, lastModified: date, raw: redactBody(item!, redact) };
+  });
+  if (index === -1) {
+    const message = `ECE answered ${status} with no configuration for entry point ${entryPointId}: no such entry point, or not active.`;
+    return { kind: "entryPointNotFound", message, status, delivered: false };
+  }
+  const item = items[index] as Record<string, unknown>;
+  const date = isRecord(item.lastModified) ? item.lastModified.date : undefined;
+  const at = Array.isArray(list) ? [index] : [];
+  const dateJson = text === undefined ? undefined : jsonSourceAt(text, ["entryPointConfiguration", ...at, "lastModified", "date"]);
+  if ((typeof date !== "string" && typeof date !== "number") || dateJson === undefined) return unreadable(status, what);
+  return { kind: "entryPointConfigurationFound", status, entryPointId, lastModified: date, lastModifiedJson: dateJson, raw: redactBody(item, redact) };
 }
 
 /** A start, ready to send: the checked input and the configuration it echoes. */
@@ -170,7 +189,7 @@ function startBody({ start, found }: PreparedStart): StartConversationBody {
   return {
     entryPointConfiguration: {
       entryPoint: { id: String(found.entryPointId) },
-      lastModified: { date: found.lastModified }, // exactly as received: same JSON type, same text
+      lastModified: { date: found.lastModified }, // its text is spliced in by startJson
     },
     activity: {
       ...(subject === undefined ? {} : { subject }),
@@ -178,6 +197,14 @@ function startBody({ start, found }: PreparedStart): StartConversationBody {
       customer: { type: { value: "individual" }, contacts: { contact: [contact] } } as StartConversationBody["activity"]["customer"],
     },
   };
+}
+
+/**
+ * `body` as JSON text, with the date as ECE wrote it: JSON.stringify would rewrite a number
+ * (`1.50` as `1.5`, `9007199254740993` as `9007199254740992`) and ECE compares the text.
+ */
+function startJson({ entryPointConfiguration: { entryPoint }, activity }: StartConversationBody, dateJson: string): string {
+  return `{"entryPointConfiguration":{"entryPoint":${JSON.stringify(entryPoint)},"lastModified":{"date":${dateJson}}},"activity":${JSON.stringify(activity)}}`;
 }
 
 /** What each operation's check gives the rest of its definition. */
@@ -204,8 +231,12 @@ export const operationDefinitions: {
   getEntryPointConfiguration: {
     spec: "getEntryPointConfiguration",
     check: checkEntryPointInput,
-    request: (api, { entryPointId }, init) => api.GET("/messaging/configuration", { params: { query: { entrypoint: entryPointId } }, ...init }),
-    toSuccess: (status, payload, { entryPointId }, redact) => configurationFound(status, payload, entryPointId, redact),
+    async request(api, { entryPointId }, init) {
+      // As text: the date goes back as written, which the parsed number may not say.
+      const answer = await api.GET("/messaging/configuration", { params: { query: { entrypoint: entryPointId } }, parseAs: "text", ...init });
+      return answer.data ? { ...answer, data: JSON.parse(answer.data) as unknown, text: answer.data } : answer;
+    },
+    toSuccess: (status, payload, { entryPointId }, redact, text) => configurationFound(status, payload, entryPointId, redact, text),
   },
   startConversation: {
     spec: "startConversation",
@@ -220,7 +251,12 @@ export const operationDefinitions: {
     },
     refreshOn409: true,
     request: (api, prepared, init) =>
-      api.POST("/messaging/conversation/start", { params: { query: prepared.start.query }, body: startBody(prepared), ...init }),
+      api.POST("/messaging/conversation/start", {
+        params: { query: prepared.start.query },
+        body: startBody(prepared),
+        bodySerializer: (body) => startJson(body, prepared.found.lastModifiedJson),
+        ...init,
+      }),
     toSuccess: (status, payload) => {
       const conversationId = idOf(payload?.id);
       if (conversationId === undefined) return unreadable(status, "the conversation's id");

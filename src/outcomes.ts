@@ -57,8 +57,16 @@ export interface EntryPointConfigurationFoundOutcome extends SuccessDetails {
   kind: "entryPointConfigurationFound";
   /** The entry point's ID. */
   entryPointId: number;
-  /** Its last-modified date exactly as ECE sent it (text or a number): opaque, sent back as is. */
+  /**
+   * Its last-modified date as ECE sent it (text or a number), for display: a number is as
+   * JSON.parse reads it, so `1.50` is `1.5` and digits past 2^53 are lost.
+   */
   lastModified: string | number;
+  /**
+   * The date's JSON text exactly as ECE wrote it (`1.50`, `9007199254740993`, or a string with its
+   * quotes and escapes): what a start sends back, character for character.
+   */
+  lastModifiedJson: string;
   /** The whole configuration element ECE sent for this entry point (any secret in it redacted). */
   raw: Record<string, unknown>;
 }
@@ -270,8 +278,8 @@ export type BaseFailureOutcome =
  *
  * | `kind` | when | fields | what a caller usually does |
  * |---|---|---|---|
- * | `entryPointConfigurationFound` | any 2xx with the entry point's date | `entryPointId`, `lastModified` (as sent), `raw` | start conversations on it (`startConversation` fetches it itself) |
- * | `entryPointNotFound` | 404: no such entry point, or not active for this application | HTTP details | check the entry point ID |
+ * | `entryPointConfigurationFound` | any 2xx with the entry point's date | `entryPointId`, `lastModified`, `lastModifiedJson` (as sent), `raw` | start conversations on it (`startConversation` fetches it itself) |
+ * | `entryPointNotFound` | 404, or a 2xx without this entry point's configuration: no such entry point, or not active for this application | HTTP details | check the entry point ID |
  * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: not this application's conversation or entry point | HTTP details | start it with this client |
@@ -297,7 +305,7 @@ export type GetEntryPointConfigurationOutcome =
  * | `conversationStarted` | any 2xx with the conversation's `id` | `conversationId`, `activityId?` | keep the ID; send into it |
  * | `badRequest` | 400: ECE refused the start | HTTP details; `developerMessage` says why | fix the input |
  * | `conflict` | 409: the entry point's date still stale after the one refresh (a send: ECE's 409) | HTTP details | try again later |
- * | `entryPointNotFound` | 404: no such entry point, or not active for this application | HTTP details | check the entry point ID |
+ * | `entryPointNotFound` | 404, or a configuration without this entry point: no such entry point, or not active for this application | HTTP details | check the entry point ID |
  * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: not this application's conversation or entry point | HTTP details | start it with this client |

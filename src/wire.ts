@@ -65,3 +65,60 @@ export function base64Utf8(text: string): string {
   for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
   return btoa(binary);
 }
+
+/**
+ * The source text of the value at `path` in `json` (text JSON.parse accepts), exactly as it was
+ * written - `1.50` stays `1.50` - or `undefined` when there is none. Of duplicate keys the last
+ * counts, as with JSON.parse. Only the path is descended; everything else is skipped flat.
+ */
+export function jsonSourceAt(json: string, path: readonly (string | number)[]): string | undefined {
+  const space = (at: number): number => {
+    while (at < json.length && " \t\n\r".includes(json[at]!)) at += 1;
+    return at;
+  };
+  /** Where the string starting at `at` (its opening quote) ends. */
+  const stringEnd = (at: number): number => {
+    for (at += 1; at < json.length && json[at] !== '"'; at += json[at] === "\\" ? 2 : 1);
+    return at + 1;
+  };
+  /** Where the value starting at `at` ends. */
+  const valueEnd = (at: number): number => {
+    let depth = 0;
+    do {
+      const char = json[at]!;
+      if (char === '"') {
+        at = stringEnd(at);
+        continue;
+      }
+      if (char === "{" || char === "[") depth += 1;
+      else if (char === "}" || char === "]") depth -= 1;
+      else if (depth === 0) {
+        while (at < json.length && !",}] \t\n\r".includes(json[at]!)) at += 1;
+        return at;
+      }
+      at += 1;
+    } while (depth > 0 && at < json.length);
+    return at;
+  };
+  let at = space(0);
+  for (const step of path) {
+    const open = typeof step === "string" ? "{" : "[";
+    if (json[at] !== open) return undefined;
+    let found: number | undefined;
+    at = space(at + 1);
+    for (let index = 0; at < json.length && json[at] !== (open === "{" ? "}" : "]"); index += 1) {
+      let key: string | number = index;
+      if (open === "{") {
+        const keyEnd = stringEnd(at);
+        key = JSON.parse(json.slice(at, keyEnd)) as string;
+        at = space(space(keyEnd) + 1); // past the colon
+      }
+      if (key === step) found = at;
+      at = space(valueEnd(at));
+      if (json[at] === ",") at = space(at + 1);
+    }
+    if (found === undefined) return undefined;
+    at = found;
+  }
+  return json.slice(at, valueEnd(at));
+}

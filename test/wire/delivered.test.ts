@@ -100,6 +100,18 @@ describe('delivered: "unknown" - it may have reached ECE', () => {
     expect(await ece.sendTextMessage(text)).toMatchObject({ status, delivered: "unknown" });
   });
 
+  it("a 407 answer: fetch turns it into a network error (the Fetch standard), so its status is not seen", async () => {
+    const stub = await stubWith((_request, response) => {
+      response.writeHead(407, { "Proxy-Authenticate": 'Basic realm="corp proxy"', "Content-Type": "text/html" });
+      response.end("<html><body>Proxy Authentication Required</body></html>");
+    });
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    const outcome = await ece.sendTextMessage(text);
+    expect(outcome).toMatchObject({ kind: "error", delivered: "unknown", message: expect.stringMatching(/^Network error: fetch failed\b/) });
+    expect(outcome).not.toHaveProperty("status");
+    expect(stub.requests.filter((r) => r.url.endsWith("/sendmessage"))).toHaveLength(1); // it was written to whatever answered
+  });
+
   it("a 2xx whose body cannot be read", async () => {
     const stub = await stubWith((_request, response) => answer(response, 200, "{not json"));
     const ece = createEceClient({ baseUrl: stub.url, accessToken: "t" });

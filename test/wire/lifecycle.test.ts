@@ -65,6 +65,7 @@ describe("getEntryPointConfiguration", () => {
       status: 200,
       entryPointId: 1001,
       lastModified: 1730000000000,
+      lastModifiedJson: "1730000000000",
       raw: { entryPoint: { id: 1001 }, lastModified: { date: 1730000000000 }, attachmentPolicy: { maxSize: 5 } },
     });
     const [request] = stub.requestsTo(CONFIG_PATH);
@@ -74,10 +75,28 @@ describe("getEntryPointConfiguration", () => {
     expect(request!.headers.authorization).toBe("Bearer token-1");
   });
 
-  it("uses the first element when none matches the entry point", async () => {
+  it("a configuration for another entry point only is entryPointNotFound, and no start is sent", async () => {
     const stub = await lifecycleStub({ config: (_r, response) => answer(response, 200, configuration({ id: 7, date: "d7" })) });
     const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
-    expect(await ece.getEntryPointConfiguration({ entryPointId: 1001 })).toMatchObject({ lastModified: "d7", entryPointId: 1001 });
+    expect(await ece.getEntryPointConfiguration({ entryPointId: 1001 })).toMatchObject({ kind: "entryPointNotFound", status: 200, delivered: false });
+    expect(await ece.startConversation({ entryPointId: 1001, customer: { email: "j@example.com" } })).toMatchObject({
+      kind: "entryPointNotFound",
+      delivered: false,
+    });
+    expect(stub.requestsTo(START_PATH)).toHaveLength(0);
+  });
+
+  it("keeps a number's text as ECE wrote it next to the number", async () => {
+    const stub = await lifecycleStub({
+      config: (_r, response) =>
+        answer(response, 200, '{"entryPointConfiguration":[{"entryPoint":{"id":1001},"lastModified":{"date":1749721267000.0}}]}'),
+    });
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    expect(await ece.getEntryPointConfiguration({ entryPointId: 1001 })).toMatchObject({
+      kind: "entryPointConfigurationFound",
+      lastModified: 1749721267000,
+      lastModifiedJson: "1749721267000.0",
+    });
   });
 
   it.each([
@@ -180,6 +199,49 @@ describe("startConversation: the bodies on the wire", () => {
     const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
     await ece.startConversation({ entryPointId: 1001, customer: { email: "j@example.com" } });
     expect(stub.requestsTo(START_PATH)[0]!.body).toContain(wire);
+  });
+});
+
+describe("startConversation: the date's text echoed verbatim", () => {
+  /** A stub whose start answers 409 unless the body carries `dateJson` as written, as ECE compares it. */
+  function comparingStub(configurationText: string, dateJson: string) {
+    return lifecycleStub({
+      config: (_r, response) => answer(response, 200, configurationText),
+      start: (request, response) =>
+        request.body.includes(`"lastModified":{"date":${dateJson}}`) ? answer(response, 200, { id: conversationId }) : answer(response, 409, stale409),
+    });
+  }
+
+  it.each(["9007199254740993", "1749721267000.0", "1.50", "1e3", "-0", "1E+3", '"2026-11-01T10:00:00Z"', '"caf\\u00e9 \\/ \\"10\\""'])(
+    "%s goes back character for character",
+    async (dateJson) => {
+      const stub = await comparingStub(`{"entryPointConfiguration":[{"entryPoint":{"id":1001},"lastModified":{"date":${dateJson}}}]}`, dateJson);
+      const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+      expect(await ece.startConversation({ entryPointId: 1001, customer: { email: "j@example.com" } })).toMatchObject({ kind: "conversationStarted" });
+      expect(stub.requestsTo(START_PATH)).toHaveLength(1);
+      expect(stub.requestsTo(START_PATH)[0]!.body).toBe(
+        `{"entryPointConfiguration":{"entryPoint":{"id":"1001"},"lastModified":{"date":${dateJson}}},` +
+          '"activity":{"customer":{"type":{"value":"individual"},"contacts":{"contact":[{"email":[{"emailAddress":"j@example.com"}]}]}}}}',
+      );
+    },
+  );
+
+  it("takes the date of the element for the entry point asked, whatever comes before it", async () => {
+    const configurationText = `{ "note": "a } ] \\" [ {", "entryPointConfiguration" : [
+      { "entryPoint": { "id": 1000 }, "lastModified": { "date": 1.10 }, "policy": [[{"date": 2.20}], "]"] },
+      { "lastModified": { "date": 3.30 }, "entryPoint": { "id": 1001 }, "lastModified" : { "date" : 4.40 } }
+    ] }`;
+    const stub = await comparingStub(configurationText, "4.40");
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    expect(await ece.startConversation({ entryPointId: 1001, customer: { email: "j@example.com" } })).toMatchObject({ kind: "conversationStarted" });
+  });
+
+  it("reads the date from a configuration sent as one object, and from an explicit call's cached answer", async () => {
+    const stub = await comparingStub('{"entryPointConfiguration":{"entryPoint":{"id":"1001"},"lastModified":{"date":1.50}}}', "1.50");
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    expect(await ece.getEntryPointConfiguration({ entryPointId: 1001 })).toMatchObject({ lastModified: 1.5, lastModifiedJson: "1.50" });
+    expect(await ece.startConversation({ entryPointId: 1001, customer: { email: "j@example.com" } })).toMatchObject({ kind: "conversationStarted" });
+    expect(stub.requestsTo(CONFIG_PATH)).toHaveLength(1);
   });
 });
 
