@@ -44,7 +44,8 @@ function decisionCommand(method: "acceptAttachment" | "rejectAttachment", verb: 
 /** `name=value` flags as custom attributes (a name given twice holds both values). */
 function attributesOf(pairs: string[]): Record<string, string[]> | undefined {
   if (pairs.length === 0) return undefined;
-  const attributes: Record<string, string[]> = {};
+  // No prototype: a name such as __proto__ or toString is an attribute like any other.
+  const attributes: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   for (const pair of pairs) {
     const equals = pair.indexOf("=");
     const [name, value] = equals < 0 ? [pair, ""] : [pair.slice(0, equals), pair.slice(equals + 1)];
