@@ -65,6 +65,17 @@ describe("--verbose", () => {
   });
 });
 
+describe("ECE_LOG", () => {
+  it("with ECE_LOG=debug stdout is the outcome alone, and the log lines go to stderr", async () => {
+    const { code, stdout, stderr } = await run(["text", "--conversation", conversation, "--message", "Logged words"], { ...environment, ECE_LOG: "debug" });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ kind: "sendMessageSuccess" });
+    const events = stderr.trim().split("\n").map((line) => JSON.parse(line.replace(/^ece-messaging /, "")) as { type: string });
+    expect(events.map((e) => e.type)).toEqual(["tokenRequested", "request", "request", "response", "request", "tokenRevoked"]);
+    expect(stdout + stderr).not.toContain(secret);
+  });
+});
+
 describe("start --attribute with a name every object has (__proto__, constructor, toString)", () => {
   it.each(["__proto__", "constructor", "toString"])("--attribute %s=x is sent as that attribute, no stack trace", async (name) => {
     const stub = await startEceStub(
