@@ -1,12 +1,10 @@
 /**
- * The webhook receiver behind Express 5, in an app that parses JSON for all its routes:
- * toNodeListener takes the body express.json() already parsed (and reads XML, which
- * express.json() leaves alone, from the request). Logs each typed message.
+ * The webhook receiver behind Express 5, in an app that parses JSON for its other routes: the
+ * webhook route comes before express.json(), so the listener reads the request's bytes itself -
+ * and refuses what bare node:http refuses (bytes not valid in their charset: 400) and accepts what
+ * it accepts (any charset the runtime decodes). Logs each typed message.
  *
  *   WEBHOOK_USERNAME=ece WEBHOOK_PASSWORD=secret PORT=8080 npx tsx examples/webhook-express.ts
- *
- * To keep the exact bytes (and their charset), mount express.raw({ type: () => true }) on the
- * webhook route instead: the listener decodes them itself.
  */
 import express from "express";
 import { createWebhookHandler, toNodeListener } from "../src/webhooks/index.js";
@@ -15,8 +13,8 @@ import { authorizationFromEnvironment, logMessages, path, port } from "./webhook
 const handle = createWebhookHandler({ authorization: authorizationFromEnvironment(), onMessages: logMessages });
 
 const app = express();
-app.use(express.json()); // for the app's other routes; the listener copes with it
-app.post(path, toNodeListener(handle));
+app.post(path, toNodeListener(handle)); // before any body parser: the listener reads the bytes
+app.use(express.json()); // for the app's other routes
 const server = app.listen(port, () => console.log(`ECE webhook receiver (Express) on http://localhost:${port}${path}`));
 process.once("SIGINT", () => server.close());
 process.once("SIGTERM", () => server.close());

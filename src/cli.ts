@@ -44,7 +44,8 @@ function decisionCommand(method: "acceptAttachment" | "rejectAttachment", verb: 
 /** `name=value` flags as custom attributes (a name given twice holds both values). */
 function attributesOf(pairs: string[]): Record<string, string[]> | undefined {
   if (pairs.length === 0) return undefined;
-  const attributes: Record<string, string[]> = {};
+  // No prototype: a name such as __proto__ or toString is an attribute like any other.
+  const attributes: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   for (const pair of pairs) {
     const equals = pair.indexOf("=");
     const [name, value] = equals < 0 ? [pair, ""] : [pair.slice(0, equals), pair.slice(equals + 1)];
@@ -142,7 +143,8 @@ const environment = `Environment (never flags, never printed):
   ECE_CLIENT_KEY     client key of the registered client application (required)
   ECE_CLIENT_SECRET  its client secret (required)
   ECE_API_ROOT       API root (default /system/ws/v19/clientapplications)
-  ECE_FORCE_LOGIN    "yes" to end an older session of the application instead of failing`;
+  ECE_FORCE_LOGIN    "yes" to end an older session of the application instead of failing
+  ECE_LOG            error, warn, info or debug: log the client's events at that level to stderr`;
 
 const exitCodes = `Exit status:
   0  a success outcome
@@ -311,9 +313,12 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   if (!configured.ok) return usage(configured.error.map(({ field, problem }) => ({ field: variableOf[field] ?? field, problem })));
   const log: string[] = [];
   const toStderr = (line: string) => void log.push(line);
+  // Every log line goes to stderr, whether --verbose or ECE_LOG turned logging on: stdout holds
+  // the outcome alone, so that it parses.
   const client = createEceClient({
     ...clientOptions,
-    ...(values.verbose ? { logger: { debug: toStderr, info: toStderr, warn: toStderr, error: toStderr }, logLevel: "debug" as const } : {}),
+    logger: { debug: toStderr, info: toStderr, warn: toStderr, error: toStderr },
+    ...(values.verbose ? { logLevel: "debug" as const } : {}),
   });
   let outcome: Outcome;
   try {
@@ -326,6 +331,6 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     outcome = invalidDataOutcome(outcome.issues.map(({ field, problem }) => ({ field: flagOf(field), problem })));
   }
   const exitCode = isSuccess(outcome) ? 0 : outcome.kind === "invalidData" ? 2 : 1;
-  // --verbose: the client's events, one line each, after the run (close's revoke included).
+  // --verbose or ECE_LOG: the client's events, one line each, after the run (close's revoke included).
   return { ...print(outcome, exitCode), stderr: log.map((line) => `${line}\n`).join("") };
 }

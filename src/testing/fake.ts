@@ -954,8 +954,12 @@ function entryPointOf(body: unknown): string | undefined {
   return typeof id === "string" ? id : undefined;
 }
 
+/** Half of a surrogate pair: not a character, so neither XML nor UTF-8 can carry it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function checkText(value: unknown, name: string): string {
   if (typeof value !== "string" || value === "") throw new TypeError(`The agent's ${name} must be a non-empty string.`);
+  if (LONE_SURROGATE.test(value)) throw new TypeError(`The agent's ${name} must not hold a lone surrogate (half of a character).`);
   return value;
 }
 
@@ -963,6 +967,9 @@ function checkFile(file: AgentFile): void {
   const problems: string[] = [];
   if (typeof file?.fileName !== "string" || file.fileName === "") problems.push("fileName must be a non-empty string");
   if (typeof file?.contentType !== "string" || file.contentType === "") problems.push("contentType must be a non-empty string");
+  for (const field of ["fileName", "contentType", "contentUrl"] as const) {
+    if (typeof file?.[field] === "string" && LONE_SURROGATE.test(file[field])) problems.push(`${field} must not hold a lone surrogate (half of a character)`);
+  }
   if (!(Number.isSafeInteger(file?.size) && file.size >= 0)) problems.push("size must be a whole number of bytes");
   if (file?.contentUrl !== undefined && !/^https?:\/\/[^/?#\s]+/i.test(file.contentUrl)) {
     problems.push("contentUrl must be an absolute http or https URL");

@@ -242,7 +242,9 @@ export interface AttachmentOfferDelivery extends WebhookDelivery {
  * The agent's side of one conversation. Each method posts one real webhook request (one message)
  * to the configured target, with the configured Authorization and format, and resolves once the
  * receiver answered 2xx; it rejects when the receiver answered otherwise, when no webhook target is
- * configured, or when the conversation is not ongoing.
+ * configured, or when the conversation is not ongoing. Text arrives as given in either format (an
+ * XML body writes CR as `&#13;`, which a parser would otherwise turn into LF); text holding a lone
+ * surrogate (half of a character, which neither format can carry) is refused in both.
  */
 export interface FakeAgent {
   /** The conversation this agent is in. */

@@ -23,8 +23,9 @@ export interface WireMessage {
 const HANDLER_URL = "http://127.0.0.1/ece-webhook";
 
 
+/** Escapes markup, and CR as a reference: a parser turns a literal CR (or CR LF) into LF. */
 function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+  return text.replace(/[&<>"'\r]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;" })[c]!);
 }
 
 /** An element per field, nested as in JSON; a list repeats its element (`<attachment>` per item). */

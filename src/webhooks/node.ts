@@ -209,8 +209,10 @@ const lostBody =
  * node:http, Express and Fastify. The body is read from the request's stream, or taken as a
  * middleware already read it: `req.rawBody`, else `req.body` as bytes or text, else a parsed
  * `req.body`, taken as JSON (so it works behind `express.json()`; Fastify: pass its request and
- * `reply.raw` after `reply.hijack()`). After a refusal the connection stays usable: a small unread
- * body is drained, a larger one is answered with `Connection: close`.
+ * `reply.raw` after `reply.hijack()`). Mount it before any body parser: a parser decodes the body
+ * first (bytes not valid in their charset become U+FFFD), and what it decoded cannot be checked.
+ * After a refusal the connection stays usable: a small unread body is drained, a larger one is
+ * answered with `Connection: close`.
  *
  * @example
  * ```ts

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { projectRoot } from "../../scripts/prism.js";
-import { answer, eceLike, startEceStub } from "../support/ece-stub.js";
+import { answer, CONFIG_PATH, eceLike, START_PATH, startEceStub } from "../support/ece-stub.js";
 
 const prismUrl = inject("prismUrl");
 const cli = join(projectRoot, "dist", "cli.js");
@@ -62,6 +62,46 @@ describe("--verbose", () => {
     expect(events.map((e) => e.type)).toEqual(["tokenRequested", "request", "request", "response", "request", "tokenRevoked"]);
     expect(stderr).not.toContain(secret);
     expect(stderr).not.toContain("Very private words");
+  });
+});
+
+describe("ECE_LOG", () => {
+  it("with ECE_LOG=debug stdout is the outcome alone, and the log lines go to stderr", async () => {
+    const { code, stdout, stderr } = await run(["text", "--conversation", conversation, "--message", "Logged words"], { ...environment, ECE_LOG: "debug" });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ kind: "sendMessageSuccess" });
+    const events = stderr.trim().split("\n").map((line) => JSON.parse(line.replace(/^ece-messaging /, "")) as { type: string });
+    expect(events.map((e) => e.type)).toEqual(["tokenRequested", "request", "request", "response", "request", "tokenRevoked"]);
+    expect(stdout + stderr).not.toContain(secret);
+  });
+});
+
+describe("start --attribute with a name every object has (__proto__, constructor, toString)", () => {
+  it.each(["__proto__", "constructor", "toString"])("--attribute %s=x is sent as that attribute, no stack trace", async (name) => {
+    const stub = await startEceStub(
+      eceLike((_request, response) => answer(response, 200, {}), {
+        routes: {
+          [CONFIG_PATH]: (_request, response) =>
+            answer(response, 200, { entryPointConfiguration: [{ entryPoint: { id: 1001 }, lastModified: { date: 1730000000000 } }] }),
+          [START_PATH]: (_request, response) => answer(response, 200, { id: conversation, activity: { id: "32154" } }),
+        },
+      }),
+    );
+    try {
+      const { code, stdout, stderr } = await run(
+        ["start", "--entry-point", "1001", "--email", "jane@example.com", "--attribute", `${name}=x`, "--attribute", `${name}=y`],
+        { ...environment, ECE_BASE_URL: stub.url, ECE_API_ROOT: "" },
+      );
+      expect(stderr).toBe("");
+      expect(JSON.parse(stdout)).toMatchObject({ kind: "conversationStarted", status: 200 });
+      expect(code).toBe(0);
+      const [start] = stub.requestsTo(START_PATH);
+      expect(JSON.parse(start!.body).activity.customAttributes).toEqual({
+        customAttribute: [{ attribName: name, attribValues: { attribValue: [{ value: "x" }, { value: "y" }] } }],
+      });
+    } finally {
+      await stub.close();
+    }
   });
 });
 

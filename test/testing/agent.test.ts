@@ -74,6 +74,28 @@ describe.each(["json", "xml"] as const)("the agent's messages as %s", (format) =
     for (const message of messages) expect(Math.abs(message.timeStamp - Date.now())).toBeLessThan(60_000);
     expect(fake.conversation(conversationId)!.state).toBe("ended");
   });
+
+  it("text arrives as said: CR LF, a lone CR, tabs and edge spaces kept", async () => {
+    const { messages, handle } = receiver({ type: "none" });
+    const { agent } = fakeWithConversation({ handler: handle, format });
+    const text = " Line one\r\nLine two\rLine three\n\tindented\r\n";
+    await agent.says(text);
+    await agent.offersAttachment({ fileName: "a\r\nb.txt", contentType: "text/plain", size: 1 });
+    expect(messages).toMatchObject([{ content: text }, { attachment: { fileName: "a\r\nb.txt" } }]);
+  });
+
+  it("a lone surrogate (half a character, which no encoding carries) is refused, nothing posted", async () => {
+    const { messages, handle } = receiver({ type: "none" });
+    const { agent } = fakeWithConversation({ handler: handle, format });
+    const half = "😀".slice(0, 1);
+    await expect(agent.says(`Smile ${half}`)).rejects.toThrow(/lone surrogate/);
+    await expect(agent.saysHtml(`<p>${"😀".slice(1)}</p>`)).rejects.toThrow(/lone surrogate/);
+    await expect(agent.offersAttachment({ fileName: `${half}.png`, contentType: "image/png", size: 1 })).rejects.toThrow(/lone surrogate/);
+    await expect(agent.ends(half)).rejects.toThrow(/lone surrogate/);
+    expect(messages).toEqual([]);
+    await agent.says("A whole one: 😀");
+    expect(messages).toMatchObject([{ content: "A whole one: 😀" }]);
+  });
 });
 
 describe("delivery", () => {

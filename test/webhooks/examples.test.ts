@@ -1,13 +1,15 @@
 /**
- * The webhook examples run: on node:http, behind Express 5 (with express.json() for the whole
- * app) and behind Fastify 5, each listens, refuses a wrong password, and logs each typed message
- * of a valid post, in JSON and in XML.
+ * The webhook examples run: on node:http, behind Express 5 (its webhook route before the app's
+ * express.json()) and behind Fastify 5, each listens, refuses a wrong password, and logs each
+ * typed message of a valid post, in JSON and in XML. The Express one answers the same bytes as
+ * bare node:http does (issue 19 item 14: behind express.json() invalid bytes were mojibake).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { freePort, projectRoot } from "../../scripts/prism.js";
 import { everyTypeItems, jsonBody, xmlBody } from "../support/webhook-fixtures.js";
+import { basicAuthorization, serveWebhook, webhookPassword, webhookUsername } from "../support/webhook-server.js";
 
 const children: ReturnType<typeof spawn>[] = [];
 afterAll(() => {
@@ -49,6 +51,50 @@ it.each(["webhook-server.ts", "webhook-express.ts", "webhook-fastify.ts"])(
     expect(log.text()).not.toContain("example-password");
   },
 );
+
+// windows-1252's bytes for the characters below that differ from Latin-1, from the standard's table.
+const windows1252Bytes: Record<string, number> = { "€": 0x80, "’": 0x92, "–": 0x96 };
+const windows1252 = (text: string) => Uint8Array.from([...text], (char) => windows1252Bytes[char] ?? char.charCodeAt(0));
+const spoken = { xml: "It’s 5 € – café au lait, in XML", json: "It’s 5 € – café au lait, in JSON" };
+const said = (content: string) => ({ ...everyTypeItems[3]!, content });
+
+it("examples/webhook-express.ts (the README's Express setup) answers as bare node:http does, byte for byte", async () => {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", join(projectRoot, "examples", "webhook-express.ts")], {
+    cwd: projectRoot,
+    env: { ...process.env, PORT: String(port), WEBHOOK_USERNAME: webhookUsername, WEBHOOK_PASSWORD: webhookPassword },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  const log = outputOf(child);
+  await log.until("ECE webhook receiver");
+  const bare = await serveWebhook();
+  const posts: [string, Uint8Array<ArrayBuffer>, string][] = [
+    ["invalid UTF-8 JSON (Latin-1 bytes, no charset)", Buffer.from(jsonBody([said("Café au lait")]), "latin1"), "application/json"],
+    [
+      "windows-1252 XML, declared in the XML only",
+      windows1252(xmlBody([said(spoken.xml)]).replace('encoding="UTF-8"', 'encoding="windows-1252"')),
+      "application/xml",
+    ],
+    ["windows-1252 JSON, by its charset", windows1252(jsonBody([said(spoken.json)])), "application/json; charset=windows-1252"],
+  ];
+  const post = (url: string, body: Uint8Array<ArrayBuffer>, contentType: string) =>
+    fetch(url, { method: "POST", headers: { Authorization: basicAuthorization, "Content-Type": contentType }, body });
+  type Answer = { name: string; status: number; contentType: string | null };
+  const answers: { express: Answer[]; node: Answer[] } = { express: [], node: [] };
+  for (const [name, body, contentType] of posts) {
+    const [express, node] = await Promise.all([post(`http://127.0.0.1:${port}/ece/messages`, body, contentType), post(bare.url, body, contentType)]);
+    answers.express.push({ name, status: express.status, contentType: express.headers.get("content-type") });
+    answers.node.push({ name, status: node.status, contentType: node.headers.get("content-type") });
+  }
+  expect(answers.express).toEqual(answers.node);
+  expect(answers.node.map((answer) => answer.status)).toEqual([400, 200, 200]);
+  // Both windows-1252 posts decoded right on both; the invalid bytes never delivered.
+  expect(bare.delivered.list.map(([message]) => (message as { content: string }).content)).toEqual([spoken.xml, spoken.json]);
+  await log.until(`user says: ${spoken.xml}`);
+  await log.until(`user says: ${spoken.json}`);
+  expect(log.text()).not.toContain("Caf\uFFFD");
+});
 
 /**
  * The child's stdout and stderr as they come; `until(text)` resolves as soon as the output
