@@ -4,13 +4,34 @@
  *
  * @module
  */
+import { base64Utf8 } from "./wire.js";
 
 /** Replaces secrets in text. */
 export type Redact = (text: string) => string;
 
 /**
- * Builds a function that replaces each secret it knows of with `[redacted]`, in one pass (a
- * secret found inside `[redacted]` itself, or inside a longer secret, cannot garble the result).
+ * The forms a secret may travel in: as is, URL-encoded (`encodeURIComponent`, that with a space
+ * as `+`, and as a form encodes it), and base64 and base64url of its UTF-8 bytes, with and
+ * without padding. Each is of the whole secret: base64 of a part is not a part of base64.
+ */
+function encodedForms(secret: string): string[] {
+  const base64 = base64Utf8(secret);
+  const base64url = base64.replace(/\+/g, "-").replace(/\//g, "_");
+  const forms = [secret, new URLSearchParams({ s: secret }).toString().slice(2), base64, base64url];
+  forms.push(base64.replace(/=+$/, ""), base64url.replace(/=+$/, ""));
+  try {
+    const uri = encodeURIComponent(secret);
+    forms.push(uri, uri.replace(/%20/g, "+"));
+  } catch {
+    // A lone surrogate: no URL-encoded form to look for (the form encoding above replaced it).
+  }
+  return forms;
+}
+
+/**
+ * Builds a function that replaces each secret it knows of, and each of its encoded forms, with
+ * `[redacted]`, in one pass (a secret found inside `[redacted]` itself, or inside a longer
+ * secret, cannot garble the result).
  */
 export function createRedactor(secrets: () => Iterable<string>): Redact {
   let last: readonly string[] = [];
@@ -20,7 +41,7 @@ export function createRedactor(secrets: () => Iterable<string>): Redact {
     const given = [...secrets()];
     if (given.length !== last.length || given.some((secret, i) => secret !== last[i])) {
       last = given;
-      const list = [...new Set(given)].filter((secret) => secret !== "").sort((a, b) => b.length - a.length);
+      const list = [...new Set(given.flatMap(encodedForms))].filter((form) => form !== "").sort((a, b) => b.length - a.length);
       const escaped = list.map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
       pattern = list.length === 0 ? undefined : new RegExp(escaped.join("|"), "g");
     }

@@ -34,3 +34,25 @@ describe("createRedactor", () => {
     expect(redact("x")).toBe("x");
   });
 });
+
+describe("createRedactor: the encoded forms of a secret", () => {
+  it("redacts a secret URL-encoded, form-encoded, and in base64 and base64url with or without padding", () => {
+    const redact = createRedactor(() => ["s3cret wörd/+~!?"]);
+    const forms = [
+      "s3cret wörd/+~!?",
+      "s3cret%20w%C3%B6rd%2F%2B~!%3F", // encodeURIComponent
+      "s3cret+w%C3%B6rd%2F%2B~!%3F", // the same with a space as +
+      "s3cret+w%C3%B6rd%2F%2B%7E%21%3F", // a form (application/x-www-form-urlencoded)
+      "czNjcmV0IHfDtnJkLyt+IT8=", // base64 of the UTF-8 bytes
+      "czNjcmV0IHfDtnJkLyt+IT8",
+      "czNjcmV0IHfDtnJkLyt-IT8=", // base64url
+      "czNjcmV0IHfDtnJkLyt-IT8",
+    ];
+    for (const form of forms) expect(redact(`<${form}>`)).toBe("<[redacted]>");
+  });
+
+  it("takes a secret that cannot be URL-encoded (a lone surrogate) without throwing", () => {
+    const redact = createRedactor(() => ["a\uD800b"]);
+    expect(redact("x a\uD800b x")).toBe("x [redacted] x");
+  });
+});
