@@ -80,7 +80,10 @@ export interface OperationDefinition<O extends OperationName, I, P = I> {
   refreshOn409?: true;
   /** The request, with the token's header and the HTTP skeleton's extras. */
   request(api: EceApi, prepared: P, init: RequestExtras & { headers: { Authorization: string } }): Promise<Answer>;
-  /** `payload`'s values are redacted already; `redact` is for its keys, where it is kept whole. */
+  /**
+   * `payload`'s values are redacted already (its dates and IDs are as sent); `redact` is for its
+   * keys, where it is kept whole.
+   */
   toSuccess(status: number, payload: Record<string, unknown> | undefined, sent: P, redact: Redact): SuccessOf<O> | ErrorOutcome;
 }
 

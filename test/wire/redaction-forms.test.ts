@@ -9,7 +9,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli.js";
 import { createEceClient, type EceEvent, type Logger } from "../../src/index.js";
-import { answer, CONFIG_PATH, SEND_PATH, stubsPerTest, TOKEN_PATH } from "../support/ece-stub.js";
+import { answer, CONFIG_PATH, SEND_PATH, START_PATH, stubsPerTest, TOKEN_PATH, type RecordedRequest } from "../support/ece-stub.js";
 import { memoryTokenStore } from "../support/memory-token-store.js";
 
 const stubWith = stubsPerTest();
@@ -156,5 +156,119 @@ describe("encoded secrets are redacted (issue 19 item 5)", () => {
     const config = await runCli(["config", "--entry-point", "1001", "--verbose"], env);
     expect(JSON.parse(config.stdout)).toMatchObject({ kind: "entryPointConfigurationFound", raw: { name: redacted } });
     expectNoSecret([text.stdout, text.stderr, config.stdout, config.stderr].join("\n"));
+  });
+});
+
+describe("protocol values stay verbatim (issue 19 item 6)", () => {
+  // A secret that also appears in the entry point's date and in every ID.
+  const year = { clientKey: "key-1", clientSecret: "2025" };
+  const date = "2025-06-12T10:20:25.000Z";
+  const contentUrl = "https://files.example/2025/a-2025?sig=2025";
+
+  /** A send's answer, by what was sent. */
+  function sendAnswer(request: RecordedRequest): unknown {
+    const { type } = JSON.parse(request.body) as { type: { value: string } };
+    switch (type.value) {
+      case "uploadAttachment":
+        return { id: "m-2025", type: { value: "uploadAttachment" }, attachments: { attachment: [{ id: "a-2025", fileName: "2025.pdf" }] } };
+      case "acceptAttachment":
+        return {
+          id: "m-2025",
+          attachments: { attachment: [{ id: "a-2025", fileName: "report 2025.pdf", contentType: "application/pdf", size: "20250", contentUrl }] },
+        };
+      case "geolocation":
+        return { id: "m-2025", conversation: { id: "c-2025" }, geolocation: { label: "HQ 2025", url: "https://maps.example/?q=2025" } };
+      default:
+        return { id: "m-2025" };
+    }
+  }
+
+  function yearStub() {
+    return stubWith((request, response) => answer(response, 200, sendAnswer(request)), {
+      routes: {
+        [CONFIG_PATH]: (_request, response) =>
+          answer(response, 200, { entryPointConfiguration: [{ entryPoint: { id: 2025 }, lastModified: { date }, name: "Chat 2025" }] }),
+        // As ECE does: a date that is not exactly the configuration's is stale.
+        [START_PATH]: (request, response) => {
+          const sent = (JSON.parse(request.body) as { entryPointConfiguration: { lastModified: { date: unknown } } }).entryPointConfiguration;
+          if (sent.lastModified.date !== date) return answer(response, 409, { code: "409-100", developerMessage: "Last modified date do not match" });
+          answer(response, 201, { id: "conv-2025", activity: { id: "act-2025" } });
+        },
+      },
+    });
+  }
+
+  it("a start echoes the entry point's date exactly and succeeds (no conflict); the configuration keeps it and its ID", async () => {
+    const stub = await yearStub();
+    const ece = createEceClient({ baseUrl: stub.url, credentials: year });
+    expect(await ece.startConversation({ entryPointId: 2025, customer: { email: "ann@example.com" } })).toEqual({
+      kind: "conversationStarted",
+      status: 201,
+      conversationId: "conv-2025",
+      activityId: "act-2025",
+    });
+    expect(stub.requestsTo(START_PATH)).toHaveLength(1);
+    expect(JSON.parse(stub.requestsTo(START_PATH)[0]!.body)).toMatchObject({ entryPointConfiguration: { lastModified: { date } } });
+    expect(await ece.getEntryPointConfiguration({ entryPointId: 2025 })).toEqual({
+      kind: "entryPointConfigurationFound",
+      status: 200,
+      entryPointId: 2025,
+      lastModified: date,
+      raw: { entryPoint: { id: 2025 }, lastModified: { date }, name: "Chat [redacted]" },
+    });
+    await ece.close();
+  });
+
+  it("message, attachment and conversation IDs and contentUrl are kept, free text redacted", async () => {
+    const stub = await yearStub();
+    const ece = createEceClient({ baseUrl: stub.url, credentials: year });
+    const conversationId = "c-2025";
+    expect(await ece.sendTextMessage({ conversationId, message: "hi" })).toEqual({ kind: "sendMessageSuccess", status: 200, messageId: "m-2025" });
+    const file = { conversationId, fileName: "2025.pdf", contentType: "application/pdf", fileSize: 2025, contentUrl: "https://files.example/up/2025.pdf" };
+    expect(await ece.uploadAttachmentFromUrl(file)).toEqual({
+      kind: "sendMessageSuccess",
+      status: 200,
+      messageId: "m-2025",
+      attachmentId: "a-2025",
+      typeValue: "uploadAttachment",
+    });
+    expect(await ece.acceptAttachment({ conversationId, attachmentId: "a-2025" })).toEqual({
+      kind: "attachmentAccepted",
+      status: 200,
+      messageId: "m-2025",
+      attachment: { id: "a-2025", fileName: "report [redacted].pdf", contentType: "application/pdf", size: 20250, contentUrl },
+    });
+    expect(await ece.sendGeolocation({ conversationId, latitude: 1, longitude: 2 })).toEqual({
+      kind: "sendGeolocationSuccess",
+      status: 200,
+      messageId: "m-2025",
+      response: { id: "m-2025", conversation: { id: "c-2025" }, geolocation: { label: "HQ [redacted]", url: "https://maps.example/?q=[redacted]" } },
+    });
+    expect(stub.requestsTo(SEND_PATH)).toHaveLength(4);
+    await ece.close();
+  });
+
+  it("events, log lines and spans carry the started conversation's ID as ECE sent it, and never a contentUrl", async () => {
+    const stub = await yearStub();
+    const events: EceEvent[] = [];
+    const logger = recordingLogger();
+    const ece = createEceClient({
+      baseUrl: stub.url,
+      credentials: year,
+      onEvent: (e) => events.push(e),
+      logger,
+      logLevel: "debug",
+      tracer: provider.getTracer("year"),
+    });
+    await ece.startConversation({ entryPointId: 2025, customer: { email: "ann@example.com" } });
+    const file = { conversationId: "c-2025", fileName: "f.pdf", contentType: "application/pdf", fileSize: 1, contentUrl: "https://files.example/up/f.pdf" };
+    await ece.uploadAttachmentFromUrl(file);
+    await ece.acceptAttachment({ conversationId: "c-2025", attachmentId: "a-2025" });
+    await ece.close();
+    const started = events.find((e) => e.type === "response" && e.operation === "startConversation");
+    expect(started).toMatchObject({ outcome: "conversationStarted", conversationId: "conv-2025" });
+    const startSpan = exporter.getFinishedSpans().find((s) => s.name === "ece.startConversation");
+    expect(startSpan?.attributes["ece.conversation.id"]).toBe("conv-2025");
+    for (const observed of [JSON.stringify(events), logger.lines.join("\n"), spansText()]) expect(observed).not.toContain("files.example");
   });
 });
