@@ -84,8 +84,9 @@ export interface OperationDefinition<O extends OperationName, I, P = I> {
   /** The request, with the token's header and the HTTP skeleton's extras. */
   request(api: EceApi, prepared: P, init: RequestExtras & { headers: { Authorization: string } }): Promise<Answer>;
   /**
-   * `payload`'s values are redacted already; `redact` is for its keys, where it is kept whole.
-   * `text` is the body as sent, when `request` kept it (see {@link Answer.text}).
+   * `payload`'s values are redacted already (its dates and IDs are as sent); `redact` is for its
+   * keys, where it is kept whole. `text` is the body as sent, when `request` kept it (see
+   * {@link Answer.text}).
    */
   toSuccess(status: number, payload: Record<string, unknown> | undefined, sent: P, redact: Redact, text?: string): SuccessOf<O> | FailureOutcome;
 }

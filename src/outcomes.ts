@@ -67,7 +67,10 @@ export interface EntryPointConfigurationFoundOutcome extends SuccessDetails {
    * quotes and escapes): what a start sends back, character for character.
    */
   lastModifiedJson: string;
-  /** The whole configuration element ECE sent for this entry point (any secret in it redacted). */
+  /**
+   * The whole configuration element ECE sent for this entry point: any secret in its text
+   * redacted, but for dates and IDs, kept as sent.
+   */
   raw: Record<string, unknown>;
 }
 
@@ -107,7 +110,10 @@ export interface AttachmentRejectedOutcome extends MessageSuccessDetails {
 /** A geolocation was shared. */
 export interface SendGeolocationSuccessOutcome extends MessageSuccessDetails {
   kind: "sendGeolocationSuccess";
-  /** The full response payload, when ECE answered with a JSON object (any secret in it redacted). */
+  /**
+   * The full response payload, when ECE answered with a JSON object: any secret in its text
+   * redacted, but for IDs, kept as sent.
+   */
   response?: Record<string, unknown>;
 }
 

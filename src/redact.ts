@@ -4,13 +4,37 @@
  *
  * @module
  */
+import { base64Utf8 } from "./wire.js";
+
+/** What a secret is replaced with. */
+const REDACTED = "[redacted]";
 
 /** Replaces secrets in text. */
 export type Redact = (text: string) => string;
 
 /**
- * Builds a function that replaces each secret it knows of with `[redacted]`, in one pass (a
- * secret found inside `[redacted]` itself, or inside a longer secret, cannot garble the result).
+ * The forms a secret may travel in: as is, URL-encoded (`encodeURIComponent`, that with a space
+ * as `+`, and as a form encodes it), and base64 and base64url of its UTF-8 bytes, with and
+ * without padding. Each is of the whole secret: base64 of a part is not a part of base64.
+ */
+function encodedForms(secret: string): string[] {
+  const base64 = base64Utf8(secret);
+  const base64url = base64.replace(/\+/g, "-").replace(/\//g, "_");
+  const forms = [secret, new URLSearchParams({ s: secret }).toString().slice(2), base64, base64url];
+  forms.push(base64.replace(/=+$/, ""), base64url.replace(/=+$/, ""));
+  try {
+    const uri = encodeURIComponent(secret);
+    forms.push(uri, uri.replace(/%20/g, "+"));
+  } catch {
+    // A lone surrogate: no URL-encoded form to look for (the form encoding above replaced it).
+  }
+  return forms;
+}
+
+/**
+ * Builds a function that replaces each secret it knows of, and each of its encoded forms, with
+ * `[redacted]`, in one pass (a secret found inside `[redacted]` itself, or inside a longer
+ * secret, cannot garble the result).
  */
 export function createRedactor(secrets: () => Iterable<string>): Redact {
   let last: readonly string[] = [];
@@ -20,19 +44,37 @@ export function createRedactor(secrets: () => Iterable<string>): Redact {
     const given = [...secrets()];
     if (given.length !== last.length || given.some((secret, i) => secret !== last[i])) {
       last = given;
-      const list = [...new Set(given)].filter((secret) => secret !== "").sort((a, b) => b.length - a.length);
+      const list = [...new Set(given.flatMap(encodedForms))].filter((form) => form !== "").sort((a, b) => b.length - a.length);
       const escaped = list.map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
       pattern = list.length === 0 ? undefined : new RegExp(escaped.join("|"), "g");
     }
-    return pattern === undefined ? text : text.replace(pattern, "[redacted]");
+    return pattern === undefined ? text : text.replace(pattern, REDACTED);
   };
 }
 
 /**
+ * Keys whose text values are protocol values - dates, IDs, sizes, a download URL - that the SDK
+ * sends back or hands the caller to use: a secret that happens to appear in one (a client secret
+ * `2025` in the date `2025-06-12...`) must not change it, or ECE answers `409` to a start. A value
+ * that is a secret as a whole is no such coincidence but an echo: it is redacted.
+ */
+const PROTOCOL_KEYS: ReadonlySet<string> = new Set([
+  "date",
+  "id",
+  "conversationId",
+  "activityId",
+  "attachmentId",
+  "messageId",
+  "size",
+  "contentUrl",
+]);
+
+/**
  * A copy of JSON that came over the network (a body as openapi-fetch parsed it: object, array,
- * text or nothing) with every secret replaced in its values, and in its keys unless `keys` is
- * false (for a body the SDK still has to read by key). Iterative, so a deeply nested payload
- * cannot overflow the stack.
+ * text or nothing) with every secret replaced in its values - but for the text of a protocol key
+ * (`date`, `id`, `contentUrl`...), kept as sent unless it is a secret whole - and in its keys
+ * unless `keys` is false (for a body the SDK still has to read by key). Iterative, so a deeply
+ * nested payload cannot overflow the stack.
  */
 export function redactBody<T>(body: T, redact: Redact, keys = true): T {
   if (typeof body === "string") return redact(body) as T;
@@ -44,7 +86,11 @@ export function redactBody<T>(body: T, redact: Redact, keys = true): T {
     const [source, target] = pending.pop()!;
     for (const key of Object.keys(source)) {
       const item = source[key];
-      let value: unknown = typeof item === "string" ? redact(item) : item;
+      let value: unknown = item;
+      if (typeof item === "string") {
+        const redacted = redact(item);
+        value = PROTOCOL_KEYS.has(key) && redacted !== REDACTED ? item : redacted;
+      }
       if (item !== null && typeof item === "object") {
         value = empty(item);
         pending.push([item as Record<string, unknown>, value as Record<string, unknown>]);

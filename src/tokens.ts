@@ -131,15 +131,18 @@ export interface TokenEndpoint {
   request(replacing: Replacing): Promise<Result<FetchedToken, TokenFailure>>;
   /** Revokes `token`; resolves whether ECE confirmed it. Never rejects. */
   revoke(token: string, timeoutMs: number): Promise<boolean>;
-  /** The client secret and the Basic credentials built from it. */
+  /** The client secret and the Basic credentials (`key:secret`) built from it. */
   readonly credentialSecrets: readonly string[];
   /** `text` with the credentials and the source's tokens taken out. */
   redact(text: string): string;
 }
 
-/** The client secret and the Basic credentials built from it: the secrets of the credentials. */
+/**
+ * The client secret and the Basic credentials (`key:secret`): the secrets of the credentials.
+ * A redactor takes out their encoded forms too, the `Authorization` header's base64 among them.
+ */
 export function credentialSecretsOf({ clientKey, clientSecret }: ClientCredentials): [secret: string, basic: string] {
-  return [clientSecret, base64Utf8(`${clientKey}:${clientSecret}`)];
+  return [clientSecret, `${clientKey}:${clientSecret}`];
 }
 
 /**
@@ -149,7 +152,7 @@ export function credentialSecretsOf({ clientKey, clientSecret }: ClientCredentia
 export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens: () => Iterable<string>): TokenEndpoint {
   const { api, credentials, forceLogin, timeoutMs, emit } = settings;
   const credentialSecrets = credentialSecretsOf(credentials);
-  const basicCredentials = credentialSecrets[1];
+  const basicCredentials = base64Utf8(credentialSecrets[1]);
   const redact = createRedactor(() => [...credentialSecrets, ...tokens()]);
   const watch = (operation: string) =>
     emit && ((call: FetchCall) => emit({ type: "request", operation, attempt: 1, method: call.method, path: new URL(call.url).pathname }));

@@ -4,7 +4,7 @@
  * it is still listed, and a secret no longer listed is left alone.
  */
 import { describe, expect, it } from "vitest";
-import { createRedactor } from "../../src/redact.js";
+import { createRedactor, redactBody } from "../../src/redact.js";
 
 describe("createRedactor", () => {
   it("follows the secrets as they change between strings", () => {
@@ -32,5 +32,59 @@ describe("createRedactor", () => {
     // "[redacted]" written in holds "dacted" again: one pass never touches what it wrote.
     expect(redact("secret-long secret dacted")).toBe("[redacted] [redacted] [redacted]");
     expect(redact("x")).toBe("x");
+  });
+});
+
+describe("createRedactor: the encoded forms of a secret", () => {
+  it("redacts a secret URL-encoded, form-encoded, and in base64 and base64url with or without padding", () => {
+    const redact = createRedactor(() => ["s3cret wörd/+~!?"]);
+    const forms = [
+      "s3cret wörd/+~!?",
+      "s3cret%20w%C3%B6rd%2F%2B~!%3F", // encodeURIComponent
+      "s3cret+w%C3%B6rd%2F%2B~!%3F", // the same with a space as +
+      "s3cret+w%C3%B6rd%2F%2B%7E%21%3F", // a form (application/x-www-form-urlencoded)
+      "czNjcmV0IHfDtnJkLyt+IT8=", // base64 of the UTF-8 bytes
+      "czNjcmV0IHfDtnJkLyt+IT8",
+      "czNjcmV0IHfDtnJkLyt-IT8=", // base64url
+      "czNjcmV0IHfDtnJkLyt-IT8",
+    ];
+    for (const form of forms) expect(redact(`<${form}>`)).toBe("<[redacted]>");
+  });
+
+  it("takes a secret that cannot be URL-encoded (a lone surrogate) without throwing", () => {
+    const redact = createRedactor(() => ["a\uD800b"]);
+    expect(redact("x a\uD800b x")).toBe("x [redacted] x");
+  });
+});
+
+describe("redactBody: protocol values", () => {
+  it("keeps dates, IDs, sizes and contentUrl verbatim (unless one is a secret whole) and redacts the free text around them", () => {
+    const redact = createRedactor(() => ["2025"]);
+    const body = {
+      id: "conv-2025",
+      lastModified: { date: "2025-06-12T10:20:25.000Z" },
+      activity: { id: "act-2025", subject: "order 2025" },
+      attachments: { attachment: [{ id: "a-2025", fileName: "2025.pdf", size: "20250", contentUrl: "https://files.example/2025" }] },
+      conversationId: "c-2025",
+      activityId: "x2025",
+      attachmentId: "a2025",
+      messageId: "m2025",
+      note: ["2025", { date: "2025 2025" }],
+      echo: { id: "2025", date: "MjAyNQ==" }, // the secret, and its base64, as a whole: an echo
+      "2025": "key",
+    };
+    expect(redactBody(body, redact)).toEqual({
+      id: "conv-2025",
+      lastModified: { date: "2025-06-12T10:20:25.000Z" },
+      activity: { id: "act-2025", subject: "order [redacted]" },
+      attachments: { attachment: [{ id: "a-2025", fileName: "[redacted].pdf", size: "20250", contentUrl: "https://files.example/2025" }] },
+      conversationId: "c-2025",
+      activityId: "x2025",
+      attachmentId: "a2025",
+      messageId: "m2025",
+      note: ["[redacted]", { date: "2025 2025" }],
+      echo: { id: "[redacted]", date: "[redacted]" },
+      "[redacted]": "key",
+    });
   });
 });

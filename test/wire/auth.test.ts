@@ -293,7 +293,7 @@ describe("secrets", () => {
     expect(await ece.acceptAttachment({ conversationId: "c", attachmentId: "a" })).toEqual({
       kind: "attachmentAccepted",
       status: 200,
-      attachment: { id: "[redacted]1" },
+      attachment: { id: "t1" }, // an ID, handed back to be used: as sent (issue 19 item 6)
     });
     status = 401;
     expect(await ece.acceptAttachment({ conversationId: "c", attachmentId: "a" })).toMatchObject({
