@@ -214,6 +214,7 @@ describe("protocol values stay verbatim (issue 19 item 6)", () => {
       status: 200,
       entryPointId: 2025,
       lastModified: date,
+      lastModifiedJson: JSON.stringify(date),
       raw: { entryPoint: { id: 2025 }, lastModified: { date }, name: "Chat [redacted]" },
     });
     await ece.close();
