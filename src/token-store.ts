@@ -180,6 +180,8 @@ export function createStoreTokenSource(
   let shared: string | undefined;
   /** A shared token ECE refused: deleted from the store (if still there) before the next read. */
   let refused: string | undefined;
+  /** A token just fetched that the store has not taken yet: secret from the moment it arrives. */
+  let fresh: string | undefined;
   /** Tokens fetched for this process alone (the store was down), with when they expire. */
   const own = createLiveTokens(now);
   /** Own tokens this source revoked when the store came back (calls may still hold them). */
@@ -196,6 +198,7 @@ export function createStoreTokenSource(
     if (shared !== undefined) list.push(shared);
     // A refused token still goes to the store (compare-and-delete): its errors must not show it.
     if (refused !== undefined) list.push(refused);
+    if (fresh !== undefined) list.push(fresh);
     return list;
   };
   const endpoint = createEndpoint(tokens);
@@ -291,6 +294,7 @@ export function createStoreTokenSource(
       const fetched = await endpoint.request(cache.takeReplacing());
       if (!fetched.ok) return fetched;
       const { token, lifetimeMs } = fetched.value;
+      fresh = token; // a store's error may quote what it was given
       const lifetime = lifetimeMs ?? UNKNOWN_LIFETIME_MS;
       const ttlMs = lifetime - refreshMarginMs(lifetime / 1000);
       try {
@@ -303,6 +307,7 @@ export function createStoreTokenSource(
       adopt(token, ttlMs);
       return { ok: true, value: { token, fromCache: false } };
     } finally {
+      fresh = undefined; // now shared or this process's own (or nothing was fetched)
       // A lock that cannot be freed frees itself after the store's lock TTL.
       await storeCall("unlock", () => store.releaseLock(key, owner)).catch((thrown: StoreFailure) => fallback || storeFailed(thrown));
     }

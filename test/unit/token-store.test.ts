@@ -292,4 +292,25 @@ describe("a store error that echoes its arguments", () => {
     expect(errors.length).toBeGreaterThan(0);
     expect(JSON.stringify(events)).not.toContain(refused!.token);
   });
+
+  it("never shows the token just fetched when the write that would share it fails, in the event or the log line", async () => {
+    ece = await startFleetEce();
+    const memory = memoryTokenStore();
+    const store = Object.assign(Object.create(memory) as MemoryTokenStore, {
+      write: (_key: string, token: string) => Promise.reject(new Error(`cannot SET ${token}`)),
+    });
+    const lines: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (line: string) => lines.push(line) };
+    const events: EceEvent[] = [];
+    const onEvent = (event: EceEvent) => events.push(event);
+    const client = createEceClient({ baseUrl: ece.url, credentials: CREDENTIALS, tokenStore: store, onEvent, logger, logLevel: "error" });
+    clients.push(client);
+    expect(await send(client, "m")).toMatchObject({ kind: "sendMessageSuccess" });
+    const [fetched] = ece.issued;
+    expect(events.filter((event) => event.type === "tokenStoreError")).toEqual([
+      { type: "tokenStoreError", action: "write", message: "cannot SET [redacted]" },
+    ]);
+    expect(lines).toHaveLength(1);
+    expect(lines.join("\n")).not.toContain(fetched!.token);
+  });
 });
