@@ -41,10 +41,14 @@ export interface RedisTokenStoreOptions {
 /** The default of {@link RedisTokenStoreOptions.lockTtlMs}. */
 export const DEFAULT_LOCK_TTL_MS = 10_000;
 
-/** The token and how long it has left, in one round trip: `{}` when there is none. */
-const READ = `local token = redis.call('GET', KEYS[1])
-if not token then return {} end
-return {token, redis.call('PTTL', KEYS[1])}`;
+/**
+ * The token and how long it has left (its PTTL), in one round trip: `{}` when there is none. A key
+ * of another type reads as an empty token: not a token, so the SDK reports it and writes over it.
+ */
+const READ = `local kind = redis.call('TYPE', KEYS[1])['ok']
+if kind == 'none' then return {} end
+if kind ~= 'string' then return {'', redis.call('PTTL', KEYS[1])} end
+return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}`;
 
 /** Compare-and-delete: deletes the key only if it still holds the value. */
 const DELETE_IF = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -141,10 +145,8 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenSto
     async read(key): Promise<StoredToken | undefined> {
       const reply = await command(["EVAL", READ, "1", tokenKey(key)]);
       if (!Array.isArray(reply) || reply.length < 2) return undefined;
-      const token = textOf(reply[0]);
-      const ttlMs = Number(reply[1]);
-      // PTTL -1 (no expiry) cannot happen for keys this store writes; take it as none.
-      return token !== undefined && ttlMs > 0 ? { token, ttlMs } : undefined;
+      // As it is, for the SDK to judge: a PTTL of -1 (no expiry) is not a token's.
+      return { token: textOf(reply[0]) ?? "", ttlMs: Number(reply[1]) };
     },
     async write(key, token, ttlMs) {
       await command(["SET", tokenKey(key), token, "PX", String(Math.max(1, Math.floor(ttlMs)))]);

@@ -147,11 +147,28 @@ function positive(value: unknown, fallback: number): number {
   return typeof value === "number" && Number.isFinite(value) && value > 0 && value <= 2_147_483_647 ? value : fallback;
 }
 
+/** RFC 6750's `b64token`: the characters a bearer token may have in an Authorization header. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+/** The longest token the client takes from a store (a larger value would overflow every request's headers). */
+const MAX_STORED_TOKEN_LENGTH = 4_096;
+
+/**
+ * Why what a store's `read` answered cannot be a token, or `undefined` when it can. A value that
+ * cannot is no token: one bad write must not break every send of the fleet until it expires.
+ */
+function problemOf(found: unknown): string | undefined {
+  if (typeof found !== "object" || found === null) return "not an object with token and ttlMs";
+  const { token, ttlMs } = found as Record<string, unknown>;
+  if (typeof token !== "string" || token.length > MAX_STORED_TOKEN_LENGTH || !B64TOKEN.test(token)) {
+    return `its token is not 1 to ${MAX_STORED_TOKEN_LENGTH} characters of RFC 6750's b64token`;
+  }
+  if (typeof ttlMs !== "number" || !Number.isFinite(ttlMs) || ttlMs <= 0) return "its ttlMs is not a positive number of milliseconds";
+  return undefined;
+}
+
 /** Whether what a store's `read` answered is a usable token (anything else counts as none). */
 function usable(found: unknown): found is StoredToken {
-  if (typeof found !== "object" || found === null) return false;
-  const { token, ttlMs } = found as Partial<StoredToken>;
-  return typeof token === "string" && token !== "" && typeof ttlMs === "number" && ttlMs > 0 && !Number.isNaN(ttlMs);
+  return problemOf(found) === undefined;
 }
 
 /**
@@ -277,9 +294,17 @@ export function createStoreTokenSource(
     return fetched.ok ? keepOwn(fetched.value.token, fetched.value.lifetimeMs) : fetched;
   }
 
-  /** The shared token, if the store holds one this process may use. */
-  async function readShared(key: string): Promise<TokenResult | undefined> {
-    const found = await storeCall("read", () => store.read(key));
+  /**
+   * The shared token, if the store holds one this process may use. The lock holder (`replacing`)
+   * reports a value that cannot be a token: it is about to write one over it.
+   */
+  async function readShared(key: string, replacing = false): Promise<TokenResult | undefined> {
+    const found: unknown = await storeCall("read", () => store.read(key));
+    if (found === undefined || found === null) return undefined;
+    const problem = problemOf(found);
+    if (problem !== undefined && replacing) {
+      emit?.({ type: "tokenStoreError", action: "read", message: `The token store held no valid token (${problem}): replacing it.` });
+    }
     if (!usable(found) || found.token === refused) return undefined;
     adopt(found.token, found.ttlMs);
     // Fetched before this call asked: a 401 on it earns one new token and one repeat.
@@ -289,7 +314,7 @@ export function createStoreTokenSource(
   /** Holding the lock: fetch the token and share it (unless someone shared one meanwhile). */
   async function fetchShared(key: string): Promise<TokenResult> {
     try {
-      const found = await readShared(key); // shared between our read and our lock?
+      const found = await readShared(key, true); // shared between our read and our lock?
       if (found) return found;
       const fetched = await endpoint.request(cache.takeReplacing());
       if (!fetched.ok) return fetched;

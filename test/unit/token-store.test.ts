@@ -173,14 +173,45 @@ describe("a fleet sharing one store", () => {
     for (const secret of [CREDENTIALS.clientSecret, CREDENTIALS.clientKey, "another-key", ece.url]) expect(everything).not.toContain(secret);
   });
 
-  it("a store that answers nonsense to read is taken as empty", async () => {
+  it.each([
+    ["a token with CR/LF (no valid header)", { token: "abc\r\nX-Injected: 1", ttlMs: 60_000 }],
+    ["a token with non-Latin-1 characters", { token: "tök€n", ttlMs: 60_000 }],
+    ["a token of 1 MB (a 431 on every send)", { token: "a".repeat(1_000_000), ttlMs: 60_000 }],
+    ["a token of 4 097 characters", { token: "a".repeat(4_097), ttlMs: 60_000 }],
+    ["an empty token", { token: "", ttlMs: 60_000 }],
+    ["a token that is not a string", { token: 42, ttlMs: 60_000 }],
+    ["a ttlMs that is not a number", { token: "good-token", ttlMs: "soon" }],
+    ["an infinite ttlMs", { token: "good-token", ttlMs: Number.POSITIVE_INFINITY }],
+    ["a ttlMs of NaN", { token: "good-token", ttlMs: Number.NaN }],
+    ["no object at all", "good-token"],
+  ])("a stored value that cannot be a token (%s) counts as none: fetched anew under the lock, overwritten, reported", async (_, odd) => {
     ece = await startFleetEce();
-    const store = memoryTokenStore();
-    const odd = { ...store, read: async () => ({ token: 42, ttlMs: "soon" }) as never };
-    const client = createEceClient({ baseUrl: ece.url, credentials: CREDENTIALS, tokenStore: odd });
-    clients.push(client);
-    expect(await send(client, "m")).toMatchObject({ kind: "sendMessageSuccess" });
+    const memory = memoryTokenStore();
+    // The odd value is what the store holds until a token is written over it.
+    const store = { ...memory, read: async (key: string) => (memory.calls.write === 0 ? (odd as never) : memory.read(key)) };
+    const { client, events } = member(store as MemoryTokenStore);
+    const outcomes = await Promise.all(Array.from({ length: 5 }, (_, i) => send(client, `m-${i}`)));
+    expect(kinds(outcomes)).toEqual(["sendMessageSuccess"]);
     expect(ece.issued).toHaveLength(1);
+    const fetched = ece.issued[0]!.token;
+    expect(memory.peek(await key())).toBe(fetched);
+    expect(new Set(ece.stub.requestsTo(SEND_PATH).map((request) => request.headers.authorization))).toEqual(new Set([`Bearer ${fetched}`]));
+    const errors = events.filter((event) => event.type === "tokenStoreError");
+    expect(errors).toEqual([{ type: "tokenStoreError", action: "read", message: expect.any(String) }]);
+    const { message } = errors[0] as { message: string };
+    if (typeof odd === "object" && typeof odd.token === "string" && odd.token !== "") expect(message).not.toContain(odd.token.slice(0, 3));
+  });
+
+  it("a valid stored token of 4 096 characters of RFC 6750's b64token is used as it is", async () => {
+    ece = await startFleetEce();
+    const memory = memoryTokenStore();
+    const token = `${"Az09-._~+/".repeat(409)}abcd==`;
+    expect(token).toHaveLength(4_096);
+    await memory.write(await key(), token, 60_000);
+    const { client, events } = member(memory);
+    await send(client, "m"); // the stub ECE did not issue it, so refuses it with 401: the send carried it
+    expect(ece.stub.requestsTo(SEND_PATH)[0]!.headers.authorization).toBe(`Bearer ${token}`);
+    expect(events.filter((event) => event.type === "tokenStoreError")).toEqual([]);
   });
 });
 
