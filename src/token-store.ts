@@ -107,8 +107,11 @@ const STORE_TIMEOUT_MS = 1_000;
 const STORE_PROBE_INTERVAL_MS = 5_000;
 /** How often a process waiting for another's token request looks at the store again. */
 const STORE_POLL_INTERVAL_MS = 50;
-/** The lifetime assumed for a token ECE gave none for (ECE's documented 24 hours). */
-const UNKNOWN_LIFETIME_MS = 86_400_000;
+/**
+ * ECE's documented token lifetime (24 hours): assumed for a token ECE gave none for, and the
+ * most a token is stored for (a store may refuse a larger TTL: Redis refuses 1e+23 ms).
+ */
+const ECE_LIFETIME_MS = 86_400_000;
 
 /**
  * The key of a client's token in a store: the SHA-256 (hex) of its base URL, API root and client
@@ -320,7 +323,7 @@ export function createStoreTokenSource(
       if (!fetched.ok) return fetched;
       const { token, lifetimeMs } = fetched.value;
       fresh = token; // a store's error may quote what it was given
-      const lifetime = lifetimeMs ?? UNKNOWN_LIFETIME_MS;
+      const lifetime = Math.min(lifetimeMs ?? ECE_LIFETIME_MS, ECE_LIFETIME_MS);
       const ttlMs = lifetime - refreshMarginMs(lifetime / 1000);
       try {
         await storeCall("write", () => store.write(key, token, ttlMs));

@@ -97,8 +97,8 @@ describe.skipIf(!binary).each(["node-redis", "ioredis"] as const)("createRedisTo
   });
 
   /** A client on this store against a fresh stub ECE, with what it reports, and its token key in Redis. */
-  async function clientOnStore() {
-    const ece = await startFleetEce();
+  async function clientOnStore(options: { expiresIn?: number } = {}) {
+    const ece = await startFleetEce(options);
     const events: EceEvent[] = [];
     const client = createEceClient({ baseUrl: ece.url, credentials: CREDENTIALS, tokenStore: store, onEvent: (event) => events.push(event) });
     const redisKey = `${PREFIX}${await storeKeyOf(ece.url, API_ROOT, CREDENTIALS.clientKey)}`;
@@ -128,6 +128,20 @@ describe.skipIf(!binary).each(["node-redis", "ioredis"] as const)("createRedisTo
       expect(events.filter((event) => event.type === "tokenStoreError")).toEqual([
         { type: "tokenStoreError", action: "read", message: expect.any(String) },
       ]);
+    } finally {
+      await dispose();
+    }
+  });
+
+  it("a token ECE gives a huge lifetime (expires_in 1e20) is stored, for 24 hours at most", async () => {
+    const { ece, events, send, redisKey, dispose } = await clientOnStore({ expiresIn: 1e20 });
+    try {
+      expect(await send()).toMatchObject({ kind: "sendMessageSuccess" });
+      expect(events.filter((event) => event.type === "tokenStoreError")).toEqual([]);
+      expect(await connected.raw(["GET", redisKey])).toBe(ece.issued[0]!.token);
+      const ttl = Number(await connected.raw(["PTTL", redisKey]));
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(86_400_000);
     } finally {
       await dispose();
     }

@@ -3,7 +3,7 @@
  * processes of a fleet share Redis, against a stub ECE that keeps sessions. Interleavings are
  * forced with gates on the store's calls and on the stub's answers, never with sleeps.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createEceClient, type EceClient, type EceEvent } from "../../src/index.js";
 import { storeKeyOf } from "../../src/token-store.js";
 import { API_ROOT, CREDENTIALS, REVOKE_PATH, SEND_PATH, TOKEN_PATH } from "../support/ece-stub.js";
@@ -290,6 +290,50 @@ describe("the store down or slow", () => {
     expect(ece.issued).toHaveLength(1);
     expect(await client.close()).toEqual({ revoked: true });
     expect(ece.revoked).toEqual([ece.issued[0]!.token]);
+  });
+});
+
+describe("a huge token lifetime, and a store that cannot take the token", () => {
+  it("a token ECE gives a huge lifetime (expires_in 1e20) is stored for at most ECE's documented 24 hours", async () => {
+    ece = await startFleetEce({ expiresIn: 1e20 });
+    const memory = memoryTokenStore();
+    const ttls: number[] = [];
+    const store = { ...memory, write: (key: string, token: string, ttlMs: number) => (ttls.push(ttlMs), memory.write(key, token, ttlMs)) };
+    const { client, events } = member(store as MemoryTokenStore);
+    expect(await send(client, "m")).toMatchObject({ kind: "sendMessageSuccess" });
+    expect(ttls).toHaveLength(1);
+    expect(ttls[0]).toBeGreaterThan(0);
+    expect(ttls[0]).toBeLessThanOrEqual(86_400_000);
+    expect(events.filter((event) => event.type === "tokenStoreError")).toEqual([]);
+  });
+
+  it("a store whose write always fails: one token request per probe interval, however many calls", async () => {
+    // Only the probe's interval is faked: the stub ECE and the store's deadlines run on real time.
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      ece = await startFleetEce();
+      const memory = memoryTokenStore({ probeIntervalMs: 60_000 });
+      const store = { ...memory, write: () => Promise.reject(new Error("READONLY You can't write against a read only replica.")) };
+      const { client, events } = member(store as MemoryTokenStore);
+      for (let round = 0; round < 3; round++) {
+        const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => send(client, `first-${round}-${i}`)));
+        expect(kinds(outcomes)).toEqual(["sendMessageSuccess"]);
+      }
+      expect(ece.issued).toHaveLength(1);
+      expect(ece.stub.requestsTo(REVOKE_PATH)).toHaveLength(0);
+      expect(events.filter((event) => event.type === "tokenStoreError").map((event) => (event as { action: string }).action)).toEqual(["write"]);
+
+      vi.advanceTimersByTime(60_000); // the probe finds the store answering and revokes the own token
+      await ece.stub.arrived(REVOKE_PATH, 1);
+      for (let round = 0; round < 3; round++) {
+        const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => send(client, `second-${round}-${i}`)));
+        expect(kinds(outcomes)).toEqual(["sendMessageSuccess"]);
+      }
+      expect(ece.issued).toHaveLength(2);
+      expect(ece.stub.requestsTo(REVOKE_PATH)).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
