@@ -50,6 +50,13 @@ if kind == 'none' then return {} end
 if kind ~= 'string' then return {'', redis.call('PTTL', KEYS[1])} end
 return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}`;
 
+/**
+ * The lock: `OK` when taken, else the PTTL of whoever's lock is there - `-1` for one set without
+ * expiry, which would never free itself.
+ */
+const LOCK = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'OK' end
+return redis.call('PTTL', KEYS[1])`;
+
 /** Compare-and-delete: deletes the key only if it still holds the value. */
 const DELETE_IF = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -70,9 +77,10 @@ function textOf(reply: unknown): string | undefined {
  * `createEceClient` in every process, with the same credentials, and the processes share one
  * token. The token is kept under `<keyPrefix><hash>` (the hash of the base URL, API root and
  * client key) with the time it has left as its TTL; the lock is `SET <key>:lock <owner> NX PX
- * <lockTtlMs>`; deleting the token after a 401 and freeing the lock are compare-and-delete Lua
- * scripts. The client secret never reaches Redis. While the client's connection is down the
- * store fails at once (the SDK then uses a token of the process's own until Redis is back).
+ * <lockTtlMs>` (a lock found without expiry is a store failure); deleting the token after a 401
+ * and freeing the lock are compare-and-delete Lua scripts. The client secret never reaches
+ * Redis. While the client's connection is down the store fails at once (the SDK then uses a
+ * token of the process's own until Redis is back).
  *
  * @throws TypeError when `client` is neither kind of client, or an option is unusable.
  *
@@ -142,6 +150,7 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenSto
   const lockKey = (key: string) => `${keyPrefix}${key}:lock`;
 
   return {
+    lockTtlMs,
     async read(key): Promise<StoredToken | undefined> {
       const reply = await command(["EVAL", READ, "1", tokenKey(key)]);
       if (!Array.isArray(reply) || reply.length < 2) return undefined;
@@ -155,7 +164,10 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenSto
       return Number(await command(["EVAL", DELETE_IF, "1", tokenKey(key), token])) === 1;
     },
     async acquireLock(key, owner) {
-      return textOf(await command(["SET", lockKey(key), owner, "NX", "PX", String(lockTtlMs)])) === "OK";
+      const reply = await command(["EVAL", LOCK, "1", lockKey(key), owner, String(lockTtlMs)]);
+      // Taken for ever: a store failure (the SDK goes on with a token of its own), not a wait.
+      if (Number(reply) === -1) throw new Error(`The lock ${lockKey(key)} has no expiry: it never frees itself.`);
+      return textOf(reply) === "OK";
     },
     async releaseLock(key, owner) {
       await command(["EVAL", DELETE_IF, "1", lockKey(key), owner]);

@@ -84,10 +84,9 @@ export interface TokenStore {
    */
   deleteIf(key: string, token: string): Promise<boolean>;
   /**
-   * Takes the lock of `key` for `owner` if nobody holds it, for a time of the store's choosing
-   * (its lock TTL, a few seconds: longer than a token request takes), after which it frees
-   * itself - so that a process that dies holding it stops nobody for long. Resolves whether
-   * `owner` took it.
+   * Takes the lock of `key` for `owner` if nobody holds it, for {@link TokenStore.lockTtlMs}
+   * (a few seconds: longer than a token request takes), after which it frees itself - so that a
+   * process that dies holding it stops nobody for long. Resolves whether `owner` took it.
    */
   acquireLock(key: string, owner: string): Promise<boolean>;
   /** Frees the lock of `key` if `owner` still holds it (compare-and-delete, atomically). */
@@ -99,6 +98,12 @@ export interface TokenStore {
   readonly timeoutMs?: number;
   /** How often a client that went on with a token of its own asks the store whether it is back. Default 5 000 ms. */
   readonly probeIntervalMs?: number;
+  /**
+   * How long the lock lasts before it frees itself. A client that sees it taken, with no token
+   * stored, for more than twice this long takes the store as down (a lock that never frees).
+   * Default 10 000 ms.
+   */
+  readonly lockTtlMs?: number;
 }
 
 /** Time a store is given per call before it counts as down. */
@@ -107,6 +112,8 @@ const STORE_TIMEOUT_MS = 1_000;
 const STORE_PROBE_INTERVAL_MS = 5_000;
 /** How often a process waiting for another's token request looks at the store again. */
 const STORE_POLL_INTERVAL_MS = 50;
+/** How long a store's lock lasts, when the store does not say. */
+const STORE_LOCK_TTL_MS = 10_000;
 /**
  * ECE's documented token lifetime (24 hours): assumed for a token ECE gave none for, and the
  * most a token is stored for (a store may refuse a larger TTL: Redis refuses 1e+23 ms).
@@ -190,6 +197,9 @@ export function createStoreTokenSource(
   const owner = settings.owner ?? globalThis.crypto.randomUUID();
   const storeTimeoutMs = positive(store.timeoutMs, STORE_TIMEOUT_MS);
   const probeIntervalMs = positive(store.probeIntervalMs, STORE_PROBE_INTERVAL_MS);
+  // A lock frees itself within its TTL; one taken again since held the fetch of a token. Longer
+  // than both, it does not free itself (taken without expiry, or by a store that keeps it).
+  const lockStuckMs = 2 * positive(store.lockTtlMs, STORE_LOCK_TTL_MS);
   let key: Promise<string> | undefined;
   /** The client's key in the store, hashed once. */
   const keyOf = () => storeCall("key", () => (key ??= storeKeyOf(settings.baseUrl, settings.apiRoot, settings.credentials.clientKey)));
@@ -255,15 +265,31 @@ export function createStoreTokenSource(
     probe = undefined;
   }
 
+  /**
+   * Whether the store is back: it answers, and it holds a token or its lock can be taken (a lock
+   * that never frees would otherwise cost a session per probe).
+   */
+  async function storeIsBack(): Promise<{ found: unknown } | undefined> {
+    try {
+      const key = await keyOf();
+      const found: unknown = await storeCall("probe", () => store.read(key));
+      if (usable(found)) return { found };
+      if (!(await storeCall("probe", () => store.acquireLock(key, owner)))) return undefined;
+      await storeCall("probe", () => store.releaseLock(key, owner));
+      return { found };
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Asks the store whether it is back; if it is, goes back to the shared token and revokes the own ones. */
   async function probeStore(): Promise<void> {
     if (probing || closed || !fallback) return;
     probing = true;
     try {
-      const found = await keyOf()
-        .then((key) => storeCall("probe", () => store.read(key)))
-        .catch(() => "down" as const);
-      if (found === "down" || closed) return;
+      const back = await storeIsBack();
+      if (back === undefined || closed) return;
+      const { found } = back;
       // An own token being fetched right now is revoked with the others.
       if (cache.inflight) await cache.inflight.catch(() => undefined);
       if (closed) return;
@@ -348,13 +374,19 @@ export function createStoreTokenSource(
       const stale = refused;
       await storeCall("delete", () => store.deleteIf(key, stale));
     }
-    const giveUpAt = now() + timeoutMs;
+    // Calls that stop waiting at their deadline leave this wait going: the next ones join it.
+    let lockSeenAt: number | undefined;
     for (;;) {
       const found = await readShared(key);
       if (found) return found;
       if (await storeCall("lock", () => store.acquireLock(key, owner))) return fetchShared(key);
-      if (closed || now() >= giveUpAt) {
-        const message = `No shared token within ${timeoutMs} ms: another process holds the token store's lock.`;
+      lockSeenAt ??= now();
+      if (now() - lockSeenAt > lockStuckMs) {
+        const message = `The token store's lock stayed taken for over ${lockStuckMs} ms with no token stored: it does not free itself.`;
+        throw new StoreFailure("lock", message);
+      }
+      if (closed) {
+        const message = "The client closed while another process held the token store's lock.";
         return { ok: false, error: { kind: "timeout", message, timeoutMs, delivered: false } satisfies TokenFailure };
       }
       await new Promise((resolve) => setTimeout(resolve, STORE_POLL_INTERVAL_MS));

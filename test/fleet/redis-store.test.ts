@@ -88,6 +88,25 @@ describe.skipIf(!binary).each(["node-redis", "ioredis"] as const)("createRedisTo
     await store.releaseLock("k-lock", "owner-b");
   });
 
+  it("a lock without expiry (SET without PX): acquireLock fails, naming it, rather than answering taken forever", async () => {
+    await connected.raw(["SET", `${PREFIX}k-stuck:lock`, "someone"]);
+    await expect(store.acquireLock("k-stuck", "owner-a")).rejects.toThrow(/lock .*has no expiry/);
+    expect(await connected.raw(["GET", `${PREFIX}k-stuck:lock`])).toBe("someone");
+  });
+
+  it("a lock without expiry: a client goes on at once with a token of its own and reports it", async () => {
+    const { ece, events, send, redisKey, dispose } = await clientOnStore({ timeoutMs: 2_000 });
+    try {
+      await connected.raw(["SET", `${redisKey}:lock`, "a-process-that-forgot-PX"]);
+      expect(await send()).toMatchObject({ kind: "sendMessageSuccess" });
+      expect(ece.issued).toHaveLength(1);
+      expect(events.filter((event) => event.type === "tokenStoreError").map((event) => (event as { action: string }).action)).toEqual(["lock"]);
+      expect(await connected.raw(["EXISTS", redisKey])).toBe(0); // the token is the process's own
+    } finally {
+      await dispose();
+    }
+  });
+
   it("Redis holds the token and the lock owner under the prefix, and nothing else", async () => {
     await store.write("k-keys", "the-token", 60_000);
     await store.acquireLock("k-keys", "the-owner");
@@ -97,10 +116,11 @@ describe.skipIf(!binary).each(["node-redis", "ioredis"] as const)("createRedisTo
   });
 
   /** A client on this store against a fresh stub ECE, with what it reports, and its token key in Redis. */
-  async function clientOnStore(options: { expiresIn?: number } = {}) {
+  async function clientOnStore(options: { expiresIn?: number; timeoutMs?: number } = {}) {
     const ece = await startFleetEce(options);
     const events: EceEvent[] = [];
-    const client = createEceClient({ baseUrl: ece.url, credentials: CREDENTIALS, tokenStore: store, onEvent: (event) => events.push(event) });
+    const onEvent = (event: EceEvent) => events.push(event);
+    const client = createEceClient({ baseUrl: ece.url, credentials: CREDENTIALS, tokenStore: store, onEvent, timeoutMs: options.timeoutMs ?? 30_000 });
     const redisKey = `${PREFIX}${await storeKeyOf(ece.url, API_ROOT, CREDENTIALS.clientKey)}`;
     const send = () => client.sendTextMessage({ conversationId: "c-1", message: "m" });
     const dispose = async () => {

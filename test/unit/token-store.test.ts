@@ -135,7 +135,7 @@ describe("a fleet sharing one store", () => {
     expect(store.calls.acquireLock).toBeGreaterThan(1);
   });
 
-  it("a lock that never frees and no token in the store: the call times out, having asked ECE for nothing", async () => {
+  it("a lock held (for less than twice its TTL) and no token in the store: a call whose deadline comes first times out, having asked ECE for nothing", async () => {
     ece = await startFleetEce();
     const store = memoryTokenStore();
     store.lockFor(await key(), "stuck-process", 600_000);
@@ -290,6 +290,56 @@ describe("the store down or slow", () => {
     expect(ece.issued).toHaveLength(1);
     expect(await client.close()).toEqual({ revoked: true });
     expect(ece.revoked).toEqual([ece.issued[0]!.token]);
+  });
+});
+
+describe("a lock that does not free itself", () => {
+  it("held past twice the store's lockTtlMs: the store counts as down, the call goes on with a token of its own", async () => {
+    ece = await startFleetEce();
+    const store = memoryTokenStore({ lockTtlMs: 20, probeIntervalMs: 60_000 });
+    store.lockFor(await key(), "a-lock-without-expiry", 600_000);
+    const { client, events } = member(store, { timeoutMs: 5_000 });
+    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => send(client, `m-${i}`)));
+    expect(kinds(outcomes)).toEqual(["sendMessageSuccess"]);
+    expect(ece.issued).toHaveLength(1);
+    expect(events.filter((event) => event.type === "tokenStoreError").map((event) => (event as { action: string }).action)).toEqual(["lock"]);
+    expect(store.calls.write).toBe(0); // the token is this process's own: not shared
+    // Down, as in any outage: the next calls neither wait for the lock nor ask the store.
+    const before = { ...store.calls };
+    expect(await send(client, "after")).toMatchObject({ kind: "sendMessageSuccess" });
+    expect(store.calls).toEqual(before);
+    expect(ece.issued).toHaveLength(1);
+  });
+
+  it("the probe goes back to the store only once the lock can be taken: no session churn while it stays stuck", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      ece = await startFleetEce();
+      const store = memoryTokenStore({ lockTtlMs: 20, probeIntervalMs: 60_000 });
+      const storeKey = await key();
+      store.lockFor(storeKey, "a-lock-without-expiry", 600_000);
+      const { client } = member(store, { timeoutMs: 5_000 });
+      expect(await send(client, "first")).toMatchObject({ kind: "sendMessageSuccess" });
+      const own = ece.issued[0]!.token;
+      // A probe while the lock is stuck: it reads (no token). The rest of its work is promise
+      // callbacks on the in-memory store, all run before the send below can finish (network I/O).
+      const reads = store.calls.read;
+      vi.advanceTimersByTime(60_000);
+      await store.called("read", reads + 1);
+      expect(await send(client, "still-own")).toMatchObject({ kind: "sendMessageSuccess" });
+      expect(vi.getTimerCount()).toBe(1); // still probing: the store is still taken as down
+      expect(ece.issued).toHaveLength(1);
+      expect(ece.stub.requestsTo(REVOKE_PATH)).toHaveLength(0);
+      // The lock is gone: the next probe goes back to the store and revokes the own token.
+      store.lockFor(storeKey, "a-lock-without-expiry", 0);
+      vi.advanceTimersByTime(60_000);
+      await ece.stub.arrived(REVOKE_PATH, 1);
+      expect(ece.revoked).toEqual([own]);
+      expect(await send(client, "shared")).toMatchObject({ kind: "sendMessageSuccess" });
+      expect(store.peek(storeKey)).toBe(ece.issued[1]!.token);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
