@@ -41,10 +41,21 @@ export interface RedisTokenStoreOptions {
 /** The default of {@link RedisTokenStoreOptions.lockTtlMs}. */
 export const DEFAULT_LOCK_TTL_MS = 10_000;
 
-/** The token and how long it has left, in one round trip: `{}` when there is none. */
-const READ = `local token = redis.call('GET', KEYS[1])
-if not token then return {} end
-return {token, redis.call('PTTL', KEYS[1])}`;
+/**
+ * The token and how long it has left (its PTTL), in one round trip: `{}` when there is none. A key
+ * of another type reads as an empty token: not a token, so the SDK reports it and writes over it.
+ */
+const READ = `local kind = redis.call('TYPE', KEYS[1])['ok']
+if kind == 'none' then return {} end
+if kind ~= 'string' then return {'', redis.call('PTTL', KEYS[1])} end
+return {redis.call('GET', KEYS[1]), redis.call('PTTL', KEYS[1])}`;
+
+/**
+ * The lock: `OK` when taken, else the PTTL of whoever's lock is there - `-1` for one set without
+ * expiry, which would never free itself.
+ */
+const LOCK = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'OK' end
+return redis.call('PTTL', KEYS[1])`;
 
 /** Compare-and-delete: deletes the key only if it still holds the value. */
 const DELETE_IF = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -66,9 +77,10 @@ function textOf(reply: unknown): string | undefined {
  * `createEceClient` in every process, with the same credentials, and the processes share one
  * token. The token is kept under `<keyPrefix><hash>` (the hash of the base URL, API root and
  * client key) with the time it has left as its TTL; the lock is `SET <key>:lock <owner> NX PX
- * <lockTtlMs>`; deleting the token after a 401 and freeing the lock are compare-and-delete Lua
- * scripts. The client secret never reaches Redis. While the client's connection is down the
- * store fails at once (the SDK then uses a token of the process's own until Redis is back).
+ * <lockTtlMs>` (a lock found without expiry is a store failure); deleting the token after a 401
+ * and freeing the lock are compare-and-delete Lua scripts. The client secret never reaches
+ * Redis. While the client's connection is down the store fails at once (the SDK then uses a
+ * token of the process's own until Redis is back).
  *
  * @throws TypeError when `client` is neither kind of client, or an option is unusable.
  *
@@ -138,13 +150,12 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenSto
   const lockKey = (key: string) => `${keyPrefix}${key}:lock`;
 
   return {
+    lockTtlMs,
     async read(key): Promise<StoredToken | undefined> {
       const reply = await command(["EVAL", READ, "1", tokenKey(key)]);
       if (!Array.isArray(reply) || reply.length < 2) return undefined;
-      const token = textOf(reply[0]);
-      const ttlMs = Number(reply[1]);
-      // PTTL -1 (no expiry) cannot happen for keys this store writes; take it as none.
-      return token !== undefined && ttlMs > 0 ? { token, ttlMs } : undefined;
+      // As it is, for the SDK to judge: a PTTL of -1 (no expiry) is not a token's.
+      return { token: textOf(reply[0]) ?? "", ttlMs: Number(reply[1]) };
     },
     async write(key, token, ttlMs) {
       await command(["SET", tokenKey(key), token, "PX", String(Math.max(1, Math.floor(ttlMs)))]);
@@ -153,7 +164,10 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenSto
       return Number(await command(["EVAL", DELETE_IF, "1", tokenKey(key), token])) === 1;
     },
     async acquireLock(key, owner) {
-      return textOf(await command(["SET", lockKey(key), owner, "NX", "PX", String(lockTtlMs)])) === "OK";
+      const reply = await command(["EVAL", LOCK, "1", lockKey(key), owner, String(lockTtlMs)]);
+      // Taken for ever: a store failure (the SDK goes on with a token of its own), not a wait.
+      if (Number(reply) === -1) throw new Error(`The lock ${lockKey(key)} has no expiry: it never frees itself.`);
+      return textOf(reply) === "OK";
     },
     async releaseLock(key, owner) {
       await command(["EVAL", DELETE_IF, "1", lockKey(key), owner]);

@@ -84,10 +84,9 @@ export interface TokenStore {
    */
   deleteIf(key: string, token: string): Promise<boolean>;
   /**
-   * Takes the lock of `key` for `owner` if nobody holds it, for a time of the store's choosing
-   * (its lock TTL, a few seconds: longer than a token request takes), after which it frees
-   * itself - so that a process that dies holding it stops nobody for long. Resolves whether
-   * `owner` took it.
+   * Takes the lock of `key` for `owner` if nobody holds it, for {@link TokenStore.lockTtlMs}
+   * (a few seconds: longer than a token request takes), after which it frees itself - so that a
+   * process that dies holding it stops nobody for long. Resolves whether `owner` took it.
    */
   acquireLock(key: string, owner: string): Promise<boolean>;
   /** Frees the lock of `key` if `owner` still holds it (compare-and-delete, atomically). */
@@ -99,6 +98,12 @@ export interface TokenStore {
   readonly timeoutMs?: number;
   /** How often a client that went on with a token of its own asks the store whether it is back. Default 5 000 ms. */
   readonly probeIntervalMs?: number;
+  /**
+   * How long the lock lasts before it frees itself. A client that sees it taken, with no token
+   * stored, for more than twice this long takes the store as down (a lock that never frees).
+   * Default 10 000 ms.
+   */
+  readonly lockTtlMs?: number;
 }
 
 /** Time a store is given per call before it counts as down. */
@@ -107,8 +112,13 @@ const STORE_TIMEOUT_MS = 1_000;
 const STORE_PROBE_INTERVAL_MS = 5_000;
 /** How often a process waiting for another's token request looks at the store again. */
 const STORE_POLL_INTERVAL_MS = 50;
-/** The lifetime assumed for a token ECE gave none for (ECE's documented 24 hours). */
-const UNKNOWN_LIFETIME_MS = 86_400_000;
+/** How long a store's lock lasts, when the store does not say. */
+const STORE_LOCK_TTL_MS = 10_000;
+/**
+ * ECE's documented token lifetime (24 hours): assumed for a token ECE gave none for, and the
+ * most a token is stored for (a store may refuse a larger TTL: Redis refuses 1e+23 ms).
+ */
+const ECE_LIFETIME_MS = 86_400_000;
 
 /**
  * The key of a client's token in a store: the SHA-256 (hex) of its base URL, API root and client
@@ -147,11 +157,28 @@ function positive(value: unknown, fallback: number): number {
   return typeof value === "number" && Number.isFinite(value) && value > 0 && value <= 2_147_483_647 ? value : fallback;
 }
 
+/** RFC 6750's `b64token`: the characters a bearer token may have in an Authorization header. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+/** The longest token the client takes from a store (a larger value would overflow every request's headers). */
+const MAX_STORED_TOKEN_LENGTH = 4_096;
+
+/**
+ * Why what a store's `read` answered cannot be a token, or `undefined` when it can. A value that
+ * cannot is no token: one bad write must not break every send of the fleet until it expires.
+ */
+function problemOf(found: unknown): string | undefined {
+  if (typeof found !== "object" || found === null) return "not an object with token and ttlMs";
+  const { token, ttlMs } = found as Record<string, unknown>;
+  if (typeof token !== "string" || token.length > MAX_STORED_TOKEN_LENGTH || !B64TOKEN.test(token)) {
+    return `its token is not 1 to ${MAX_STORED_TOKEN_LENGTH} characters of RFC 6750's b64token`;
+  }
+  if (typeof ttlMs !== "number" || !Number.isFinite(ttlMs) || ttlMs <= 0) return "its ttlMs is not a positive number of milliseconds";
+  return undefined;
+}
+
 /** Whether what a store's `read` answered is a usable token (anything else counts as none). */
 function usable(found: unknown): found is StoredToken {
-  if (typeof found !== "object" || found === null) return false;
-  const { token, ttlMs } = found as Partial<StoredToken>;
-  return typeof token === "string" && token !== "" && typeof ttlMs === "number" && ttlMs > 0 && !Number.isNaN(ttlMs);
+  return problemOf(found) === undefined;
 }
 
 /**
@@ -170,6 +197,9 @@ export function createStoreTokenSource(
   const owner = settings.owner ?? globalThis.crypto.randomUUID();
   const storeTimeoutMs = positive(store.timeoutMs, STORE_TIMEOUT_MS);
   const probeIntervalMs = positive(store.probeIntervalMs, STORE_PROBE_INTERVAL_MS);
+  // A lock frees itself within its TTL; one taken again since held the fetch of a token. Longer
+  // than both, it does not free itself (taken without expiry, or by a store that keeps it).
+  const lockStuckMs = 2 * positive(store.lockTtlMs, STORE_LOCK_TTL_MS);
   let key: Promise<string> | undefined;
   /** The client's key in the store, hashed once. */
   const keyOf = () => storeCall("key", () => (key ??= storeKeyOf(settings.baseUrl, settings.apiRoot, settings.credentials.clientKey)));
@@ -180,6 +210,8 @@ export function createStoreTokenSource(
   let shared: string | undefined;
   /** A shared token ECE refused: deleted from the store (if still there) before the next read. */
   let refused: string | undefined;
+  /** A token just fetched that the store has not taken yet: secret from the moment it arrives. */
+  let fresh: string | undefined;
   /** Tokens fetched for this process alone (the store was down), with when they expire. */
   const own = createLiveTokens(now);
   /** Own tokens this source revoked when the store came back (calls may still hold them). */
@@ -196,6 +228,7 @@ export function createStoreTokenSource(
     if (shared !== undefined) list.push(shared);
     // A refused token still goes to the store (compare-and-delete): its errors must not show it.
     if (refused !== undefined) list.push(refused);
+    if (fresh !== undefined) list.push(fresh);
     return list;
   };
   const endpoint = createEndpoint(tokens);
@@ -232,15 +265,31 @@ export function createStoreTokenSource(
     probe = undefined;
   }
 
+  /**
+   * Whether the store is back: it answers, and it holds a token or its lock can be taken (a lock
+   * that never frees would otherwise cost a session per probe).
+   */
+  async function storeIsBack(): Promise<{ found: unknown } | undefined> {
+    try {
+      const key = await keyOf();
+      const found: unknown = await storeCall("probe", () => store.read(key));
+      if (usable(found)) return { found };
+      if (!(await storeCall("probe", () => store.acquireLock(key, owner)))) return undefined;
+      await storeCall("probe", () => store.releaseLock(key, owner));
+      return { found };
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Asks the store whether it is back; if it is, goes back to the shared token and revokes the own ones. */
   async function probeStore(): Promise<void> {
     if (probing || closed || !fallback) return;
     probing = true;
     try {
-      const found = await keyOf()
-        .then((key) => storeCall("probe", () => store.read(key)))
-        .catch(() => "down" as const);
-      if (found === "down" || closed) return;
+      const back = await storeIsBack();
+      if (back === undefined || closed) return;
+      const { found } = back;
       // An own token being fetched right now is revoked with the others.
       if (cache.inflight) await cache.inflight.catch(() => undefined);
       if (closed) return;
@@ -274,9 +323,17 @@ export function createStoreTokenSource(
     return fetched.ok ? keepOwn(fetched.value.token, fetched.value.lifetimeMs) : fetched;
   }
 
-  /** The shared token, if the store holds one this process may use. */
-  async function readShared(key: string): Promise<TokenResult | undefined> {
-    const found = await storeCall("read", () => store.read(key));
+  /**
+   * The shared token, if the store holds one this process may use. The lock holder (`replacing`)
+   * reports a value that cannot be a token: it is about to write one over it.
+   */
+  async function readShared(key: string, replacing = false): Promise<TokenResult | undefined> {
+    const found: unknown = await storeCall("read", () => store.read(key));
+    if (found === undefined || found === null) return undefined;
+    const problem = problemOf(found);
+    if (problem !== undefined && replacing) {
+      emit?.({ type: "tokenStoreError", action: "read", message: `The token store held no valid token (${problem}): replacing it.` });
+    }
     if (!usable(found) || found.token === refused) return undefined;
     adopt(found.token, found.ttlMs);
     // Fetched before this call asked: a 401 on it earns one new token and one repeat.
@@ -286,12 +343,13 @@ export function createStoreTokenSource(
   /** Holding the lock: fetch the token and share it (unless someone shared one meanwhile). */
   async function fetchShared(key: string): Promise<TokenResult> {
     try {
-      const found = await readShared(key); // shared between our read and our lock?
+      const found = await readShared(key, true); // shared between our read and our lock?
       if (found) return found;
       const fetched = await endpoint.request(cache.takeReplacing());
       if (!fetched.ok) return fetched;
       const { token, lifetimeMs } = fetched.value;
-      const lifetime = lifetimeMs ?? UNKNOWN_LIFETIME_MS;
+      fresh = token; // a store's error may quote what it was given
+      const lifetime = Math.min(lifetimeMs ?? ECE_LIFETIME_MS, ECE_LIFETIME_MS);
       const ttlMs = lifetime - refreshMarginMs(lifetime / 1000);
       try {
         await storeCall("write", () => store.write(key, token, ttlMs));
@@ -303,6 +361,7 @@ export function createStoreTokenSource(
       adopt(token, ttlMs);
       return { ok: true, value: { token, fromCache: false } };
     } finally {
+      fresh = undefined; // now shared or this process's own (or nothing was fetched)
       // A lock that cannot be freed frees itself after the store's lock TTL.
       await storeCall("unlock", () => store.releaseLock(key, owner)).catch((thrown: StoreFailure) => fallback || storeFailed(thrown));
     }
@@ -315,13 +374,19 @@ export function createStoreTokenSource(
       const stale = refused;
       await storeCall("delete", () => store.deleteIf(key, stale));
     }
-    const giveUpAt = now() + timeoutMs;
+    // Calls that stop waiting at their deadline leave this wait going: the next ones join it.
+    let lockSeenAt: number | undefined;
     for (;;) {
       const found = await readShared(key);
       if (found) return found;
       if (await storeCall("lock", () => store.acquireLock(key, owner))) return fetchShared(key);
-      if (closed || now() >= giveUpAt) {
-        const message = `No shared token within ${timeoutMs} ms: another process holds the token store's lock.`;
+      lockSeenAt ??= now();
+      if (now() - lockSeenAt > lockStuckMs) {
+        const message = `The token store's lock stayed taken for over ${lockStuckMs} ms with no token stored: it does not free itself.`;
+        throw new StoreFailure("lock", message);
+      }
+      if (closed) {
+        const message = "The client closed while another process held the token store's lock.";
         return { ok: false, error: { kind: "timeout", message, timeoutMs, delivered: false } satisfies TokenFailure };
       }
       await new Promise((resolve) => setTimeout(resolve, STORE_POLL_INTERVAL_MS));

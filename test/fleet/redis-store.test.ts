@@ -5,8 +5,11 @@
  */
 import type { EventEmitter } from "node:events";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createEceClient, type EceEvent } from "../../src/index.js";
 import { createRedisTokenStore } from "../../src/redis.js";
-import type { TokenStore } from "../../src/token-store.js";
+import { storeKeyOf, type TokenStore } from "../../src/token-store.js";
+import { API_ROOT, CREDENTIALS, SEND_PATH } from "../support/ece-stub.js";
+import { startFleetEce } from "../support/fleet-ece.js";
 import { startRedisServer, type RedisServer } from "./redis-server.js";
 
 const binary = inject("redisServer");
@@ -85,12 +88,83 @@ describe.skipIf(!binary).each(["node-redis", "ioredis"] as const)("createRedisTo
     await store.releaseLock("k-lock", "owner-b");
   });
 
+  it("a lock without expiry (SET without PX): acquireLock fails, naming it, rather than answering taken forever", async () => {
+    await connected.raw(["SET", `${PREFIX}k-stuck:lock`, "someone"]);
+    await expect(store.acquireLock("k-stuck", "owner-a")).rejects.toThrow(/lock .*has no expiry/);
+    expect(await connected.raw(["GET", `${PREFIX}k-stuck:lock`])).toBe("someone");
+  });
+
+  it("a lock without expiry: a client goes on at once with a token of its own and reports it", async () => {
+    const { ece, events, send, redisKey, dispose } = await clientOnStore({ timeoutMs: 2_000 });
+    try {
+      await connected.raw(["SET", `${redisKey}:lock`, "a-process-that-forgot-PX"]);
+      expect(await send()).toMatchObject({ kind: "sendMessageSuccess" });
+      expect(ece.issued).toHaveLength(1);
+      expect(events.filter((event) => event.type === "tokenStoreError").map((event) => (event as { action: string }).action)).toEqual(["lock"]);
+      expect(await connected.raw(["EXISTS", redisKey])).toBe(0); // the token is the process's own
+    } finally {
+      await dispose();
+    }
+  });
+
   it("Redis holds the token and the lock owner under the prefix, and nothing else", async () => {
     await store.write("k-keys", "the-token", 60_000);
     await store.acquireLock("k-keys", "the-owner");
     const keys = ((await connected.raw(["KEYS", `${PREFIX}k-keys*`])) as string[]).sort();
     expect(keys).toEqual([`${PREFIX}k-keys`, `${PREFIX}k-keys:lock`]);
     expect(await connected.raw(["GET", `${PREFIX}k-keys:lock`])).toBe("the-owner");
+  });
+
+  /** A client on this store against a fresh stub ECE, with what it reports, and its token key in Redis. */
+  async function clientOnStore(options: { expiresIn?: number; timeoutMs?: number } = {}) {
+    const ece = await startFleetEce(options);
+    const events: EceEvent[] = [];
+    const onEvent = (event: EceEvent) => events.push(event);
+    const client = createEceClient({ baseUrl: ece.url, credentials: CREDENTIALS, tokenStore: store, onEvent, timeoutMs: options.timeoutMs ?? 30_000 });
+    const redisKey = `${PREFIX}${await storeKeyOf(ece.url, API_ROOT, CREDENTIALS.clientKey)}`;
+    const send = () => client.sendTextMessage({ conversationId: "c-1", message: "m" });
+    const dispose = async () => {
+      await client.close();
+      await ece.close();
+    };
+    return { ece, events, send, redisKey, dispose };
+  }
+
+  it.each([
+    ["a token with CR/LF", ["SET", "{key}", "abc\r\nX-Injected: 1", "PX", "60000"]],
+    ["a token of 1 MB", ["SET", "{key}", "a".repeat(1_000_000), "PX", "60000"]],
+    ["a token without expiry", ["SET", "{key}", "a-token-nobody-expires"]],
+    ["a hash, not a string", ["HSET", "{key}", "token", "abc"]],
+  ])("a token key holding what cannot be a token (%s): the client fetches one, overwrites it and reports it", async (_, command) => {
+    const { ece, events, send, redisKey, dispose } = await clientOnStore();
+    try {
+      await connected.raw(command.map((arg) => (arg === "{key}" ? redisKey : arg)));
+      expect(await send()).toMatchObject({ kind: "sendMessageSuccess" });
+      const fetched = ece.issued[0]!.token;
+      expect(ece.issued).toHaveLength(1);
+      expect(await connected.raw(["GET", redisKey])).toBe(fetched);
+      expect(Number(await connected.raw(["PTTL", redisKey]))).toBeGreaterThan(0);
+      expect(ece.stub.requestsTo(SEND_PATH).map((request) => request.headers.authorization)).toEqual([`Bearer ${fetched}`]);
+      expect(events.filter((event) => event.type === "tokenStoreError")).toEqual([
+        { type: "tokenStoreError", action: "read", message: expect.any(String) },
+      ]);
+    } finally {
+      await dispose();
+    }
+  });
+
+  it("a token ECE gives a huge lifetime (expires_in 1e20) is stored, for 24 hours at most", async () => {
+    const { ece, events, send, redisKey, dispose } = await clientOnStore({ expiresIn: 1e20 });
+    try {
+      expect(await send()).toMatchObject({ kind: "sendMessageSuccess" });
+      expect(events.filter((event) => event.type === "tokenStoreError")).toEqual([]);
+      expect(await connected.raw(["GET", redisKey])).toBe(ece.issued[0]!.token);
+      const ttl = Number(await connected.raw(["PTTL", redisKey]));
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(86_400_000);
+    } finally {
+      await dispose();
+    }
   });
 
   it("while the connection is down every call fails at once; once it is back they work again", async () => {

@@ -70,6 +70,7 @@ export function memoryTokenStore(options: { lockTtlMs?: number; timeoutMs?: numb
     log,
     down: undefined,
     error: new Error("connection refused"),
+    lockTtlMs,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.probeIntervalMs === undefined ? {} : { probeIntervalMs: options.probeIntervalMs }),
     async read(key): Promise<StoredToken | undefined> {

@@ -3,7 +3,7 @@
  * processes of a fleet share Redis, against a stub ECE that keeps sessions. Interleavings are
  * forced with gates on the store's calls and on the stub's answers, never with sleeps.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createEceClient, type EceClient, type EceEvent } from "../../src/index.js";
 import { storeKeyOf } from "../../src/token-store.js";
 import { API_ROOT, CREDENTIALS, REVOKE_PATH, SEND_PATH, TOKEN_PATH } from "../support/ece-stub.js";
@@ -135,7 +135,7 @@ describe("a fleet sharing one store", () => {
     expect(store.calls.acquireLock).toBeGreaterThan(1);
   });
 
-  it("a lock that never frees and no token in the store: the call times out, having asked ECE for nothing", async () => {
+  it("a lock held (for less than twice its TTL) and no token in the store: a call whose deadline comes first times out, having asked ECE for nothing", async () => {
     ece = await startFleetEce();
     const store = memoryTokenStore();
     store.lockFor(await key(), "stuck-process", 600_000);
@@ -173,14 +173,45 @@ describe("a fleet sharing one store", () => {
     for (const secret of [CREDENTIALS.clientSecret, CREDENTIALS.clientKey, "another-key", ece.url]) expect(everything).not.toContain(secret);
   });
 
-  it("a store that answers nonsense to read is taken as empty", async () => {
+  it.each([
+    ["a token with CR/LF (no valid header)", { token: "abc\r\nX-Injected: 1", ttlMs: 60_000 }],
+    ["a token with non-Latin-1 characters", { token: "tök€n", ttlMs: 60_000 }],
+    ["a token of 1 MB (a 431 on every send)", { token: "a".repeat(1_000_000), ttlMs: 60_000 }],
+    ["a token of 4 097 characters", { token: "a".repeat(4_097), ttlMs: 60_000 }],
+    ["an empty token", { token: "", ttlMs: 60_000 }],
+    ["a token that is not a string", { token: 42, ttlMs: 60_000 }],
+    ["a ttlMs that is not a number", { token: "good-token", ttlMs: "soon" }],
+    ["an infinite ttlMs", { token: "good-token", ttlMs: Number.POSITIVE_INFINITY }],
+    ["a ttlMs of NaN", { token: "good-token", ttlMs: Number.NaN }],
+    ["no object at all", "good-token"],
+  ])("a stored value that cannot be a token (%s) counts as none: fetched anew under the lock, overwritten, reported", async (_, odd) => {
     ece = await startFleetEce();
-    const store = memoryTokenStore();
-    const odd = { ...store, read: async () => ({ token: 42, ttlMs: "soon" }) as never };
-    const client = createEceClient({ baseUrl: ece.url, credentials: CREDENTIALS, tokenStore: odd });
-    clients.push(client);
-    expect(await send(client, "m")).toMatchObject({ kind: "sendMessageSuccess" });
+    const memory = memoryTokenStore();
+    // The odd value is what the store holds until a token is written over it.
+    const store = { ...memory, read: async (key: string) => (memory.calls.write === 0 ? (odd as never) : memory.read(key)) };
+    const { client, events } = member(store as MemoryTokenStore);
+    const outcomes = await Promise.all(Array.from({ length: 5 }, (_, i) => send(client, `m-${i}`)));
+    expect(kinds(outcomes)).toEqual(["sendMessageSuccess"]);
     expect(ece.issued).toHaveLength(1);
+    const fetched = ece.issued[0]!.token;
+    expect(memory.peek(await key())).toBe(fetched);
+    expect(new Set(ece.stub.requestsTo(SEND_PATH).map((request) => request.headers.authorization))).toEqual(new Set([`Bearer ${fetched}`]));
+    const errors = events.filter((event) => event.type === "tokenStoreError");
+    expect(errors).toEqual([{ type: "tokenStoreError", action: "read", message: expect.any(String) }]);
+    const { message } = errors[0] as { message: string };
+    if (typeof odd === "object" && typeof odd.token === "string" && odd.token !== "") expect(message).not.toContain(odd.token.slice(0, 3));
+  });
+
+  it("a valid stored token of 4 096 characters of RFC 6750's b64token is used as it is", async () => {
+    ece = await startFleetEce();
+    const memory = memoryTokenStore();
+    const token = `${"Az09-._~+/".repeat(409)}abcd==`;
+    expect(token).toHaveLength(4_096);
+    await memory.write(await key(), token, 60_000);
+    const { client, events } = member(memory);
+    await send(client, "m"); // the stub ECE did not issue it, so refuses it with 401: the send carried it
+    expect(ece.stub.requestsTo(SEND_PATH)[0]!.headers.authorization).toBe(`Bearer ${token}`);
+    expect(events.filter((event) => event.type === "tokenStoreError")).toEqual([]);
   });
 });
 
@@ -262,6 +293,100 @@ describe("the store down or slow", () => {
   });
 });
 
+describe("a lock that does not free itself", () => {
+  it("held past twice the store's lockTtlMs: the store counts as down, the call goes on with a token of its own", async () => {
+    ece = await startFleetEce();
+    const store = memoryTokenStore({ lockTtlMs: 20, probeIntervalMs: 60_000 });
+    store.lockFor(await key(), "a-lock-without-expiry", 600_000);
+    const { client, events } = member(store, { timeoutMs: 5_000 });
+    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => send(client, `m-${i}`)));
+    expect(kinds(outcomes)).toEqual(["sendMessageSuccess"]);
+    expect(ece.issued).toHaveLength(1);
+    expect(events.filter((event) => event.type === "tokenStoreError").map((event) => (event as { action: string }).action)).toEqual(["lock"]);
+    expect(store.calls.write).toBe(0); // the token is this process's own: not shared
+    // Down, as in any outage: the next calls neither wait for the lock nor ask the store.
+    const before = { ...store.calls };
+    expect(await send(client, "after")).toMatchObject({ kind: "sendMessageSuccess" });
+    expect(store.calls).toEqual(before);
+    expect(ece.issued).toHaveLength(1);
+  });
+
+  it("the probe goes back to the store only once the lock can be taken: no session churn while it stays stuck", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      ece = await startFleetEce();
+      const store = memoryTokenStore({ lockTtlMs: 20, probeIntervalMs: 60_000 });
+      const storeKey = await key();
+      store.lockFor(storeKey, "a-lock-without-expiry", 600_000);
+      const { client } = member(store, { timeoutMs: 5_000 });
+      expect(await send(client, "first")).toMatchObject({ kind: "sendMessageSuccess" });
+      const own = ece.issued[0]!.token;
+      // A probe while the lock is stuck: it reads (no token). The rest of its work is promise
+      // callbacks on the in-memory store, all run before the send below can finish (network I/O).
+      const reads = store.calls.read;
+      vi.advanceTimersByTime(60_000);
+      await store.called("read", reads + 1);
+      expect(await send(client, "still-own")).toMatchObject({ kind: "sendMessageSuccess" });
+      expect(vi.getTimerCount()).toBe(1); // still probing: the store is still taken as down
+      expect(ece.issued).toHaveLength(1);
+      expect(ece.stub.requestsTo(REVOKE_PATH)).toHaveLength(0);
+      // The lock is gone: the next probe goes back to the store and revokes the own token.
+      store.lockFor(storeKey, "a-lock-without-expiry", 0);
+      vi.advanceTimersByTime(60_000);
+      await ece.stub.arrived(REVOKE_PATH, 1);
+      expect(ece.revoked).toEqual([own]);
+      expect(await send(client, "shared")).toMatchObject({ kind: "sendMessageSuccess" });
+      expect(store.peek(storeKey)).toBe(ece.issued[1]!.token);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe("a huge token lifetime, and a store that cannot take the token", () => {
+  it("a token ECE gives a huge lifetime (expires_in 1e20) is stored for at most ECE's documented 24 hours", async () => {
+    ece = await startFleetEce({ expiresIn: 1e20 });
+    const memory = memoryTokenStore();
+    const ttls: number[] = [];
+    const store = { ...memory, write: (key: string, token: string, ttlMs: number) => (ttls.push(ttlMs), memory.write(key, token, ttlMs)) };
+    const { client, events } = member(store as MemoryTokenStore);
+    expect(await send(client, "m")).toMatchObject({ kind: "sendMessageSuccess" });
+    expect(ttls).toHaveLength(1);
+    expect(ttls[0]).toBeGreaterThan(0);
+    expect(ttls[0]).toBeLessThanOrEqual(86_400_000);
+    expect(events.filter((event) => event.type === "tokenStoreError")).toEqual([]);
+  });
+
+  it("a store whose write always fails: one token request per probe interval, however many calls", async () => {
+    // Only the probe's interval is faked: the stub ECE and the store's deadlines run on real time.
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      ece = await startFleetEce();
+      const memory = memoryTokenStore({ probeIntervalMs: 60_000 });
+      const store = { ...memory, write: () => Promise.reject(new Error("READONLY You can't write against a read only replica.")) };
+      const { client, events } = member(store as MemoryTokenStore);
+      for (let round = 0; round < 3; round++) {
+        const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => send(client, `first-${round}-${i}`)));
+        expect(kinds(outcomes)).toEqual(["sendMessageSuccess"]);
+      }
+      expect(ece.issued).toHaveLength(1);
+      expect(ece.stub.requestsTo(REVOKE_PATH)).toHaveLength(0);
+      expect(events.filter((event) => event.type === "tokenStoreError").map((event) => (event as { action: string }).action)).toEqual(["write"]);
+
+      vi.advanceTimersByTime(60_000); // the probe finds the store answering and revokes the own token
+      await ece.stub.arrived(REVOKE_PATH, 1);
+      for (let round = 0; round < 3; round++) {
+        const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => send(client, `second-${round}-${i}`)));
+        expect(kinds(outcomes)).toEqual(["sendMessageSuccess"]);
+      }
+      expect(ece.issued).toHaveLength(2);
+      expect(ece.stub.requestsTo(REVOKE_PATH)).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe("options", () => {
   it("tokenStore must be a TokenStore, needs credentials, and revokeOnClose must be a boolean", () => {
     const baseUrl = "https://ece.example.com";
@@ -291,5 +416,26 @@ describe("a store error that echoes its arguments", () => {
     const errors = events.filter((event) => event.type === "tokenStoreError");
     expect(errors.length).toBeGreaterThan(0);
     expect(JSON.stringify(events)).not.toContain(refused!.token);
+  });
+
+  it("never shows the token just fetched when the write that would share it fails, in the event or the log line", async () => {
+    ece = await startFleetEce();
+    const memory = memoryTokenStore();
+    const store = Object.assign(Object.create(memory) as MemoryTokenStore, {
+      write: (_key: string, token: string) => Promise.reject(new Error(`cannot SET ${token}`)),
+    });
+    const lines: string[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (line: string) => lines.push(line) };
+    const events: EceEvent[] = [];
+    const onEvent = (event: EceEvent) => events.push(event);
+    const client = createEceClient({ baseUrl: ece.url, credentials: CREDENTIALS, tokenStore: store, onEvent, logger, logLevel: "error" });
+    clients.push(client);
+    expect(await send(client, "m")).toMatchObject({ kind: "sendMessageSuccess" });
+    const [fetched] = ece.issued;
+    expect(events.filter((event) => event.type === "tokenStoreError")).toEqual([
+      { type: "tokenStoreError", action: "write", message: "cannot SET [redacted]" },
+    ]);
+    expect(lines).toHaveLength(1);
+    expect(lines.join("\n")).not.toContain(fetched!.token);
   });
 });
