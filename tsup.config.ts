@@ -4,7 +4,7 @@ import type { BuildOptions, Plugin } from "esbuild";
 // The runtime dependencies (openapi-fetch, fast-xml-parser) are installed beside us, not bundled.
 const external = ["openapi-fetch", "fast-xml-parser"];
 
-// The fleet's token source (src/token-store.ts) is a file of its own in the ES module build,
+// The fleet's token source (src/tokens/token-store.ts) is a file of its own in the ES module build,
 // which the root loads with `import("./token-store.js")` only when a client is given a
 // `tokenStore`: keep that import pointing at dist/token-store.js instead of inlining it. The
 // CommonJS build inlines it (about 2 KB more in dist/index.cjs): bundlers that take the CommonJS
@@ -16,7 +16,7 @@ const tokenStoreOnDemand: Plugin = {
     // tsup builds both formats as ESM (and converts after tree-shaking): the format shows in the
     // output file's extension.
     if (build.initialOptions.outExtension?.[".js"] === ".cjs") return;
-    build.onResolve({ filter: /^\.\/token-store\.js$/ }, (args) =>
+    build.onResolve({ filter: /^\.\.\/tokens\/token-store\.js$/ }, (args) =>
       args.kind === "dynamic-import" ? { path: "./token-store.js", external: true } : undefined,
     );
   },
@@ -36,7 +36,7 @@ export default defineConfig([
     // declarations for both. No shared chunks: each entry is one self-contained file, so that
     // importing the root loads exactly dist/index.js (and openapi-fetch); the few helpers both use
     // (the capped body reader, wire readers, redaction) are small enough to carry twice.
-    entry: { index: "src/index.ts", webhooks: "src/webhooks/index.ts", redis: "src/redis.ts" },
+    entry: { index: "src/index.ts", webhooks: "src/webhooks.ts", redis: "src/redis.ts" },
     format: ["esm", "cjs"],
     dts: true,
     clean: true,
@@ -54,7 +54,7 @@ export default defineConfig([
   {
     // dist/token-store.js: not an entry of the package, but the file an ES module client given a
     // `tokenStore` loads on demand (see tokenStoreOnDemand). It imports nothing.
-    entry: { "token-store": "src/token-store.ts" },
+    entry: { "token-store": "src/tokens/token-store.ts" },
     format: ["esm"],
     sourcemap: true,
     target: "node20",
@@ -68,7 +68,7 @@ export default defineConfig([
     // root entry's files (no shared chunk). It imports no package; `node:http` only inside
     // `listen()` (a dynamic import), so `fake.fetch` runs wherever `fetch` does. Not minified:
     // its stack traces show up in users' failing tests.
-    entry: { testing: "src/testing/index.ts" },
+    entry: { testing: "src/testing.ts" },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,

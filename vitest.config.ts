@@ -58,8 +58,8 @@ export default defineConfig({
         // examples/*.test.ts: the README's examples, importing "ece-messaging" as users do.
         resolve: {
           alias: [
-            { find: /^ece-messaging\/testing$/, replacement: source("./src/testing/index.ts") },
-            { find: /^ece-messaging\/webhooks$/, replacement: source("./src/webhooks/index.ts") },
+            { find: /^ece-messaging\/testing$/, replacement: source("./src/testing.ts") },
+            { find: /^ece-messaging\/webhooks$/, replacement: source("./src/webhooks.ts") },
             { find: /^ece-messaging$/, replacement: source("./src/index.ts") },
           ],
         },

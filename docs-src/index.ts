@@ -40,6 +40,6 @@
  * @packageDocumentation
  */
 export * from "../src/index.js";
-export * from "../src/webhooks/index.js";
-export * from "../src/testing/index.js";
+export * from "../src/webhooks.js";
+export * from "../src/testing.js";
 export * from "../src/redis.js";

@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { preferMatchingExample, startPrism } from "../scripts/prism.js";
 import { createEceClient } from "../src/index.js";
-import { createWebhookHandler, toNodeListener, type WebhookMessage } from "../src/webhooks/index.js";
+import { createWebhookHandler, toNodeListener, type WebhookMessage } from "../src/webhooks.js";
 
 const show = (step: string, value: unknown): void => console.log(`${step} -> ${JSON.stringify(value)}`);
 

@@ -7,7 +7,7 @@
  *   WEBHOOK_USERNAME=ece WEBHOOK_PASSWORD=secret PORT=8080 npx tsx examples/webhook-express.ts
  */
 import express from "express";
-import { createWebhookHandler, toNodeListener } from "../src/webhooks/index.js";
+import { createWebhookHandler, toNodeListener } from "../src/webhooks.js";
 import { authorizationFromEnvironment, logMessages, path, port } from "./webhook-shared.js";
 
 const handle = createWebhookHandler({ authorization: authorizationFromEnvironment(), onMessages: logMessages });

@@ -10,7 +10,7 @@
  * webhook-express.ts, webhook-fastify.ts.
  */
 import { createServer } from "node:http";
-import { createWebhookHandler, toNodeListener } from "../src/webhooks/index.js";
+import { createWebhookHandler, toNodeListener } from "../src/webhooks.js";
 import { authorizationFromEnvironment, logMessages, path, port } from "./webhook-shared.js";
 
 const handle = createWebhookHandler({

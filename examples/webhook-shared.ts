@@ -2,7 +2,7 @@
  * What the webhook examples share: credentials from the environment, and one log line per typed
  * message (a switch on `type` that TypeScript checks for exhaustiveness).
  */
-import type { WebhookAuthorization, WebhookMessage } from "../src/webhooks/index.js";
+import type { WebhookAuthorization, WebhookMessage } from "../src/webhooks.js";
 
 export const port = Number(process.env.PORT ?? 8080);
 export const path = process.env.WEBHOOK_PATH ?? "/ece/messages";

@@ -36,8 +36,8 @@ function exampleTags(node: ts.Node): string[] {
 // The package's entry points, as users import them, and their sources.
 const entries: Record<string, string> = {
   "ece-messaging": "src/index.ts",
-  "ece-messaging/webhooks": "src/webhooks/index.ts",
-  "ece-messaging/testing": "src/testing/index.ts",
+  "ece-messaging/webhooks": "src/webhooks.ts",
+  "ece-messaging/testing": "src/testing.ts",
   "ece-messaging/redis": "src/redis.ts",
 };
 /** Interfaces whose methods are public functions (each needs an @example). */

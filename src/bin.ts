@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { runCli } from "./cli.js";
+import { runCli } from "./cli/cli.js";
 
 const [command, ...rest] = process.argv.slice(2);
 if (command === "mock") {

@@ -17,8 +17,8 @@ export {
   type CredentialsClientOptions,
   type EceClient,
   type EceClientOptions,
-} from "./client.js";
-export type { CallOptions } from "./operations.js";
+} from "./client/client.js";
+export type { CallOptions } from "./client/operations.js";
 export type {
   EceEvent,
   Logger,
@@ -32,11 +32,11 @@ export type {
   TokenStoreErrorEvent,
   WebhookReceivedEvent,
   WebhookRefusedEvent,
-} from "./events.js";
-export type { Span, Tracer } from "./tracing.js";
-export type { ClientCredentials } from "./tokens.js";
-export type { StoredToken, TokenStore } from "./token-store.js";
-export { isSuccess } from "./status-table.js";
+} from "./observe/events.js";
+export type { Span, Tracer } from "./observe/tracing.js";
+export type { ClientCredentials } from "./tokens/tokens.js";
+export type { StoredToken, TokenStore } from "./tokens/token-store.js";
+export { isSuccess } from "./outcomes/status-table.js";
 export type {
   AcceptAttachmentOutcome,
   BadRequestOutcome,
@@ -85,7 +85,7 @@ export type {
   UploadAttachmentFromUrlOutcome,
   UploadAttachmentSuccessOutcome,
   ValidationIssue,
-} from "./outcomes.js";
+} from "./outcomes/outcomes.js";
 export type {
   AttachmentDecisionInput,
   CustomerInput,
@@ -94,5 +94,5 @@ export type {
   MessageInput,
   StartConversationInput,
   UploadAttachmentFromUrlInput,
-} from "./validation.js";
+} from "./client/validation.js";
 export type { paths } from "../generated/ece-messaging.js";

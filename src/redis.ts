@@ -5,9 +5,9 @@
  *
  * @packageDocumentation
  */
-import type { StoredToken, TokenStore } from "./token-store.js";
+import type { StoredToken, TokenStore } from "./tokens/token-store.js";
 
-export type { StoredToken, TokenStore } from "./token-store.js";
+export type { StoredToken, TokenStore } from "./tokens/token-store.js";
 
 /** A node-redis client (`createClient()` of `redis` 5 or 6), connected (`await client.connect()`). */
 export interface NodeRedisClientLike {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { MessageOperationName } from "../outcomes.js";
+import type { MessageOperationName } from "../outcomes/outcomes.js";
 import { defaultErrorBody, empty, errors, json, scripted, type ErrorBody } from "./answers.js";
 import { createArrivals } from "./arrivals.js";
 import { listen as listenOn, type ListenOptions } from "./listen.js";

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { GeolocationInput, StartConversationInput } from "../validation.js";
-import type { MessageOperationName } from "../outcomes.js";
+import type { GeolocationInput, StartConversationInput } from "../client/validation.js";
+import type { MessageOperationName } from "../outcomes/outcomes.js";
 import { errors, type ErrorBody } from "./answers.js";
 
 /** A value read, or the error body ECE answers (400) when it cannot be. */

@@ -4,16 +4,16 @@
  *
  * @module
  */
-import type { Attachment, MessageOperationName } from "../outcomes.js";
-import type { ClientCredentials } from "../tokens.js";
+import type { Attachment, MessageOperationName } from "../outcomes/outcomes.js";
+import type { ClientCredentials } from "../tokens/tokens.js";
 import type {
   AttachmentDecisionInput,
   GeolocationInput,
   MessageInput,
   StartConversationInput,
   UploadAttachmentFromUrlInput,
-} from "../validation.js";
-import type { WebhookAuthorization } from "../webhooks/index.js";
+} from "../client/validation.js";
+import type { WebhookAuthorization } from "../webhooks.js";
 
 /**
  * An operation of the API the fake plays: the spec's operation IDs, and the SDK's six message

@@ -6,7 +6,7 @@
  * @module
  */
 import type { FakeWebhookTarget, WebhookDelivery } from "./types.js";
-import { base64Utf8 } from "../wire.js";
+import { base64Utf8 } from "../internal/wire.js";
 
 /** One webhook message as ECE writes it (JSON field names; XML nests them the same way). */
 export interface WireMessage {

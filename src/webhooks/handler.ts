@@ -5,15 +5,15 @@
  *
  * @module
  */
-import { BodyTooLargeError, readCapped } from "../body.js";
-import { createRedactor } from "../redact.js";
-import { base64Utf8 } from "../wire.js";
-import type { ValidationIssue } from "../outcomes.js";
+import { BodyTooLargeError, readCapped } from "../internal/read-capped.js";
+import { createRedactor } from "../internal/redact.js";
+import { base64Utf8 } from "../internal/wire.js";
+import type { ValidationIssue } from "../outcomes/outcomes.js";
 import { byteOrderMark, charsetParameter, strictDecoder, xmlDeclaredEncoding } from "./charset.js";
 import { readWebhookItems, toWebhookMessages, webhookBodyFormat, type WebhookBodyFormat, type WebhookMessage } from "./messages.js";
 import { jsonResponse, refusalReasonOf, refuse } from "./refusals.js";
-import { createEmitter, type ObservabilityOptions } from "../events.js";
-import { checkObject, checkObservabilityOptions } from "../validation.js";
+import { createEmitter, type ObservabilityOptions } from "../observe/events.js";
+import { checkObject, checkObservabilityOptions } from "../client/validation.js";
 
 /** How ECE authenticates to the webhook, as configured for the application in ECE's admin console. */
 export type WebhookAuthorization =

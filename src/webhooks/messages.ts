@@ -5,9 +5,9 @@
  * @module
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import type { Attachment, ValidationIssue } from "../outcomes.js";
-import type { Result } from "../result.js";
-import { attachmentItems, attachmentOf, idOf, isRecord, scalarText, wholeNumberOf } from "../wire.js";
+import type { Attachment, ValidationIssue } from "../outcomes/outcomes.js";
+import type { Result } from "../internal/result.js";
+import { attachmentItems, attachmentOf, idOf, isRecord, scalarText, wholeNumberOf } from "../internal/wire.js";
 
 /** Who sent a webhook message. */
 export interface WebhookSender {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ValidationIssue } from "../outcomes.js";
+import type { ValidationIssue } from "../outcomes/outcomes.js";
 
 /** Why the receiver did not deliver a request to `onMessages` (or `onMessages` failed). */
 type RefusalReason =

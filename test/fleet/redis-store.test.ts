@@ -7,7 +7,7 @@ import type { EventEmitter } from "node:events";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEceClient, type EceEvent } from "../../src/index.js";
 import { createRedisTokenStore } from "../../src/redis.js";
-import { storeKeyOf, type TokenStore } from "../../src/token-store.js";
+import { storeKeyOf, type TokenStore } from "../../src/tokens/token-store.js";
 import { API_ROOT, CREDENTIALS, SEND_PATH } from "../support/ece-stub.js";
 import { startFleetEce } from "../support/fleet-ece.js";
 import { startRedisServer, type RedisServer } from "./redis-server.js";

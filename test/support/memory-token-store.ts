@@ -4,7 +4,7 @@
  * a gate until the test lets it go (to force an interleaving), and can be taken down (calls
  * reject, or never answer). Entries expire by the real clock, as Redis keys do.
  */
-import type { StoredToken, TokenStore } from "../../src/token-store.js";
+import type { StoredToken, TokenStore } from "../../src/tokens/token-store.js";
 
 type Method = "read" | "write" | "deleteIf" | "acquireLock" | "releaseLock";
 

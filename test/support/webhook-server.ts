@@ -12,7 +12,7 @@ import {
   type WebhookHandler,
   type WebhookHandlerOptions,
   type WebhookMessage,
-} from "../../src/webhooks/index.js";
+} from "../../src/webhooks.js";
 
 export const webhookUsername = "ece";
 export const webhookPassword = "Webhook-Server-Secret-77";

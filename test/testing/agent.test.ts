@@ -7,9 +7,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEceClient } from "../../src/index.js";
-import { createFakeEce, type FakeWebhookTarget } from "../../src/testing/index.js";
-import { createWebhookHandler, toNodeListener, type WebhookAuthorization } from "../../src/webhooks/index.js";
-import type { WebhookMessage } from "../../src/webhooks/index.js";
+import { createFakeEce, type FakeWebhookTarget } from "../../src/testing.js";
+import { createWebhookHandler, toNodeListener, type WebhookAuthorization } from "../../src/webhooks.js";
+import type { WebhookMessage } from "../../src/webhooks.js";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

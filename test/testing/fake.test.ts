@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createEceClient, type EceClient, type EceClientOptions } from "../../src/index.js";
-import { createFakeEce, type FakeEce, type FakeEceOptions } from "../../src/testing/index.js";
+import { createFakeEce, type FakeEce, type FakeEceOptions } from "../../src/testing.js";
 
 const BASE = "https://ece.example.com";
 const ROOT = "/system/ws/v19/clientapplications";

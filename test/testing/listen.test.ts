@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createEceClient } from "../../src/index.js";
-import { createFakeEce, type FakeServer } from "../../src/testing/index.js";
+import { createFakeEce, type FakeServer } from "../../src/testing.js";
 
 const servers: FakeServer[] = [];
 afterEach(async () => {

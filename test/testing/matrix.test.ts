@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createEceClient, type EceClient, type MessageOperationName as OperationName, type Outcome } from "../../src/index.js";
-import { createFakeEce, type FakeEce } from "../../src/testing/index.js";
+import { createFakeEce, type FakeEce } from "../../src/testing.js";
 import {
   expectedErrorKind,
   expectedLifecycleErrorKind,

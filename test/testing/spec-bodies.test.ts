@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createEceClient } from "../../src/index.js";
-import { createFakeEce, type FakeOperation } from "../../src/testing/index.js";
+import { createFakeEce, type FakeOperation } from "../../src/testing.js";
 import { declaredResponses } from "../support/spec.js";
 import { specProblems } from "../support/spec-schemas.js";
 

@@ -4,8 +4,8 @@
  * a file that cannot be loaded hands the calls to a fallback source.
  */
 import { describe, expect, it } from "vitest";
-import { createDeferredTokenSource, createFixedTokenSource, type TokenSource } from "../../src/tokens.js";
-import { Deadline } from "../../src/transport.js";
+import { createDeferredTokenSource, createFixedTokenSource, type TokenSource } from "../../src/tokens/tokens.js";
+import { Deadline } from "../../src/http/transport.js";
 
 async function getWith(source: TokenSource, timeoutMs = 5_000) {
   const deadline = new Deadline(timeoutMs);

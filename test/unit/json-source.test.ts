@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { jsonSourceAt } from "../../src/wire.js";
+import { jsonSourceAt } from "../../src/internal/wire.js";
 
 type Path = (string | number)[];
 

@@ -24,7 +24,7 @@ import {
   type UnauthorizedReason,
   type UploadAttachmentFromUrlOutcome,
 } from "../../src/index.js";
-import type { WebhookAttachmentMessage } from "../../src/webhooks/index.js";
+import type { WebhookAttachmentMessage } from "../../src/webhooks.js";
 
 function assertNever(value: never): never {
   throw new Error(`unhandled: ${JSON.stringify(value)}`);

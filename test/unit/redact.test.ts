@@ -4,7 +4,7 @@
  * it is still listed, and a secret no longer listed is left alone.
  */
 import { describe, expect, it } from "vitest";
-import { createRedactor, redactBody } from "../../src/redact.js";
+import { createRedactor, redactBody } from "../../src/internal/redact.js";
 
 describe("createRedactor", () => {
   it("follows the secrets as they change between strings", () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { MessageOperationName as OperationName } from "../../src/index.js";
-import { failureOutcomeOf, readErrorBody, retryAfterMsOf, unauthorizedReasonOf } from "../../src/status-table.js";
+import { failureOutcomeOf, readErrorBody, retryAfterMsOf, unauthorizedReasonOf } from "../../src/outcomes/status-table.js";
 import { expectedErrorKind, operationNames as operations } from "../support/expected-outcomes.js";
 import { declaredResponses } from "../support/spec.js";
 

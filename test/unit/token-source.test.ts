@@ -5,8 +5,8 @@
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import type { paths } from "../../generated/ece-messaging.js";
-import { createClientCredentialsTokenSource } from "../../src/tokens.js";
-import { createCallFetch, Deadline, FetchCall, type ClientFetch } from "../../src/transport.js";
+import { createClientCredentialsTokenSource } from "../../src/tokens/tokens.js";
+import { createCallFetch, Deadline, FetchCall, type ClientFetch } from "../../src/http/transport.js";
 import { CREDENTIALS, REVOKE_PATH, startEceStub, eceLike, answer, type EceStub } from "../support/ece-stub.js";
 
 let stub: EceStub | undefined;

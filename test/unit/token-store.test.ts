@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createEceClient, type EceClient, type EceEvent } from "../../src/index.js";
-import { storeKeyOf } from "../../src/token-store.js";
+import { storeKeyOf } from "../../src/tokens/token-store.js";
 import { API_ROOT, CREDENTIALS, REVOKE_PATH, SEND_PATH, TOKEN_PATH } from "../support/ece-stub.js";
 import { startFleetEce, type FleetEce } from "../support/fleet-ece.js";
 import { memoryTokenStore, type MemoryTokenStore } from "../support/memory-token-store.js";

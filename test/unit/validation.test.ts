@@ -10,7 +10,7 @@ import {
   checkStartConversationInput,
   checkUploadAttachmentFromUrlInput,
   isAbsoluteHttpUrl,
-} from "../../src/validation.js";
+} from "../../src/client/validation.js";
 
 const upload = {
   conversationId: "c",

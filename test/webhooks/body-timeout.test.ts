@@ -8,7 +8,7 @@
  */
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createWebhookHandler } from "../../src/webhooks/index.js";
+import { createWebhookHandler } from "../../src/webhooks.js";
 import { everyTypeItems, jsonBody } from "../support/webhook-fixtures.js";
 import { basicAuthorization, deliveries, recordingHandler, serveWebhook } from "../support/webhook-server.js";
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { EceEvent } from "../../src/index.js";
-import { createWebhookHandler } from "../../src/webhooks/index.js";
+import { createWebhookHandler } from "../../src/webhooks.js";
 
 const password = "Webhook-Pass-77x";
 const basic = `Basic ${btoa(`ece:${password}`)}`;

@@ -8,7 +8,7 @@ import express from "express";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createServer } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { toNodeListener } from "../../src/webhooks/index.js";
+import { toNodeListener } from "../../src/webhooks.js";
 import { everyTypeItems, jsonBody, xmlBody } from "../support/webhook-fixtures.js";
 import { basicAuthorization, listen, recordingHandler } from "../support/webhook-server.js";
 

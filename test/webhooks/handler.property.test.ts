@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createWebhookHandler, parseWebhookPayload } from "../../src/webhooks/index.js";
+import { createWebhookHandler, parseWebhookPayload } from "../../src/webhooks.js";
 import { everyTypeItems, jsonBody, xmlBody } from "../support/webhook-fixtures.js";
 
 const runs = Number(process.env.WEBHOOK_PROPERTY_RUNS ?? 1000);

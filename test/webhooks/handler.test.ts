@@ -3,7 +3,7 @@
  * refusal with its status - onMessages never called for one, no secret in any response.
  */
 import { describe, expect, it } from "vitest";
-import { createWebhookHandler, type WebhookAuthorization, type WebhookMessage } from "../../src/webhooks/index.js";
+import { createWebhookHandler, type WebhookAuthorization, type WebhookMessage } from "../../src/webhooks.js";
 import { constantTimeEqual } from "../../src/webhooks/handler.js";
 import { everyTypeItems, jsonBody, xmlBody } from "../support/webhook-fixtures.js";
 

@@ -5,7 +5,7 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createWebhookHandler, toNodeListener, type WebhookMessage } from "../../src/webhooks/index.js";
+import { createWebhookHandler, toNodeListener, type WebhookMessage } from "../../src/webhooks.js";
 import { everyTypeItems, jsonBody, xmlBody } from "../support/webhook-fixtures.js";
 
 const username = "ece";

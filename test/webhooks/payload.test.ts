@@ -3,7 +3,7 @@
  * types kept; bad items named; XML read safely (no entity expansion, CDATA kept literal).
  */
 import { describe, expect, it } from "vitest";
-import { parseWebhookPayload, type WebhookMessage } from "../../src/webhooks/index.js";
+import { parseWebhookPayload, type WebhookMessage } from "../../src/webhooks.js";
 import { conversationId, everyTypeItems, jsonBody, xmlBody } from "../support/webhook-fixtures.js";
 
 function messagesOf(body: string, contentType: string): WebhookMessage[] {

@@ -7,7 +7,7 @@
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { createEceClient } from "../../src/index.js";
-import { storeKeyOf } from "../../src/token-store.js";
+import { storeKeyOf } from "../../src/tokens/token-store.js";
 import {
   answer,
   API_ROOT,

@@ -7,7 +7,7 @@
  */
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli.js";
+import { runCli } from "../../src/cli/cli.js";
 import { createEceClient, type EceEvent, type Logger } from "../../src/index.js";
 import { answer, CONFIG_PATH, SEND_PATH, START_PATH, stubsPerTest, TOKEN_PATH, type RecordedRequest } from "../support/ece-stub.js";
 import { memoryTokenStore } from "../support/memory-token-store.js";

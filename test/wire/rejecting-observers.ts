@@ -5,7 +5,7 @@
  * outcomes, and which observer methods were called, as JSON.
  */
 import { createEceClient, type Span, type Tracer } from "../../src/index.js";
-import { createWebhookHandler } from "../../src/webhooks/index.js";
+import { createWebhookHandler } from "../../src/webhooks.js";
 import { answer, CREDENTIALS, eceLike, startEceStub } from "../support/ece-stub.js";
 
 /** Observers that record their calls and reject each one. */

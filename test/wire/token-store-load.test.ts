@@ -13,7 +13,7 @@ import { memoryTokenStore } from "../support/memory-token-store.js";
 // The file loads but cannot make its source (what a file of another version would do); its
 // error names the client secret. The factory is hoisted above the imports: the secret is
 // written out (CREDENTIALS.clientSecret).
-vi.mock("../../src/token-store.js", () => ({
+vi.mock("../../src/tokens/token-store.js", () => ({
   createStoreTokenSource: () => {
     throw new Error("createStoreTokenSource is not a function of this build (secret Stub-Client-Secret-7f3a9)");
   },

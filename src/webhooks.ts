@@ -11,8 +11,8 @@ export {
   type WebhookAuthorization,
   type WebhookHandler,
   type WebhookHandlerOptions,
-} from "./handler.js";
-export { toNodeListener, type NodeRequestLike, type NodeResponseLike } from "./node.js";
+} from "./webhooks/handler.js";
+export { toNodeListener, type NodeRequestLike, type NodeResponseLike } from "./webhooks/node.js";
 export {
   parseWebhookPayload,
   type WebhookAttachmentMessage,
@@ -25,6 +25,6 @@ export {
   type WebhookTextMessage,
   type WebhookTypingMessage,
   type WebhookUnknownMessage,
-} from "./messages.js";
-export type { Attachment, ValidationIssue } from "../outcomes.js";
-export type { EceEvent, Logger, LogLevel, ObservabilityOptions, WebhookReceivedEvent, WebhookRefusedEvent } from "../events.js";
+} from "./webhooks/messages.js";
+export type { Attachment, ValidationIssue } from "./outcomes/outcomes.js";
+export type { EceEvent, Logger, LogLevel, ObservabilityOptions, WebhookReceivedEvent, WebhookRefusedEvent } from "./observe/events.js";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Delivered, OutcomeKind } from "./outcomes.js";
+import type { Delivered, OutcomeKind } from "../outcomes/outcomes.js";
 
 /** An HTTP request is about to be sent (one per attempt: a repeat after a 401 is attempt 2). */
 export interface RequestEvent {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { EntryPointConfigurationFoundOutcome, GetEntryPointConfigurationOutcome } from "./outcomes.js";
+import type { EntryPointConfigurationFoundOutcome, GetEntryPointConfigurationOutcome } from "../outcomes/outcomes.js";
 
 /** The entry points' configurations a client has seen. */
 export interface EntryPointDates {

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { components } from "../generated/ece-messaging.js";
-import type { EceApi, RequestExtras } from "./http.js";
-import type { EntryPointDates } from "./lifecycle.js";
+import type { components } from "../../generated/ece-messaging.js";
+import type { EceApi, RequestExtras } from "../http/request.js";
+import type { EntryPointDates } from "./entry-point-dates.js";
 import type {
   EntryPointConfigurationFoundOutcome,
   EntryPointNotFoundOutcome,
@@ -17,11 +17,11 @@ import type {
   OperationName,
   OutcomeByOperation,
   SuccessKind,
-} from "./outcomes.js";
-import { redactBody, type Redact } from "./redact.js";
-import type { Result } from "./result.js";
-import type { SpecOperation } from "./status-table.js";
-import type { Deadline } from "./transport.js";
+} from "../outcomes/outcomes.js";
+import { redactBody, type Redact } from "../internal/redact.js";
+import type { Result } from "../internal/result.js";
+import type { SpecOperation } from "../outcomes/status-table.js";
+import type { Deadline } from "../http/transport.js";
 import {
   checkAttachmentDecisionInput,
   checkEntryPointInput,
@@ -36,7 +36,7 @@ import {
   type MessageInput,
   type UploadAttachmentFromUrlInput,
 } from "./validation.js";
-import { attachmentItems, attachmentOf, idOf, isRecord, jsonSourceAt } from "./wire.js";
+import { attachmentItems, attachmentOf, idOf, isRecord, jsonSourceAt } from "../internal/wire.js";
 
 /** Options every operation takes as its second argument. */
 export interface CallOptions {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Emit } from "./events.js";
+import type { Emit } from "../observe/events.js";
 import {
   createLiveTokens,
   createTokenCache,

@@ -13,6 +13,6 @@
  *
  * @module ece-messaging/testing
  */
-export { createFakeEce, type FakeEce } from "./fake.js";
-export type { ListenOptions } from "./listen.js";
-export type * from "./types.js";
+export { createFakeEce, type FakeEce } from "./testing/fake.js";
+export type { ListenOptions } from "./testing/listen.js";
+export type * from "./testing/types.js";

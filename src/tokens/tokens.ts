@@ -5,15 +5,15 @@
  *
  * @module
  */
-import type { AuthorizationFailOutcome, ErrorOutcome, InternalServerErrorOutcome, InvalidChoiceOutcome, TimeoutOutcome } from "./outcomes.js";
-import { outcomeOfThrown, request, underDeadline, type EceApi, type Progress } from "./http.js";
-import { createRedactor, redactBody } from "./redact.js";
-import { base64Utf8 } from "./wire.js";
-import type { Result } from "./result.js";
-import { failureOutcomeOf } from "./status-table.js";
-import type { Emit } from "./events.js";
-import { annotate, inSpan, type Tracer } from "./tracing.js";
-import type { CallFetch, Deadline, FetchCall } from "./transport.js";
+import type { AuthorizationFailOutcome, ErrorOutcome, InternalServerErrorOutcome, InvalidChoiceOutcome, TimeoutOutcome } from "../outcomes/outcomes.js";
+import { outcomeOfThrown, request, underDeadline, type EceApi, type Progress } from "../http/request.js";
+import { createRedactor, redactBody } from "../internal/redact.js";
+import { base64Utf8 } from "../internal/wire.js";
+import type { Result } from "../internal/result.js";
+import { failureOutcomeOf } from "../outcomes/status-table.js";
+import type { Emit } from "../observe/events.js";
+import { annotate, inSpan, type Tracer } from "../observe/tracing.js";
+import type { CallFetch, Deadline, FetchCall } from "../http/transport.js";
 
 /** The client key and secret of the client application registered in ECE's admin console. */
 export interface ClientCredentials {
@@ -353,4 +353,4 @@ export function createClientCredentialsTokenSource(settings: ClientCredentialsSe
   };
 }
 
-export { base64Utf8 } from "./wire.js";
+export { base64Utf8 } from "../internal/wire.js";

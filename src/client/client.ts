@@ -5,8 +5,8 @@
  * @module
  */
 import createClient from "openapi-fetch";
-import type { paths } from "../generated/ece-messaging.js";
-import { runOperation, type OperationContext } from "./call.js";
+import type { paths } from "../../generated/ece-messaging.js";
+import { runOperation, type OperationContext } from "../call/run-operation.js";
 import type { CallOptions } from "./operations.js";
 import {
   createClientCredentialsTokenSource,
@@ -16,12 +16,12 @@ import {
   credentialSecretsOf,
   type ClientCredentials,
   type TokenSource,
-} from "./tokens.js";
-import { createEmitter, type ObservabilityOptions } from "./events.js";
-import { createRedactor } from "./redact.js";
-import type { TokenStore } from "./token-store.js";
-import { createEntryPointDates } from "./lifecycle.js";
-import type { Tracer } from "./tracing.js";
+} from "../tokens/tokens.js";
+import { createEmitter, type ObservabilityOptions } from "../observe/events.js";
+import { createRedactor } from "../internal/redact.js";
+import type { TokenStore } from "../tokens/token-store.js";
+import { createEntryPointDates } from "./entry-point-dates.js";
+import type { Tracer } from "../observe/tracing.js";
 import type {
   AcceptAttachmentOutcome,
   GetEntryPointConfigurationOutcome,
@@ -31,8 +31,8 @@ import type {
   SendHtmlMessageOutcome,
   SendTextMessageOutcome,
   UploadAttachmentFromUrlOutcome,
-} from "./outcomes.js";
-import { createCallFetch, FetchCall, type ClientFetch } from "./transport.js";
+} from "../outcomes/outcomes.js";
+import { createCallFetch, FetchCall, type ClientFetch } from "../http/transport.js";
 import {
   checkClientOptions,
   type AttachmentDecisionInput,
@@ -359,7 +359,7 @@ export function createEceClient(options: EceClientOptions): EceClient {
     // loads it. It gets the token endpoint from here rather than carrying a second copy. Should
     // it fail to load, the client goes on with tokens of its own, as during a store outage.
     const store = { store: settings.tokenStore, baseUrl, revokeOnClose: settings.revokeOnClose ?? false };
-    const loading = import("./token-store.js").then(({ createStoreTokenSource }) =>
+    const loading = import("../tokens/token-store.js").then(({ createStoreTokenSource }) =>
       createStoreTokenSource({ ...credentialsSettings, ...store }, (held) => createTokenEndpoint(credentialsSettings, held)),
     );
     const credentialSecrets = credentialSecretsOf(credentialsSettings.credentials);

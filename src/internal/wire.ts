@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Attachment } from "./outcomes.js";
+import type { Attachment } from "../outcomes/outcomes.js";
 
 /** Whether `value` is a plain object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { readCapped } from "./body.js";
+import { readCapped } from "../internal/read-capped.js";
 
 /** The most of an error body the SDK reads: enough for ECE's error JSON, and memory stays flat. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;

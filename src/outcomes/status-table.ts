@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { operations } from "../generated/ece-messaging.js";
+import type { operations } from "../../generated/ece-messaging.js";
 import type {
   Delivered,
   ErrorOutcome,
@@ -16,7 +16,7 @@ import type {
   SuccessKind,
   UnauthorizedReason,
 } from "./outcomes.js";
-import { isRecord } from "./wire.js";
+import { isRecord } from "../internal/wire.js";
 
 /** The spec's operations whose errors the table maps. */
 export type SpecOperation = "createAccessToken" | "getEntryPointConfiguration" | "startConversation" | "sendMessage";

@@ -7,10 +7,10 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { createEceClient, type EceClient } from "./client.js";
-import type { Outcome, ValidationIssue } from "./outcomes.js";
-import { isSuccess } from "./status-table.js";
-import { checkClientOptions, invalidDataOutcome } from "./validation.js";
+import { createEceClient, type EceClient } from "../client/client.js";
+import type { Outcome, ValidationIssue } from "../outcomes/outcomes.js";
+import { isSuccess } from "../outcomes/status-table.js";
+import { checkClientOptions, invalidDataOutcome } from "../client/validation.js";
 
 type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 

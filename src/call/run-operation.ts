@@ -6,20 +6,20 @@
  *
  * @module
  */
-import { outcomeOfThrown, request, underDeadline, type EceApi, type Progress } from "./http.js";
-import type { EntryPointDates } from "./lifecycle.js";
-import { operationDefinitions, type Answer, type CallScope, type OperationDefinition } from "./operations.js";
-import type { OperationName, Outcome, OutcomeByOperation } from "./outcomes.js";
-import { createRedactor, redactBody } from "./redact.js";
-import type { Result } from "./result.js";
-import { failureOutcomeOf } from "./status-table.js";
-import type { TokenFailure, TokenSource } from "./tokens.js";
-import type { CallFetch } from "./transport.js";
-import { checkCallOptions, invalidDataOutcome, type CheckedCallOptions } from "./validation.js";
-import { observe, type Emit } from "./events.js";
-import { annotate, inSpan, SPAN_ERROR, type Span, type Tracer } from "./tracing.js";
-import type { FetchCall } from "./transport.js";
-import { isRecord, requestIdOf } from "./wire.js";
+import { outcomeOfThrown, request, underDeadline, type EceApi, type Progress } from "../http/request.js";
+import type { EntryPointDates } from "../client/entry-point-dates.js";
+import { operationDefinitions, type Answer, type CallScope, type OperationDefinition } from "../client/operations.js";
+import type { OperationName, Outcome, OutcomeByOperation } from "../outcomes/outcomes.js";
+import { createRedactor, redactBody } from "../internal/redact.js";
+import type { Result } from "../internal/result.js";
+import { failureOutcomeOf } from "../outcomes/status-table.js";
+import type { TokenFailure, TokenSource } from "../tokens/tokens.js";
+import type { CallFetch } from "../http/transport.js";
+import { checkCallOptions, invalidDataOutcome, type CheckedCallOptions } from "../client/validation.js";
+import { observe, type Emit } from "../observe/events.js";
+import { annotate, inSpan, SPAN_ERROR, type Span, type Tracer } from "../observe/tracing.js";
+import type { FetchCall } from "../http/transport.js";
+import { isRecord, requestIdOf } from "../internal/wire.js";
 
 /** What {@link runOperation} needs from its client. */
 export interface OperationContext {

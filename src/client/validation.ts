@@ -4,12 +4,12 @@
  *
  * @module
  */
-import type { InvalidDataOutcome, ValidationIssue } from "./outcomes.js";
-import type { Result } from "./result.js";
-import type { Logger, LogLevel, ObservabilityOptions } from "./events.js";
-import type { TokenStore } from "./token-store.js";
-import type { Tracer } from "./tracing.js";
-import { isRecord } from "./wire.js";
+import type { InvalidDataOutcome, ValidationIssue } from "../outcomes/outcomes.js";
+import type { Result } from "../internal/result.js";
+import type { Logger, LogLevel, ObservabilityOptions } from "../observe/events.js";
+import type { TokenStore } from "../tokens/token-store.js";
+import type { Tracer } from "../observe/tracing.js";
+import { isRecord } from "../internal/wire.js";
 
 /** Input of {@link EceClient.sendTextMessage} and {@link EceClient.sendHtmlMessage}. */
 export interface MessageInput {

@@ -7,11 +7,11 @@
  * @module
  */
 import type { Client } from "openapi-fetch";
-import type { paths } from "../generated/ece-messaging.js";
-import { BodyTooLargeError } from "./body.js";
-import type { ErrorOutcome, TimeoutOutcome } from "./outcomes.js";
-import type { Redact } from "./redact.js";
-import { deliveredByStatus } from "./status-table.js";
+import type { paths } from "../../generated/ece-messaging.js";
+import { BodyTooLargeError } from "../internal/read-capped.js";
+import type { ErrorOutcome, TimeoutOutcome } from "../outcomes/outcomes.js";
+import type { Redact } from "../internal/redact.js";
+import { deliveredByStatus } from "../outcomes/status-table.js";
 import { Deadline, type CallFetch, type ClientFetch, type FetchCall } from "./transport.js";
 
 /** The openapi-fetch client for the spec's paths. */
