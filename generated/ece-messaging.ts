@@ -137,10 +137,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/messaging/conversation/{conversationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a conversation this client application started
+         * @description **Documented** (since ECE 12.0 ES1) path, method, headers and the rule that any query
+         *     parameter is refused with 400; only a client application of type Chat may call it, and
+         *     only for a conversation it started. The guide calls it a read of a **completed**
+         *     conversation; whether it answers for an ongoing one is not public.
+         *
+         *     The 200 body is **documented as XML only** (a `conversation` element with an `id`
+         *     attribute, holding an `activity` with an `id` attribute whose first child is `created`
+         *     with a `date` attribute); the JSON shape below is **inferred** from it. Nothing more of
+         *     the body is public: the SDK reads `id` and `activity.id` and hands the whole body back.
+         *     Errors (401, 403, 404, 500) are **inferred** from section 5 of the API notes.
+         */
+        get: operations["getConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/agentAvailability/{entryPointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether an agent can take a chat on an entry point
+         * @description **Documented**, unauthenticated (no token, no credentials). XML by default; JSON with
+         *     `Accept: application/json` (only `available` has been seen, as a boolean or as text:
+         *     **inferred**). Answers `true` with no agent logged in when the entry point's "Agent
+         *     Available" setting is "Not Required" (observed on ECE 12). A 404 for an unknown entry
+         *     point is **inferred**.
+         */
+        get: operations["getAgentAvailability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/capacity/{entryPointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many more chats the entry point's agents can take
+         * @description **Documented**, unauthenticated. XML by default, its count in a namespaced child
+         *     (`ns2:count`): read by local name. The JSON shape is **inferred**. 0 slots is Webex
+         *     Connect's "MaximumLoad/NoAgent".
+         */
+        get: operations["getAgentCapacity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/checkEligibility/{entryPointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a new chat can start on the entry point now
+         * @description **Documented**, unauthenticated. `responseType` `0`: a new chat can start; `1`: no
+         *     agent available; `2`: the queue is full. Any other value is not public (the SDK
+         *     answers `error`). The JSON shape is **inferred**.
+         */
+        get: operations["checkEligibility"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description **Inferred** JSON form of the documented XML `conversation` element: its `id`, and the
+         *     `activity` with its `id` and `created.date`. More may follow.
+         */
+        Conversation: {
+            id: string;
+            activity?: {
+                id?: string | number;
+                created?: {
+                    date?: string | number;
+                };
+            };
+        };
+        /** @description **Inferred** JSON form: `available`, as a boolean or as text. */
+        AgentAvailability: {
+            available: boolean | ("true" | "false");
+        };
+        /** @description **Inferred** JSON form of `availableSlots`: the count of slots. */
+        AvailableSlots: {
+            count: number;
+        };
+        /** @description **Inferred** JSON form of `checkEligibility`. */
+        Eligibility: {
+            /** @enum {integer} */
+            responseType: 0 | 1 | 2;
+        };
         /** @description **Documented.** Form body of the client-credentials grant. */
         TokenRequest: {
             /** @constant */
@@ -436,6 +559,25 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description **Inferred.** No chat entry point has this ID (status and body not public; the SDK takes
+         *     a 404 with ECE's error body as `entryPointNotFound`, and a 404 without it as a wrong
+         *     `chatRoot`).
+         */
+        ChatEntryPointNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "404-100",
+                 *       "developerMessage": "The entry point with ID 1001 does not exist."
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description **Documented.** The client key or secret was refused. */
         TokenRefused: {
             headers: {
@@ -480,7 +622,13 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description **Documented.** The entry point's ID.
+         * @example 1001
+         */
+        ChatEntryPointId: number;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -827,6 +975,189 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description **Documented.** The conversation's ID (a UUID).
+                 * @example 6f1c2c0e-8a52-4b7e-9d1a-2f2d6c3b9e11
+                 */
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation (documented as XML; the JSON shape is inferred). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "6f1c2c0e-8a52-4b7e-9d1a-2f2d6c3b9e11",
+                     *       "activity": {
+                     *         "id": "1071",
+                     *         "created": {
+                     *           "date": "2025-06-12T09:41:07.000Z"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Conversation"];
+                    /** @example <conversation xmlns="http://bindings.egain.com/ws/model/v12/gen/interaction/conversation" id="6f1c2c0e-8a52-4b7e-9d1a-2f2d6c3b9e11"><activity id="1071"><created date="2025-06-12T09:41:07.000Z"/></activity></conversation> */
+                    "application/xml": string;
+                };
+            };
+            /** @description **Documented.** A query parameter was given (the SDK never sends one). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "400-100",
+                     *       "developerMessage": "Query parameters are not supported."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description **Inferred.** The conversation was not started by this client application. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "403-101",
+                     *       "developerMessage": "The conversation was not started by this client application."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description **Inferred.** No conversation has this ID. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "404-101",
+                     *       "developerMessage": "The conversation does not exist."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getAgentAvailability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description **Documented.** The entry point's ID.
+                 * @example 1001
+                 */
+                entryPointId: components["parameters"]["ChatEntryPointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description **Documented** (XML); JSON **inferred**. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                    "application/json": components["schemas"]["AgentAvailability"];
+                };
+            };
+            404: components["responses"]["ChatEntryPointNotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getAgentCapacity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description **Documented.** The entry point's ID.
+                 * @example 1001
+                 */
+                entryPointId: components["parameters"]["ChatEntryPointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description **Documented** (XML); JSON **inferred**. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                    /**
+                     * @example {
+                     *       "count": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AvailableSlots"];
+                };
+            };
+            404: components["responses"]["ChatEntryPointNotFound"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    checkEligibility: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description **Documented.** The entry point's ID.
+                 * @example 1001
+                 */
+                entryPointId: components["parameters"]["ChatEntryPointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description **Documented** (XML); JSON **inferred**. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                    /**
+                     * @example {
+                     *       "responseType": 0
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Eligibility"];
+                };
+            };
+            404: components["responses"]["ChatEntryPointNotFound"];
             500: components["responses"]["InternalServerError"];
         };
     };
