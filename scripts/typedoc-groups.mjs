@@ -8,7 +8,7 @@ const groups = [
   ["Client", ["createEceClient", "EceClient", "EceClientOptions", "CredentialsClientOptions", "AccessTokenClientOptions", "ClientCredentials", "CallOptions", "CloseResult", "DEFAULT_API_ROOT", "DEFAULT_TIMEOUT_MS", "OperationName", "MessageOperationName"]],
   ["Conversation lifecycle", ["EntryPointInput", "StartConversationInput", "CustomerInput"]],
   ["Sending", ["MessageInput", "AttachmentDecisionInput", "UploadAttachmentFromUrlInput", "GeolocationInput", "Attachment"]],
-  ["Outcomes", (name) => /Outcome$|^Outcome(Kind)?$/.test(name) || ["isSuccess", "Delivered", "FailureDetails", "SuccessDetails", "MessageSuccessDetails", "HttpFailureDetails", "ValidationIssue", "UnauthorizedReason"].includes(name)],
+  ["Outcomes", (name) => /Outcome$|^Outcome(Kind)?$/.test(name) || ["isSuccess", "Delivered", "FailureDetails", "AnswerDetails", "MessageSuccessDetails", "HttpFailureDetails", "ValidationIssue", "UnauthorizedReason"].includes(name)],
   ["Webhooks", (name) => /^Webhook(?!Delivery$)/.test(name) || ["createWebhookHandler", "toNodeListener", "parseWebhookPayload", "NodeRequestLike", "NodeResponseLike"].includes(name)],
   ["Fleet (Redis)", (name) => (/TokenStore|^StoredToken$|RedisClientLike$|^DEFAULT_LOCK_TTL_MS$/.test(name) && name !== "TokenStoreErrorEvent")],
   ["Observability", (name) => /Event$/.test(name) || ["Logger", "LogLevel", "ObservabilityOptions", "Span", "Tracer"].includes(name)],

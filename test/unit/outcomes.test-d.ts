@@ -95,6 +95,16 @@ describe("each operation's outcome union", () => {
   });
 });
 
+describe("one kind", () => {
+  it("is Extract<Outcome, { kind }> (the root entry exports no type per kind)", () => {
+    type Started = Extract<Outcome, { kind: "conversationStarted" }>;
+    expectTypeOf<Started["conversationId"]>().toEqualTypeOf<string>();
+    type Refused = Extract<SendTextMessageOutcome, { kind: "unauthorized" }>;
+    expectTypeOf<Refused["reason"]>().toEqualTypeOf<UnauthorizedReason>();
+    expectTypeOf<Refused["requestId"]>().toEqualTypeOf<string | undefined>();
+  });
+});
+
 describe("exhaustiveness", () => {
   it("a switch that handles every kind compiles", () => {
     function describeOutcome(outcome: AcceptAttachmentOutcome): string {

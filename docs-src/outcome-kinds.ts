@@ -1,0 +1,212 @@
+/**
+ * The outcome kinds, described once: when each happens, its fields, and what a caller usually
+ * does - in general, and in an operation's own words where they differ. `npm run
+ * generate:outcomes` (scripts/generate-outcomes.ts) writes from this file the table above each
+ * operation's union in src/outcomes/outcomes.ts, and the one table of kinds in README.md and
+ * guides/handling-outcomes.md; the test command fails when they differ from it.
+ *
+ * Cells are Markdown, on one line, without `|`.
+ */
+import type { MessageOperationName, OperationName, OutcomeByOperation, OutcomeKind } from "../src/outcomes/outcomes.js";
+
+/** One kind's cells. */
+export interface KindText {
+  /** What made the outcome: the status, the answer, or the call's own fate. */
+  when: string;
+  /** Its fields beyond `kind` ("HTTP details" for a failure from an error status). */
+  fields: string;
+  /** What a caller usually does with it. */
+  action: string;
+}
+
+export interface KindDescription extends KindText {
+  /** An operation's own words, where they differ from the general ones (which the README uses). */
+  per?: Partial<Record<OperationName, Partial<KindText>>>;
+}
+
+export const messageOperations: readonly OperationName[] = [
+  "sendTextMessage",
+  "sendHtmlMessage",
+  "uploadAttachmentFromUrl",
+  "acceptAttachment",
+  "rejectAttachment",
+  "sendGeolocation",
+] satisfies MessageOperationName[];
+
+/** The same words for several operations. */
+function each(operations: readonly OperationName[], text: Partial<KindText>): Partial<Record<OperationName, Partial<KindText>>> {
+  return Object.fromEntries(operations.map((operation) => [operation, text]));
+}
+
+/** Every kind, in the order of the README's table. */
+export const kinds: Record<OutcomeKind, KindDescription> = {
+  entryPointConfigurationFound: {
+    when: "any 2xx with the entry point's date",
+    fields: "`entryPointId`, `lastModified`, `lastModifiedJson` (as sent), `raw`",
+    action: "start conversations on it (`startConversation` fetches it itself)",
+  },
+  conversationStarted: {
+    when: "any 2xx with the conversation's `id`",
+    fields: "`conversationId`, `activityId?`",
+    action: "keep the ID; send into it",
+  },
+  sendMessageSuccess: {
+    when: "any 2xx (an empty body too)",
+    fields: "`messageId?`; an upload's also `attachmentId?`, `typeValue?`",
+    action: "nothing (an upload: keep `attachmentId`)",
+    per: {
+      ...each(["sendTextMessage", "sendHtmlMessage"], { fields: "`messageId?`", action: "nothing" }),
+      uploadAttachmentFromUrl: { fields: "`messageId?`, `attachmentId?`, `typeValue?`", action: "keep `attachmentId`" },
+    },
+  },
+  attachmentAccepted: {
+    when: "any 2xx",
+    fields: "`attachment`: `{ id, fileName?, contentType?, size?, contentUrl? }`",
+    action: "download from `contentUrl`",
+  },
+  attachmentRejected: { when: "any 2xx", fields: "`messageId?`", action: "nothing" },
+  sendGeolocationSuccess: { when: "any 2xx", fields: "`messageId?`, `response?`", action: "nothing" },
+  invalidData: {
+    when: "your input, before anything was sent",
+    fields: "`issues: { field, problem }[]`",
+    action: "fix the named fields",
+  },
+  entryPointNotFound: {
+    when: "404, or a configuration without this entry point: no such entry point, or not active for this application",
+    fields: "HTTP details",
+    action: "check the entry point ID",
+    per: {
+      getEntryPointConfiguration: {
+        when: "404, or a 2xx without this entry point's configuration: no such entry point, or not active for this application",
+      },
+    },
+  },
+  badRequest: {
+    when: "400: ECE refused the start",
+    fields: "HTTP details; `developerMessage` says why",
+    action: "fix the input",
+  },
+  conversationNotFound: {
+    when: "404, or a message saying the conversation does not exist",
+    fields: "HTTP details",
+    action: "stop sending: the chat ended",
+  },
+  unauthorized: {
+    when: "401 after the one token refresh",
+    fields: "HTTP details, `reason` (why ECE refused the token)",
+    action: "check sessions (`forceLogin`), the token",
+  },
+  forbidden: {
+    when: "403: a conversation this application did not start (a message), or an entry point it may not use (configuration, start)",
+    fields: "HTTP details",
+    action: "start the conversation with this client; use this application's entry points",
+    per: {
+      ...each(["getEntryPointConfiguration", "startConversation"], {
+        when: "403: this application may not use this entry point",
+        action: "use an entry point of this application",
+      }),
+      ...each(messageOperations, {
+        when: "403: this application did not start the conversation",
+        action: "start the conversation with this client",
+      }),
+    },
+  },
+  conflict: {
+    when: "409: for a start, the entry point's date still stale after the one refresh; for a message, ECE's 409",
+    fields: "HTTP details",
+    action: "try again later",
+    per: {
+      startConversation: { when: "409: the entry point's date still stale after the one refresh" },
+      ...each(messageOperations, { when: "409: the message conflicts with the conversation's state" }),
+    },
+  },
+  internalServerError: {
+    when: "500",
+    fields: "HTTP details; `delivered: \"unknown\"`",
+    action: "retry with care",
+  },
+  illegalUnquotedCharacter: {
+    when: "400 \"Illegal unquoted character\"",
+    fields: "HTTP details",
+    action: "report it: the SDK escapes its JSON",
+  },
+  attachmentAcceptFailed: { when: "400: ECE refused to accept it", fields: "HTTP details", action: "see `developerMessage`" },
+  attachmentRejectFailed: { when: "400: ECE refused to reject it", fields: "HTTP details", action: "see `developerMessage`" },
+  sendGeolocationFailure: { when: "400: ECE refused the geolocation", fields: "HTTP details", action: "see `developerMessage`" },
+  invalidChoice: {
+    when: "any status without a kind of its own (429, 503, 3xx...; a 400 for configuration, text, HTML, upload)",
+    fields: "HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`)",
+    action: "see `status`; wait `retryAfterMs`",
+    per: {
+      ...each(["getEntryPointConfiguration", "sendTextMessage", "sendHtmlMessage", "uploadAttachmentFromUrl"], {
+        when: "400, or any other status without a kind of its own (429, 503, 3xx...)",
+      }),
+      ...each(["startConversation", "acceptAttachment", "rejectAttachment", "sendGeolocation"], {
+        when: "any status without a kind of its own (429, 503, 3xx...)",
+      }),
+    },
+  },
+  authorizationFail: {
+    when: "the token endpoint refused the key or secret (400, 401, 403)",
+    fields: "`status`, `code?`, `developerMessage?`",
+    action: "check the credentials",
+  },
+  timeout: {
+    when: "no complete answer within `timeoutMs`",
+    fields: "`timeoutMs`, `delivered`",
+    action: "retry if `delivered` is `false`",
+  },
+  error: {
+    when: "network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect)",
+    fields: "`aborted?`, `status?`, `delivered`",
+    action: "retry if `delivered` is `false`",
+  },
+};
+
+const lifecycleFailures = ["invalidData", "unauthorized", "forbidden", "internalServerError", "invalidChoice", "authorizationFail", "timeout", "error"] as const;
+const messageFailures = [
+  "invalidData",
+  "conversationNotFound",
+  "unauthorized",
+  "forbidden",
+  "conflict",
+  "internalServerError",
+  "illegalUnquotedCharacter",
+  "invalidChoice",
+  "authorizationFail",
+  "timeout",
+  "error",
+] as const;
+
+/** Each operation's kinds, in the order of its table: its own first, then the shared failures. */
+export const kindsByOperation = {
+  getEntryPointConfiguration: ["entryPointConfigurationFound", "entryPointNotFound", ...lifecycleFailures],
+  startConversation: ["conversationStarted", "badRequest", "conflict", "entryPointNotFound", ...lifecycleFailures],
+  sendTextMessage: ["sendMessageSuccess", ...messageFailures],
+  sendHtmlMessage: ["sendMessageSuccess", ...messageFailures],
+  uploadAttachmentFromUrl: ["sendMessageSuccess", ...messageFailures],
+  acceptAttachment: ["attachmentAccepted", "attachmentAcceptFailed", ...messageFailures],
+  rejectAttachment: ["attachmentRejected", "attachmentRejectFailed", ...messageFailures],
+  sendGeolocation: ["sendGeolocationSuccess", "sendGeolocationFailure", ...messageFailures],
+} as const satisfies { [O in OperationName]: readonly OutcomeByOperation[O]["kind"][] };
+
+/** A kind an operation's union has but its list above lacks (`never` when none). */
+type Unlisted = { [O in OperationName]: Exclude<OutcomeByOperation[O]["kind"], (typeof kindsByOperation)[O][number]> }[OperationName];
+/** Fails to compile, naming the kind, when a union gains a kind its list lacks. */
+export const everyKindListed: [Unlisted] extends [never] ? true : Unlisted = true;
+
+/** How the README's table names the operations a kind comes from. */
+export const operationLabels: Record<OperationName, string> = {
+  getEntryPointConfiguration: "configuration",
+  startConversation: "start",
+  sendTextMessage: "text",
+  sendHtmlMessage: "HTML",
+  uploadAttachmentFromUrl: "upload",
+  acceptAttachment: "accept",
+  rejectAttachment: "reject",
+  sendGeolocation: "geolocation",
+};
+
+/** The note under every table. */
+export const footnote =
+  'Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.';
