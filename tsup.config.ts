@@ -1,29 +1,12 @@
 import { defineConfig } from "tsup";
-import type { BuildOptions, Plugin } from "esbuild";
+import type { BuildOptions } from "esbuild";
 
 // The runtime dependencies (openapi-fetch, fast-xml-parser) are installed beside us, not bundled.
 const external = ["openapi-fetch", "fast-xml-parser"];
 
-// The fleet's token source (src/tokens/token-store.ts) is a file of its own in the ES module build,
-// which the root loads with `import("./token-store.js")` only when a client is given a
-// `tokenStore`: keep that import pointing at dist/token-store.js instead of inlining it. The
-// CommonJS build inlines it (about 2 KB more in dist/index.cjs): bundlers that take the CommonJS
-// files follow a plain require() but not esbuild's require() shim, and Jest's CommonJS loader
-// refuses import().
-const tokenStoreOnDemand: Plugin = {
-  name: "token-store-on-demand",
-  setup(build) {
-    // tsup builds both formats as ESM (and converts after tree-shaking): the format shows in the
-    // output file's extension.
-    if (build.initialOptions.outExtension?.[".js"] === ".cjs") return;
-    build.onResolve({ filter: /^\.\.\/tokens\/token-store\.js$/ }, (args) =>
-      args.kind === "dynamic-import" ? { path: "./token-store.js", external: true } : undefined,
-    );
-  },
-};
-
-// CommonJS files load on demand with require(), never import(): a CommonJS-only loader (Jest's,
-// without --experimental-vm-modules) refuses import() in a CommonJS file.
+// The testing entry's CommonJS file loads node:http on demand with require(), never import(): a
+// CommonJS-only loader (Jest's, without --experimental-vm-modules) refuses import() in a
+// CommonJS file.
 const requireInCommonJs = (options: BuildOptions, { format }: { format: string }) => {
   if (format === "cjs") options.supported = { ...options.supported, "dynamic-import": false };
 };
@@ -47,20 +30,6 @@ export default defineConfig([
     treeshake: true,
     splitting: false,
     // Minified (with source maps): the entry is what every integration loads; see bench/README.md.
-    minify: true,
-    esbuildPlugins: [tokenStoreOnDemand],
-    esbuildOptions: requireInCommonJs,
-  },
-  {
-    // dist/token-store.js: not an entry of the package, but the file an ES module client given a
-    // `tokenStore` loads on demand (see tokenStoreOnDemand). It imports nothing.
-    entry: { "token-store": "src/tokens/token-store.ts" },
-    format: ["esm"],
-    sourcemap: true,
-    target: "node20",
-    platform: "neutral",
-    treeshake: true,
-    splitting: false,
     minify: true,
   },
   {

@@ -137,19 +137,15 @@ async function throughput(): Promise<{ sdk: number; openapiFetch: number }> {
 // --- size and import time ------------------------------------------------------------------
 /**
  * gzip -9 of the root ESM entry (minified; openapi-fetch external). dist/index.js is the whole
- * entry: tsup builds it without shared chunks, which this checks. Its one other import is
- * `import("./token-store.js")`, made only by a client given a `tokenStore`: measured apart.
+ * entry: tsup builds it without shared chunks, which this checks.
  */
-function bundleGzipBytes(): { root: number; tokenStore: number } {
+function bundleGzipBytes(): number {
   const code = readFileSync(join(root, "dist", "index.js"), "utf8");
   const imports = [...code.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\s*\(?\s*["']([^"']+)["']/g)].map((m) => m[1] ?? m[2]);
-  const onDemand = [...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
-  if (imports.some((specifier) => specifier !== "openapi-fetch" && !(specifier === "./token-store.js" && onDemand.includes(specifier)))) {
+  if (imports.some((specifier) => specifier !== "openapi-fetch")) {
     throw new Error(`dist/index.js imports more than openapi-fetch (${imports.join(", ")}): measure its chunks too`);
   }
-  const tokenStore = readFileSync(join(root, "dist", "token-store.js"), "utf8");
-  if (/\bfrom\s*["']|\bimport\s*\(/.test(tokenStore)) throw new Error("dist/token-store.js imports something: measure it too");
-  return { root: gzipSync(code, { level: 9 }).length, tokenStore: gzipSync(tokenStore, { level: 9 }).length };
+  return gzipSync(code, { level: 9 }).length;
 }
 
 /** One fresh `node` process that imports `specifier`: its whole wall time, and the import's own. */
@@ -300,8 +296,7 @@ try {
     throughputRatio: round(perSecond.sdk / perSecond.openapiFetch),
     eventsOverheadRatio: round(latencyMs.sdkEvents / latencyMs.sdk),
     otelOverheadRatio: round(latencyMs.sdkOtel / latencyMs.sdk),
-    bundleGzipBytes: bundle.root,
-    tokenStoreGzipBytes: bundle.tokenStore,
+    bundleGzipBytes: bundle,
     importRatio: round(imports.ratio),
     importMs: round(imports.importMs.sdk, 1),
     webhookRatio: round(webhook.ratio),

@@ -34,7 +34,7 @@ export interface OperationContext {
   /** Each entry point's configuration, shared by the client's starts. */
   dates: EntryPointDates;
   defaultTimeoutMs: number;
-  /** Whether `close()` has been called: no new call starts, and no token is refreshed. */
+  /** Whether `close()` has been called: no new call starts. */
   isClosed(): boolean;
   /** Registers a call in flight, which `close()` waits for before revoking tokens. */
   track<T>(call: Promise<T>): Promise<T>;
@@ -136,7 +136,7 @@ async function call(
     signal,
     async (deadline): Promise<Outcome> => {
       let repeatedAfter401 = false;
-      /** The request with the call's token; one repeat per call after a 401 on a cached token. */
+      /** The request with the call's token; one repeat per call, when the token source mends a 401. */
       const authorized = async (prepared: unknown): Promise<Result<Answer, TokenFailure>> => {
         const attempt = (token: string) => {
           used.push(token);
@@ -145,24 +145,17 @@ async function call(
           );
         };
         let token = await context.tokens.get(deadline);
-        if (!token.ok) return token;
-        let answer = await attempt(token.value.token);
-        if (answer.response.status === 401) {
-          // The token is no good: forget it, so that no later call uses it either.
-          context.tokens.invalidate(token.value.token);
-          // Cached, it may simply have expired (or the client itself retired it when it went back
-          // to a shared store's token): ECE did nothing, so one new token and one repeat.
-          // Not once the client is closing: a token fetched now would outlive close().
-          const stale = token.value.fromCache || context.tokens.retired(token.value.token);
-          if (!repeatedAfter401 && stale && context.tokens.canRefresh && !context.isClosed()) {
-            repeatedAfter401 = true;
-            annotate(span, { "http.request.resend_count": 1 });
-            token = await context.tokens.get(deadline);
-            if (!token.ok) return token;
-            answer = await attempt(token.value.token);
-          }
+        for (;;) {
+          if (!token.ok) return token;
+          const answer = await attempt(token.value.token);
+          if (answer.response.status !== 401) return { ok: true, value: answer };
+          // Once the call has repeated, the refused token is only forgotten: the 401 stands.
+          const next = await context.tokens.refused(token.value, repeatedAfter401 ? undefined : deadline);
+          if (next === "stop") return { ok: true, value: answer };
+          repeatedAfter401 = true;
+          annotate(span, { "http.request.resend_count": 1 });
+          token = next;
         }
-        return { ok: true, value: answer };
       };
 
       const scope: CallScope = { deadline, dates: context.dates };

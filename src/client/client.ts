@@ -8,17 +8,8 @@ import createClient from "openapi-fetch";
 import type { paths } from "../../generated/ece-messaging.js";
 import { runOperation, type OperationContext } from "../call/run-operation.js";
 import type { CallOptions } from "./operations.js";
-import {
-  createClientCredentialsTokenSource,
-  createDeferredTokenSource,
-  createFixedTokenSource,
-  createTokenEndpoint,
-  credentialSecretsOf,
-  type ClientCredentials,
-  type TokenSource,
-} from "../tokens/tokens.js";
+import { createFixedTokenSource, createTokenSource, type ClientCredentials } from "../tokens/tokens.js";
 import { createEmitter, type ObservabilityOptions } from "../observe/events.js";
-import { createRedactor } from "../internal/redact.js";
 import type { TokenStore } from "../tokens/token-store.js";
 import { createEntryPointDates } from "./entry-point-dates.js";
 import type { Tracer } from "../observe/tracing.js";
@@ -342,35 +333,21 @@ export function createEceClient(options: EceClientOptions): EceClient {
   });
 
   const emit = createEmitter(settings.observability);
-  const credentialsSettings = settings.credentials && {
-    api,
-    fetch: callFetch,
-    credentials: settings.credentials,
-    forceLogin: settings.forceLogin ?? false,
-    timeoutMs,
-    apiRoot,
-    emit,
-    ...(settings.tracer ? { tracer: settings.tracer } : {}),
-  };
-  let tokens: TokenSource;
-  if (!credentialsSettings) tokens = createFixedTokenSource(settings.accessToken!);
-  else if (settings.tokenStore) {
-    // The fleet's code is a file of its own, loaded only here: a sender without a store never
-    // loads it. It gets the token endpoint from here rather than carrying a second copy. Should
-    // it fail to load, the client goes on with tokens of its own, as during a store outage.
-    const store = { store: settings.tokenStore, baseUrl, revokeOnClose: settings.revokeOnClose ?? false };
-    const loading = import("../tokens/token-store.js").then(({ createStoreTokenSource }) =>
-      createStoreTokenSource({ ...credentialsSettings, ...store }, (held) => createTokenEndpoint(credentialsSettings, held)),
-    );
-    const credentialSecrets = credentialSecretsOf(credentialsSettings.credentials);
-    const redact = createRedactor(() => credentialSecrets);
-    const fallback = (thrown: unknown) => {
-      const message = `The token store could not be set up: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
-      emit?.({ type: "tokenStoreError", action: "load", message: redact(message) });
-      return createClientCredentialsTokenSource(credentialsSettings);
-    };
-    tokens = createDeferredTokenSource(loading, fallback, credentialSecrets);
-  } else tokens = createClientCredentialsTokenSource(credentialsSettings);
+  const tokens = settings.credentials
+    ? createTokenSource({
+        api,
+        fetch: callFetch,
+        credentials: settings.credentials,
+        forceLogin: settings.forceLogin ?? false,
+        timeoutMs,
+        baseUrl,
+        apiRoot,
+        emit,
+        tracer: settings.tracer,
+        store: settings.tokenStore,
+        revokeOnClose: settings.revokeOnClose,
+      })
+    : createFixedTokenSource(settings.accessToken!);
 
   let closing: Promise<CloseResult> | undefined;
   const inFlight = new Set<Promise<unknown>>();
@@ -395,8 +372,7 @@ export function createEceClient(options: EceClientOptions): EceClient {
   async function close(): Promise<CloseResult> {
     // Calls in flight finish first (without refreshing a token); then every token this client
     // fetched that may still be live is revoked, so no ECE session outlives the client.
-    await Promise.allSettled([...inFlight]);
-    const { revoked, failed } = await tokens.revokeAll(timeoutMs);
+    const { revoked, failed } = await tokens.close(Promise.allSettled([...inFlight]), timeoutMs);
     return { revoked: revoked > 0 && failed === 0 };
   }
 

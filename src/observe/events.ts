@@ -65,13 +65,10 @@ export interface WebhookRefusedEvent {
   reason: string;
 }
 
-/**
- * The shared token store failed or was too slow, or the fleet's code (`token-store.js`) could
- * not be loaded (`action: "load"`); the client went on with a token of its own.
- */
+/** The shared token store failed or was too slow; the client went on with a token of its own. */
 export interface TokenStoreErrorEvent {
   type: "tokenStoreError";
-  /** What the client was doing with the store, e.g. `read`, or `load`. */
+  /** What the client was doing with the store, e.g. `read`. */
   action: string;
   /** The store error's message (redacted). */
   message: string;

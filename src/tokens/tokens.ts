@@ -1,7 +1,7 @@
 /**
  * Access tokens: the client-credentials token from ECE's token endpoint, cached until shortly
  * before it expires, fetched once for all concurrent callers (single flight), and revoked on
- * close - or a fixed token the caller supplies.
+ * close - or shared by a fleet through a {@link TokenStore} - or a fixed token the caller supplies.
  *
  * @module
  */
@@ -14,6 +14,17 @@ import { failureOutcomeOf } from "../outcomes/status-table.js";
 import type { Emit } from "../observe/events.js";
 import { annotate, inSpan, type Tracer } from "../observe/tracing.js";
 import type { CallFetch, Deadline, FetchCall } from "../http/transport.js";
+import {
+  callStore,
+  ECE_LIFETIME_MS,
+  problemOf,
+  STORE_POLL_INTERVAL_MS,
+  StoreFailure,
+  storeKeyOf,
+  timingsOf,
+  usable,
+  type TokenStore,
+} from "./token-store.js";
 
 /** The client key and secret of the client application registered in ECE's admin console. */
 export interface ClientCredentials {
@@ -24,28 +35,32 @@ export interface ClientCredentials {
 /** A failure to get a token, as the call's outcome. */
 export type TokenFailure = AuthorizationFailOutcome | InternalServerErrorOutcome | InvalidChoiceOutcome | TimeoutOutcome | ErrorOutcome;
 
-/** A token to call with (and whether it was cached before the call asked: a 401 then earns one refresh). */
-export type TokenResult = Result<{ token: string; fromCache: boolean }, TokenFailure>;
+/** A token a call was given, and whether it was cached before the call asked (a 401 then may earn a new one). */
+export interface GivenToken {
+  token: string;
+  fromCache: boolean;
+}
+
+/** A token to call with, or why there is none. */
+export type TokenResult = Result<GivenToken, TokenFailure>;
 
 /** Where a client's access tokens come from. */
 export interface TokenSource {
-  /** Whether a token refused with 401 can be replaced by a new one. */
-  readonly canRefresh: boolean;
   /** A token for a call; rejects only when `deadline` fires while waiting. */
   get(deadline: Deadline): Promise<TokenResult>;
-  /** ECE refused `token` (401): forget it, so that the next `get` fetches anew. */
-  invalidate(token: string): void;
   /**
-   * Whether this source itself ended `token`'s session while calls may still have held it (a
-   * token of its own, revoked once a shared store answered again): a 401 on it then earns the
-   * call one new token and one repeat, as a 401 on a cached token does.
+   * ECE refused `given` (401): forgets it, so that no later call sends it, and gives the token to
+   * repeat the call with, fetched within `repeatWithin` - or `"stop"` when a new token would not
+   * mend the call (it was fetched for it, it is the caller's, the client is closing) or the call
+   * may not repeat (no `repeatWithin`: it already did).
    */
-  retired(token: string): boolean;
+  refused(given: GivenToken, repeatWithin?: Deadline): Promise<TokenResult | "stop">;
   /**
-   * Revokes every token this source fetched that may still be live (waiting for a token request
-   * in flight first); resolves to how many ECE confirmed and how many it did not.
+   * From now on a refused token is not replaced (a new one would outlive the client); once
+   * `callsDone` settles, revokes every token this source fetched that may still be live (waiting
+   * for a token request in flight first). Resolves to how many ECE confirmed and how many it did not.
    */
-  revokeAll(timeoutMs: number): Promise<{ revoked: number; failed: number }>;
+  close(callsDone: Promise<unknown>, timeoutMs: number): Promise<{ revoked: number; failed: number }>;
   /** Every secret this source holds, for redaction. */
   secrets(): Iterable<string>;
 }
@@ -54,42 +69,17 @@ export interface TokenSource {
 export function createFixedTokenSource(accessToken: string): TokenSource {
   const result: TokenResult = { ok: true, value: { token: accessToken, fromCache: true } };
   return {
-    canRefresh: false,
     get: () => Promise.resolve(result),
-    invalidate: () => undefined,
-    retired: () => false,
-    revokeAll: () => Promise.resolve({ revoked: 0, failed: 0 }),
+    refused: () => Promise.resolve("stop"),
+    close: async (callsDone) => {
+      await callsDone;
+      return { revoked: 0, failed: 0 };
+    },
     secrets: () => [accessToken],
   };
 }
 
-/**
- * A token source that is still being made: the store-backed one lives in a file of its own
- * (`token-store.js`), which only a client with a `tokenStore` loads. Calls wait for it; until it
- * exists it holds no token, and `secrets` are the credentials. Should the file fail to load (a
- * deployment that left it out), `fallback` makes the source the calls use instead.
- */
-export function createDeferredTokenSource(
-  loading: Promise<TokenSource>,
-  fallback: (thrown: unknown) => TokenSource,
-  credentialSecrets: readonly string[],
-): TokenSource {
-  let source: TokenSource | undefined;
-  const ready = loading.then(
-    (made) => (source = made),
-    (thrown: unknown) => (source = fallback(thrown)),
-  );
-  return {
-    canRefresh: true,
-    get: async (deadline) => (await deadline.race(ready)).get(deadline),
-    invalidate: (token) => source?.invalidate(token),
-    retired: (token) => source?.retired(token) ?? false,
-    revokeAll: async (timeoutMs) => (await ready).revokeAll(timeoutMs),
-    secrets: () => source?.secrets() ?? credentialSecrets,
-  };
-}
-
-/** Settings of {@link createClientCredentialsTokenSource}. */
+/** What the token endpoint's requests need (see {@link TokenSourceSettings}). */
 export interface ClientCredentialsSettings {
   api: EceApi;
   /** The fetch the client calls with (bodies capped). */
@@ -110,7 +100,7 @@ export interface ClientCredentialsSettings {
 }
 
 /** How long before expiry a token is replaced: a tenth of its lifetime, at most a minute. */
-export function refreshMarginMs(expiresInSeconds: number): number {
+function refreshMarginMs(expiresInSeconds: number): number {
   return Math.min(60_000, (expiresInSeconds * 1000) / 10);
 }
 
@@ -141,7 +131,7 @@ export interface TokenEndpoint {
  * The client secret and the Basic credentials (`key:secret`): the secrets of the credentials.
  * A redactor takes out their encoded forms too, the `Authorization` header's base64 among them.
  */
-export function credentialSecretsOf({ clientKey, clientSecret }: ClientCredentials): [secret: string, basic: string] {
+function credentialSecretsOf({ clientKey, clientSecret }: ClientCredentials): [secret: string, basic: string] {
   return [clientSecret, `${clientKey}:${clientSecret}`];
 }
 
@@ -217,140 +207,308 @@ export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens:
   return { request: requestToken, revoke, credentialSecrets, redact };
 }
 
-/**
- * The tokens this process fetched that may still be live at ECE, each with its expiry: a token
- * replaced shortly before it expires is still a session, revoked on close; an expired one is dead
- * at ECE and forgotten. Both token sources (in-process and store-backed) keep theirs here.
- */
-interface LiveTokens {
-  /** Keeps a new token; returns when to replace it (a refresh margin before it expires). */
-  keep(token: string, lifetimeMs: number | undefined): number;
-  /** Forgets `token` (ECE has no session for it); whether it was held. */
-  delete(token: string): boolean;
-  /** The tokens held, for redaction. */
-  keys(): IterableIterator<string>;
-  /** The tokens not yet expired. */
-  held(): string[];
-  /** Revokes `tokens` (default: every one held); forgets those ECE confirmed. */
-  revoke(revoke: (token: string) => Promise<boolean>, tokens?: string[]): Promise<{ revoked: number; failed: number }>;
-}
-
-/** {@link LiveTokens} on the clock `now`. */
-export function createLiveTokens(now: () => number): LiveTokens {
-  const expiries = new Map<string, number>();
-  const held = (): string[] => {
-    const time = now();
-    for (const [token, expiresAt] of expiries) if (expiresAt <= time) expiries.delete(token);
-    return [...expiries.keys()];
-  };
-  return {
-    keep(token, lifetimeMs) {
-      // No lifetime given: keep it until ECE answers 401.
-      const expiresAt = lifetimeMs === undefined ? Number.POSITIVE_INFINITY : now() + lifetimeMs;
-      held(); // forget the expired ones
-      expiries.set(token, expiresAt);
-      return lifetimeMs === undefined ? expiresAt : expiresAt - refreshMarginMs(lifetimeMs / 1000);
-    },
-    delete: (token) => expiries.delete(token),
-    keys: () => expiries.keys(),
-    held,
-    async revoke(revoke, tokens = held()) {
-      const confirmed = await Promise.all(tokens.map(revoke));
-      tokens.forEach((token, index) => confirmed[index] && expiries.delete(token));
-      const revoked = confirmed.filter(Boolean).length;
-      return { revoked, failed: tokens.length - revoked };
-    },
-  };
-}
-
 /** Why a token request replaces an earlier token: it expired, or ECE refused it (401). */
 type Replacing = "expired" | "401" | undefined;
 
+/** Settings of {@link createTokenSource}. */
+export interface TokenSourceSettings extends ClientCredentialsSettings {
+  /** The client's base URL (for its key in a store, with `apiRoot` and the client key). */
+  baseUrl: string;
+  /** Where the processes of a fleet share one token; without one, every token is this process's own. */
+  store?: TokenStore;
+  /** With a store: on close, also revoke the shared token and delete it from the store. */
+  revokeOnClose?: boolean;
+}
+
 /**
- * The token a source sends with, and the one request in flight that replaces it (single flight):
- * what both sources (in-process and store-backed) keep alike. `acquire` fetches and sets
- * `current`; `takeReplacing` tells it why.
+ * Client-credentials tokens from ECE's token endpoint: the one token a client sends with, fetched
+ * by one request for all the calls that wait for it, replaced shortly before it expires (or after
+ * a 401), and revoked on close.
+ *
+ * With a `store`, processes that share it (and a client key) share one token, and so one ECE
+ * session. A process keeps its copy of the shared token and sends with it; it touches the store
+ * only when it has no valid token, after a 401 and on close. At most one token request runs at a
+ * time fleet-wide (the holder of the store's lock makes it); the others poll the store briefly.
+ * When the store fails or is slow, the process goes on with a token of its own - as one without a
+ * store always does - and probes the store until it answers, then goes back to the shared token
+ * and revokes its own.
  */
-interface TokenCache<Entry extends { token: string; refreshAt: number }> {
-  current: Entry | undefined;
-  readonly inflight: Promise<TokenResult> | undefined;
-  /** The cached token while it is fresh, else the one request in flight (started if none is). */
-  get(deadline: Deadline): Promise<TokenResult>;
-  /** ECE refused `token`: when it is the cached one, the next `get` replaces it (a `401` refresh). */
-  forget(token: string): void;
-  /** Why the request now starting replaces a token (and forgets the reason). */
-  takeReplacing(): Replacing;
-  /** A token arrived that replaces nothing this source fetched (another process's): no reason to report. */
-  clearReplacing(): void;
-}
-
-/** A {@link TokenCache} on the clock `now`, fetching with `acquire`. */
-export function createTokenCache<Entry extends { token: string; refreshAt: number }>(
-  now: () => number,
-  acquire: () => Promise<TokenResult>,
-): TokenCache<Entry> {
-  let inflight: Promise<TokenResult> | undefined;
-  let replacing: Replacing;
-  const cache: TokenCache<Entry> = {
-    current: undefined,
-    get inflight() {
-      return inflight;
-    },
-    async get(deadline) {
-      const { current } = cache;
-      if (current && now() < current.refreshAt) return { ok: true, value: { token: current.token, fromCache: true } };
-      if (current && !inflight) replacing = "expired";
-      inflight ??= acquire().finally(() => {
-        inflight = undefined;
-      });
-      return deadline.race(inflight);
-    },
-    forget(token) {
-      if (cache.current?.token !== token) return;
-      cache.current = undefined;
-      replacing = "401";
-    },
-    takeReplacing() {
-      const reason = replacing;
-      replacing = undefined;
-      return reason;
-    },
-    clearReplacing() {
-      replacing = undefined;
-    },
-  };
-  return cache;
-}
-
-/** Client-credentials tokens from ECE's token endpoint, cached in this process. */
-export function createClientCredentialsTokenSource(settings: ClientCredentialsSettings): TokenSource {
+export function createTokenSource(settings: TokenSourceSettings): TokenSource {
+  const { store, timeoutMs, emit } = settings;
   const now = settings.now ?? Date.now;
-  /** Every token fetched that may still be live at ECE: revoked on close. */
-  const live = createLiveTokens(now);
-  const endpoint = createTokenEndpoint(settings, () => live.keys());
-  const cache = createTokenCache(now, async (): Promise<TokenResult> => {
-    const fetched = await endpoint.request(cache.takeReplacing());
-    if (!fetched.ok) return fetched;
-    const { token, lifetimeMs } = fetched.value;
-    cache.current = { token, refreshAt: live.keep(token, lifetimeMs) };
+  const storeTimings = timingsOf(store);
+  /** This process's name as the holder of the store's lock. */
+  const owner = store ? globalThis.crypto.randomUUID() : "";
+
+  /** The token this process sends with, and when it goes back to the store (or ECE) for one. */
+  let current: { token: string; refreshAt: number; shared: boolean } | undefined;
+  /** The one token request in flight, which every call that needs a token waits for. */
+  let inflight: Promise<TokenResult> | undefined;
+  /** Why the next token request replaces a token (reported with it). */
+  let replacing: Replacing;
+  /** Tokens fetched for this process alone (no store, or it was down), with when they expire. */
+  const own = new Map<string, number>();
+  /** Own tokens this source revoked when the store came back (calls may still hold them). */
+  const retired = new Set<string>();
+  /** The shared token this process last used (revoked on close with `revokeOnClose`). */
+  let shared: string | undefined;
+  /** A shared token ECE refused: deleted from the store (if still there) before the next read. */
+  let refusedShared: string | undefined;
+  /** A token just fetched that the store has not taken yet: secret from the moment it arrives. */
+  let fresh: string | undefined;
+  /** Whether the store is taken as down: tokens are this process's own until a probe answers. */
+  let fallback = false;
+  let probe: ReturnType<typeof setInterval> | undefined;
+  let probing = false;
+  /** `close()` was called: a refused token is no longer replaced. */
+  let closing = false;
+  /** The calls have finished and the tokens are being revoked: nobody waits for the store any more. */
+  let closed = false;
+
+  const tokens = (): string[] => {
+    const list = [...own.keys(), ...retired];
+    if (current) list.push(current.token);
+    if (shared !== undefined) list.push(shared);
+    // A refused token still goes to the store (compare-and-delete): its errors must not show it.
+    if (refusedShared !== undefined) list.push(refusedShared);
+    if (fresh !== undefined) list.push(fresh);
+    return list;
+  };
+  const endpoint = createTokenEndpoint(settings, tokens);
+
+  async function get(deadline: Deadline): Promise<TokenResult> {
+    if (current && now() < current.refreshAt) return { ok: true, value: { token: current.token, fromCache: true } };
+    if (current && !inflight) replacing = "expired";
+    inflight ??= acquire().finally(() => {
+      inflight = undefined;
+    });
+    return deadline.race(inflight);
+  }
+
+  async function acquire(): Promise<TokenResult> {
+    if (store && !fallback) {
+      try {
+        return await fromStore(store);
+      } catch (thrown) {
+        if (!(thrown instanceof StoreFailure)) throw thrown;
+        storeFailed(store, thrown);
+      }
+    }
+    const fetched = await requestToken();
+    return fetched.ok ? keepOwn(fetched.value.token, fetched.value.lifetimeMs) : fetched;
+  }
+
+  /** A token from ECE, reported as replacing an earlier one when it does. */
+  function requestToken(): ReturnType<TokenEndpoint["request"]> {
+    const reason = replacing;
+    replacing = undefined;
+    return endpoint.request(reason);
+  }
+
+  /** The own tokens not yet expired (an expired one is dead at ECE, and forgotten). */
+  function ownHeld(): string[] {
+    const time = now();
+    for (const [token, expiresAt] of own) if (expiresAt <= time) own.delete(token);
+    return [...own.keys()];
+  }
+
+  /** Sends with `token`, this process's own: replaced a refresh margin before it expires, revoked on close. */
+  function keepOwn(token: string, lifetimeMs: number | undefined): TokenResult {
+    ownHeld(); // forget the expired ones
+    // No lifetime given: kept until ECE answers 401.
+    const expiresAt = lifetimeMs === undefined ? Number.POSITIVE_INFINITY : now() + lifetimeMs;
+    own.set(token, expiresAt);
+    const refreshAt = lifetimeMs === undefined ? expiresAt : expiresAt - refreshMarginMs(lifetimeMs / 1000);
+    current = { token, refreshAt, shared: false };
     return { ok: true, value: { token, fromCache: false } };
-  });
+  }
+
+  /** Revokes `held`; forgets the own ones ECE confirmed. */
+  async function revoke(held: string[], revokeTimeoutMs: number): Promise<{ revoked: number; failed: number }> {
+    const confirmed = await Promise.all(held.map((token) => endpoint.revoke(token, revokeTimeoutMs)));
+    held.forEach((token, index) => confirmed[index] && own.delete(token));
+    const revoked = confirmed.filter(Boolean).length;
+    return { revoked, failed: held.length - revoked };
+  }
+
+  /** One store call under its own short deadline. */
+  const storeCall = <T>(action: string, work: () => Promise<T>) => callStore(storeTimings.timeoutMs, action, work);
+  let key: Promise<string> | undefined;
+  /** The client's key in the store, hashed once. */
+  const keyOf = () => storeCall("key", () => (key ??= storeKeyOf(settings.baseUrl, settings.apiRoot, settings.credentials.clientKey)));
+
+  /** Reports a store failure and takes the store as down until a probe answers. */
+  function storeFailed(store: TokenStore, failure: StoreFailure): void {
+    emit?.({ type: "tokenStoreError", action: failure.action, message: endpoint.redact(failure.message) });
+    if (fallback || closed) return;
+    fallback = true;
+    probe = setInterval(() => void probeStore(store), storeTimings.probeIntervalMs);
+    (probe as { unref?: () => void }).unref?.();
+  }
+
+  function stopProbe(): void {
+    if (probe !== undefined) clearInterval(probe);
+    probe = undefined;
+  }
+
+  /**
+   * Whether the store is back: it answers, and it holds a token or its lock can be taken (a lock
+   * that never frees would otherwise cost a session per probe).
+   */
+  async function storeIsBack(store: TokenStore): Promise<{ found: unknown } | undefined> {
+    try {
+      const key = await keyOf();
+      const found: unknown = await storeCall("probe", () => store.read(key));
+      if (usable(found)) return { found };
+      if (!(await storeCall("probe", () => store.acquireLock(key, owner)))) return undefined;
+      await storeCall("probe", () => store.releaseLock(key, owner));
+      return { found };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Asks the store whether it is back; if it is, goes back to the shared token and revokes the own ones. */
+  async function probeStore(store: TokenStore): Promise<void> {
+    if (probing || closed || !fallback) return;
+    probing = true;
+    try {
+      const back = await storeIsBack(store);
+      if (back === undefined || closed) return;
+      const { found } = back;
+      // An own token being fetched right now is revoked with the others.
+      if (inflight) await inflight.catch(() => undefined);
+      if (closed) return;
+      fallback = false;
+      stopProbe();
+      if (current && !current.shared) current = undefined;
+      if (!current && usable(found) && found.token !== refusedShared) adopt(found.token, found.ttlMs);
+      const held = ownHeld();
+      for (const token of held) retired.add(token); // a 401 on it now earns a repeat
+      await revoke(held, timeoutMs);
+    } finally {
+      probing = false;
+    }
+  }
+
+  function adopt(token: string, ttlMs: number): void {
+    current = { token, refreshAt: now() + ttlMs, shared: true };
+    shared = token;
+    refusedShared = undefined; // a newer token: the refused one is gone from the store
+    replacing = undefined; // nothing this process fetched is replaced
+  }
+
+  /**
+   * The shared token, if the store holds one this process may use. The lock holder (`replacing`)
+   * reports a value that cannot be a token: it is about to write one over it.
+   */
+  async function readShared(store: TokenStore, key: string, replacing = false): Promise<TokenResult | undefined> {
+    const found: unknown = await storeCall("read", () => store.read(key));
+    if (found === undefined || found === null) return undefined;
+    const problem = problemOf(found);
+    if (problem !== undefined && replacing) {
+      emit?.({ type: "tokenStoreError", action: "read", message: `The token store held no valid token (${problem}): replacing it.` });
+    }
+    if (!usable(found) || found.token === refusedShared) return undefined;
+    adopt(found.token, found.ttlMs);
+    // Fetched before this call asked: a 401 on it earns one new token and one repeat.
+    return { ok: true, value: { token: found.token, fromCache: true } };
+  }
+
+  /** Holding the lock: fetch the token and share it (unless someone shared one meanwhile). */
+  async function fetchShared(store: TokenStore, key: string): Promise<TokenResult> {
+    try {
+      const found = await readShared(store, key, true); // shared between our read and our lock?
+      if (found) return found;
+      const fetched = await requestToken();
+      if (!fetched.ok) return fetched;
+      const { token, lifetimeMs } = fetched.value;
+      fresh = token; // a store's error may quote what it was given
+      const lifetime = Math.min(lifetimeMs ?? ECE_LIFETIME_MS, ECE_LIFETIME_MS);
+      const ttlMs = lifetime - refreshMarginMs(lifetime / 1000);
+      try {
+        await storeCall("write", () => store.write(key, token, ttlMs));
+      } catch (thrown) {
+        // Not shared: the token is this process's own, revoked once the store is back.
+        storeFailed(store, thrown as StoreFailure);
+        return keepOwn(token, lifetimeMs);
+      }
+      adopt(token, ttlMs);
+      return { ok: true, value: { token, fromCache: false } };
+    } finally {
+      fresh = undefined; // now shared or this process's own (or nothing was fetched)
+      // A lock that cannot be freed frees itself after the store's lock TTL.
+      await storeCall("unlock", () => store.releaseLock(key, owner)).catch((thrown: StoreFailure) => fallback || storeFailed(store, thrown));
+    }
+  }
+
+  /** The shared token: read it, or take the lock and fetch it, or wait for whoever holds the lock. */
+  async function fromStore(store: TokenStore): Promise<TokenResult> {
+    const key = await keyOf();
+    if (refusedShared !== undefined) {
+      const stale = refusedShared;
+      await storeCall("delete", () => store.deleteIf(key, stale));
+    }
+    // Calls that stop waiting at their deadline leave this wait going: the next ones join it.
+    let lockSeenAt: number | undefined;
+    for (;;) {
+      const found = await readShared(store, key);
+      if (found) return found;
+      if (await storeCall("lock", () => store.acquireLock(key, owner))) return fetchShared(store, key);
+      lockSeenAt ??= now();
+      const { lockStuckMs } = storeTimings;
+      if (now() - lockSeenAt > lockStuckMs) {
+        const message = `The token store's lock stayed taken for over ${lockStuckMs} ms with no token stored: it does not free itself.`;
+        throw new StoreFailure("lock", message);
+      }
+      if (closed) {
+        const message = "The client closed while another process held the token store's lock.";
+        return { ok: false, error: { kind: "timeout", message, timeoutMs, delivered: false } satisfies TokenFailure };
+      }
+      await new Promise((resolve) => setTimeout(resolve, STORE_POLL_INTERVAL_MS));
+    }
+  }
 
   return {
-    canRefresh: true,
-    get: cache.get,
-    invalidate(token) {
-      cache.forget(token);
-      live.delete(token); // ECE has no session for it
+    get,
+    async refused(given, repeatWithin) {
+      const { token } = given;
+      if (current?.token === token) {
+        current = undefined;
+        replacing = "401";
+      }
+      // ECE has no session for it: an own token is not revoked on close; a shared one leaves the store.
+      if (!own.delete(token) && token === shared) {
+        refusedShared = token;
+        shared = undefined;
+      }
+      // Cached, it may simply have expired (or this source retired it when it went back to a
+      // shared token): ECE did nothing, so a new token may mend the call. Not once the client is
+      // closing: a token fetched now would outlive close().
+      const stale = given.fromCache || retired.has(token);
+      return repeatWithin && stale && !closing ? get(repeatWithin) : "stop";
     },
-    retired: () => false,
-    async revokeAll(revokeTimeoutMs) {
-      if (cache.inflight) await cache.inflight;
-      cache.current = undefined;
-      return live.revoke((token) => endpoint.revoke(token, revokeTimeoutMs));
+    async close(callsDone, revokeTimeoutMs) {
+      closing = true;
+      await callsDone;
+      closed = true;
+      stopProbe();
+      if (inflight) await inflight.catch(() => undefined);
+      current = undefined;
+      const held = ownHeld();
+      if (store && settings.revokeOnClose && shared !== undefined) {
+        const token = shared;
+        shared = undefined;
+        held.push(token);
+        try {
+          const key = await keyOf();
+          await storeCall("delete", () => store.deleteIf(key, token));
+        } catch (thrown) {
+          storeFailed(store, thrown as StoreFailure);
+        }
+      }
+      return revoke(held, revokeTimeoutMs);
     },
-    secrets: () => [...endpoint.credentialSecrets, ...live.keys()],
+    secrets: () => [...endpoint.credentialSecrets, ...tokens()],
   };
 }
-
-export { base64Utf8 } from "../internal/wire.js";

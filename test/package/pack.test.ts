@@ -140,16 +140,9 @@ function runLoggingImports(script: string): string {
   });
 }
 
-// A fleet client: in the ES module build the store-backed token source is a file of its own
-// (dist/token-store.js), which only a client given a tokenStore loads; the CommonJS build carries
-// it inline. Either way the token ECE issued lands in the store.
+// A fleet client: the token ECE issued lands in the store.
 const tokenStoreUsage = (moduleSyntax: ModuleSyntax) => `
-${take(moduleSyntax, { "ece-messaging": "createEceClient", "ece-messaging/testing": "createFakeEce", "node:fs": "readFileSync" })}
-${
-  moduleSyntax === "esm"
-    ? 'const storeLoaded = () => readFileSync(process.env.IMPORT_LOG, "utf8").split("\\n").some((s) => s.includes("./token-store."));'
-    : 'const storeLoaded = () => Object.keys(require.cache).some((path) => path.endsWith("token-store.cjs"));'
-}
+${take(moduleSyntax, { "ece-messaging": "createEceClient", "ece-messaging/testing": "createFakeEce" })}
 ${mapTokenStore}
 (async () => {
   const fake = createFakeEce();
@@ -158,16 +151,15 @@ ${mapTokenStore}
   fake.touchEntryPoint(1001);
   const first = await plain.startConversation({ entryPointId: 1001, customer: { email: "jane@example.com" } });
   await plain.close();
-  const loadedWithoutStore = storeLoaded();
   const fleet = createEceClient({ baseUrl: "https://ece.example.com", credentials, fetch: fake.fetch, tokenStore: store });
   const sent = await fleet.sendTextMessage({ conversationId: first.conversationId, message: "Hello" });
   const shared = [...entries.values()].map((entry) => entry.token);
-  console.log(JSON.stringify({ loadedWithoutStore, loadedWithStore: storeLoaded(), sent: sent.kind, sharedIsIssued: shared.length === 1 && fake.requests().some((r) => r.operation === "createAccessToken") }));
+  console.log(JSON.stringify({ sent: sent.kind, sharedIsIssued: shared.length === 1 && fake.requests().some((r) => r.operation === "createAccessToken") }));
 })();
 `;
 
-// Under Jest's CommonJS loader (no --experimental-vm-modules): a fleet client loads its token
-// store's file, and the fake serves over HTTP (listen() loads node:http on demand).
+// Under Jest's CommonJS loader (no --experimental-vm-modules): a fleet client, and the fake
+// serving over HTTP (listen() loads node:http on demand).
 const jestUsage = `
 const { createEceClient } = require("ece-messaging");
 const { createFakeEce } = require("ece-messaging/testing");
@@ -370,14 +362,12 @@ describe("the packed package", () => {
     expect(JSON.parse(run(process.execPath, ["webhooks-cjs.cjs"], consumer))).toEqual(webhookExpected);
   });
 
-  it("loads the fleet's token source (dist/token-store.js) only for a client with a tokenStore (import)", () => {
-    const printed = runLoggingImports("fleet-esm.mjs");
-    expect(JSON.parse(printed)).toEqual({ loadedWithoutStore: false, loadedWithStore: true, sent: "sendMessageSuccess", sharedIsIssued: true });
-  });
-
-  it("shares the fleet's token with require (CommonJS carries the store's code inline)", () => {
-    const printed = runLoggingImports("fleet-cjs.cjs");
-    expect(JSON.parse(printed)).toEqual({ loadedWithoutStore: false, loadedWithStore: false, sent: "sendMessageSuccess", sharedIsIssued: true });
+  it.each([
+    ["import (ESM)", "fleet-esm.mjs"],
+    ["require (CommonJS)", "fleet-cjs.cjs"],
+  ])("shares the fleet's token with %s", (_syntax, script) => {
+    const printed = run(process.execPath, [script], consumer);
+    expect(JSON.parse(printed)).toEqual({ sent: "sendMessageSuccess", sharedIsIssued: true });
   });
 
   it.each([
@@ -399,11 +389,10 @@ describe("the packed package", () => {
     expect({ status: result.status, passed: report.numPassedTests, total: report.numTotalTests }, result.stderr).toEqual({ status: 0, passed: 1, total: 1 });
   });
 
-  it("its CommonJS files never use import() (which Jest's CommonJS loader refuses), and no token-store.cjs is shipped", () => {
+  it("its CommonJS files never use import() (which Jest's CommonJS loader refuses)", () => {
     for (const file of packedFiles.filter((path) => path.endsWith(".cjs"))) {
       expect({ file, imports: readFileSync(join(consumer, "node_modules", "ece-messaging", file), "utf8").match(/\bimport\s*\(/g) }).toEqual({ file, imports: null });
     }
-    expect(packedFiles.filter((path) => /^dist\/token-store\.c?js/.test(path)).sort()).toEqual(["dist/token-store.js", "dist/token-store.js.map"]);
   });
 
   it("the root entry loads no module of fast-xml-parser (import and require); the webhooks entry does", () => {
@@ -463,9 +452,8 @@ describe("the packed testing entry (ece-messaging/testing)", () => {
   });
 
   it("adds nothing to the root entry: its files neither import nor contain the testing code", () => {
-    // fast-xml-parser belongs to ece-messaging/webhooks; the token store's file is loaded on demand
-    // (import() in index.js; esbuild's require shim in index.cjs, checked above).
-    for (const [file, imports] of [["index.js", ["./token-store.js", "openapi-fetch"]], ["index.cjs", ["openapi-fetch"]]] as const) {
+    // fast-xml-parser belongs to ece-messaging/webhooks.
+    for (const [file, imports] of [["index.js", ["openapi-fetch"]], ["index.cjs", ["openapi-fetch"]]] as const) {
       const code = readFileSync(join(consumer, "node_modules", "ece-messaging", "dist", file), "utf8");
       const imported = [...code.matchAll(/(?:from\s*|require\(\s*|import\(\s*)["']([^"']+)["']/g)].map((m) => m[1]).sort();
       expect([...new Set(imported)]).toEqual(imports);

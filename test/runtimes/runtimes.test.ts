@@ -4,8 +4,7 @@
  * createWebhookHandler with the runtime's own server and sends a message through
  * createEceClient to a node:http stub of ECE on 127.0.0.1. What each runtime must do: deliver
  * JSON and XML, refuse wrong credentials, decode legacy charsets, answer a stalled body with 408,
- * and send with a token, then revoke it; with a tokenStore, load the fleet's code and share the
- * token. Slow (it installs and starts runtimes): the `runtimes`
+ * and send with a token, then revoke it; with a tokenStore, share the token. Slow (it installs and starts runtimes): the `runtimes`
  * vitest project, run once by `npm test`. Needs `npm run build` first (the test command does it).
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -191,7 +190,7 @@ describe.each(Object.keys(runtimes))("on %s", (name) => {
     expect(await stalledPost(served.url)).toMatch(/^HTTP\/1\.1 408/);
   });
 
-  it("a client with a tokenStore loads the fleet's code, shares the token ECE issued, and leaves it on close", async () => {
+  it("a client with a tokenStore shares the token ECE issued, and leaves it on close", async () => {
     const tokensBefore = stub.requestsTo(TOKEN_PATH).length;
     const revokesBefore = stub.requestsTo(REVOKE_PATH).length;
     const response = await fetch(`${served.url}/send-fleet?base=${encodeURIComponent(stub.url)}`);

@@ -5,7 +5,7 @@
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import type { paths } from "../../generated/ece-messaging.js";
-import { createClientCredentialsTokenSource } from "../../src/tokens/tokens.js";
+import { createTokenSource } from "../../src/tokens/tokens.js";
 import { createCallFetch, Deadline, FetchCall, type ClientFetch } from "../../src/http/transport.js";
 import { CREDENTIALS, REVOKE_PATH, startEceStub, eceLike, answer, type EceStub } from "../support/ece-stub.js";
 
@@ -21,12 +21,13 @@ async function sourceWithClock(expiresIn: number) {
     Request: FetchCall as unknown as typeof Request,
   });
   let time = 1_000_000;
-  const source = createClientCredentialsTokenSource({
+  const source = createTokenSource({
     api,
     fetch: callFetch,
     credentials: CREDENTIALS,
     forceLogin: false,
     timeoutMs: 5_000,
+    baseUrl: stub.url,
     apiRoot: "/system/ws/v19/clientapplications",
     now: () => time,
   });
@@ -40,16 +41,17 @@ async function sourceWithClock(expiresIn: number) {
       deadline.dispose();
     }
   };
-  return { source, get, advance: (ms: number) => (time += ms) };
+  const revokeAll = () => source.close(Promise.resolve(), 5_000);
+  return { source, get, revokeAll, advance: (ms: number) => (time += ms) };
 }
 
-describe("revokeAll", () => {
+describe("close: revoking", () => {
   it("revokes a token replaced inside its refresh margin (still live at ECE) and its successor", async () => {
-    const { source, get, advance } = await sourceWithClock(3600); // margin: 60 s
+    const { get, revokeAll, advance } = await sourceWithClock(3600); // margin: 60 s
     expect(await get()).toBe("token-1");
     advance(3_600_000 - 30_000); // inside the margin: replaced, but live for 30 s more
     expect(await get()).toBe("token-2");
-    expect(await source.revokeAll(5_000)).toEqual({ revoked: 2, failed: 0 });
+    expect(await revokeAll()).toEqual({ revoked: 2, failed: 0 });
     expect(stub!.requestsTo(REVOKE_PATH).map((r) => r.headers.authorization).sort()).toEqual([
       "Bearer token-1",
       "Bearer token-2",
@@ -57,12 +59,13 @@ describe("revokeAll", () => {
   });
 
   it("does not revoke a token past its lifetime, nor one ECE refused", async () => {
-    const { source, get, advance } = await sourceWithClock(3600);
+    const { source, get, revokeAll, advance } = await sourceWithClock(3600);
     expect(await get()).toBe("token-1");
     advance(3_600_001); // token-1 is dead at ECE
     expect(await get()).toBe("token-2");
-    source.invalidate("token-2"); // ECE answered 401 for it
-    expect(await source.revokeAll(5_000)).toEqual({ revoked: 0, failed: 0 });
+    // ECE answered 401 for it (fetched for the call that sent it: nothing to repeat with).
+    expect(await source.refused({ token: "token-2", fromCache: false })).toBe("stop");
+    expect(await revokeAll()).toEqual({ revoked: 0, failed: 0 });
     expect(stub!.requestsTo(REVOKE_PATH)).toHaveLength(0);
   });
 });

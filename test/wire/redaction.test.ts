@@ -4,7 +4,7 @@
  * is refused without repeating it.
  */
 import { describe, expect, it } from "vitest";
-import { base64Utf8 } from "../../src/tokens/tokens.js";
+import { base64Utf8 } from "../../src/internal/wire.js";
 import { createEceClient, type EceEvent } from "../../src/index.js";
 import { answer, CREDENTIALS, stubsPerTest } from "../support/ece-stub.js";
 import { memoryTokenStore } from "../support/memory-token-store.js";

@@ -1,7 +1,7 @@
 // The app each runtime serves, importing the packed package as a user would: POST /ece is the
 // webhook receiver (createWebhookHandler), GET /delivered lists what reached onMessages, and
 // GET /send?base=... sends one message through createEceClient to the stub at `base`, and
-// GET /send-fleet?base=... does the same with a tokenStore (the fleet's code, loaded on demand).
+// GET /send-fleet?base=... does the same with a tokenStore.
 import { createEceClient } from "ece-messaging";
 import { createWebhookHandler } from "ece-messaging/webhooks";
 
