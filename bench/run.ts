@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: what the SDK costs over a bare openapi-fetch call and a hand-written fetch,
- * measured in one run so that machine noise cancels (calls interleaved A/B/C/D, medians), plus the
+ * measured in one run so that machine noise cancels (calls interleaved A/B/C/D/E, medians), plus the
  * root entry's size, its import cost against openapi-fetch's (whole processes, interleaved) and
  * the webhook receiver's speed against plain JSON.parse (interleaved). Prints one JSON object on
  * its last line. Runs the built package (dist/): `npm run bench` builds first.
