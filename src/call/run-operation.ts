@@ -14,11 +14,9 @@ import { createRedactor, redactBody } from "../internal/redact.js";
 import type { Result } from "../internal/result.js";
 import { failureOutcomeOf } from "../outcomes/status-table.js";
 import type { TokenFailure, TokenSource } from "../tokens/tokens.js";
-import type { CallFetch } from "../http/transport.js";
 import { checkCallOptions, invalidDataOutcome, type CheckedCallOptions } from "../client/validation.js";
 import { observe, type Emit } from "../observe/events.js";
 import { annotate, inSpan, SPAN_ERROR, type Span, type Tracer } from "../observe/tracing.js";
-import type { FetchCall } from "../http/transport.js";
 import { isRecord, requestIdOf } from "../internal/wire.js";
 
 /** What {@link runOperation} needs from its client. */
@@ -28,8 +26,6 @@ export interface OperationContext {
   /** The caller's OpenTelemetry tracer, if any. */
   tracer: Tracer | undefined;
   api: EceApi;
-  /** The client's fetch (bodies capped). */
-  fetch: CallFetch;
   tokens: TokenSource;
   /** Each entry point's configuration, shared by the client's starts. */
   dates: EntryPointDates;
@@ -118,7 +114,7 @@ async function call(
     sent: false,
     ...(context.emit || span
       ? {
-          watch: (request: FetchCall) => {
+          watch: (request: Request) => {
             const path = new URL(request.url).pathname;
             annotate(span, { "http.request.method": request.method, "url.path": path });
             attempt += 1;
@@ -140,7 +136,7 @@ async function call(
       const authorized = async (prepared: unknown): Promise<Result<Answer, TokenFailure>> => {
         const attempt = (token: string) => {
           used.push(token);
-          return request(deadline, context.fetch, progress, (extras) =>
+          return request(deadline, progress, (extras) =>
             definition.request(context.api, prepared, { ...extras, headers: { Authorization: `Bearer ${token}` } }),
           );
         };

@@ -23,7 +23,7 @@ import type {
   SendTextMessageOutcome,
   UploadAttachmentFromUrlOutcome,
 } from "../outcomes/outcomes.js";
-import { createCallFetch, FetchCall, type ClientFetch } from "../http/transport.js";
+import { createCappedFetch } from "../http/transport.js";
 import {
   checkClientOptions,
   type AttachmentDecisionInput,
@@ -322,12 +322,9 @@ export function createEceClient(options: EceClientOptions): EceClient {
   const baseUrl = settings.baseUrl.replace(/\/+$/, "");
   const apiRoot = (settings.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const userFetch = settings.fetch;
-  const callFetch = createCallFetch(userFetch ?? ((input, init) => globalThis.fetch(input, init)));
   const api = createClient<paths>({
     baseUrl: `${baseUrl}${apiRoot}`,
-    fetch: callFetch as unknown as ClientFetch,
-    Request: FetchCall as unknown as typeof Request,
+    fetch: createCappedFetch(settings.fetch ?? ((input, init) => globalThis.fetch(input, init))),
     headers: { Accept: "application/json" },
     querySerializer: ownQuery,
   });
@@ -336,7 +333,6 @@ export function createEceClient(options: EceClientOptions): EceClient {
   const tokens = settings.credentials
     ? createTokenSource({
         api,
-        fetch: callFetch,
         credentials: settings.credentials,
         forceLogin: settings.forceLogin ?? false,
         timeoutMs,
@@ -353,7 +349,6 @@ export function createEceClient(options: EceClientOptions): EceClient {
   const inFlight = new Set<Promise<unknown>>();
   const context: OperationContext = {
     api,
-    fetch: callFetch,
     tokens,
     emit,
     tracer: settings.tracer,

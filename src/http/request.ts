@@ -6,13 +6,13 @@
  *
  * @module
  */
-import type { Client } from "openapi-fetch";
+import type { Client, Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/ece-messaging.js";
 import { BodyTooLargeError } from "../internal/read-capped.js";
 import type { ErrorOutcome, TimeoutOutcome } from "../outcomes/outcomes.js";
 import type { Redact } from "../internal/redact.js";
 import { deliveredByStatus } from "../outcomes/status-table.js";
-import { Deadline, type CallFetch, type ClientFetch, type FetchCall } from "./transport.js";
+import { Deadline } from "./transport.js";
 
 /** The openapi-fetch client for the spec's paths. */
 export type EceApi = Client<paths>;
@@ -24,14 +24,14 @@ export interface Progress {
   /** The request's headers as ECE answered them (for its request ID). */
   headers?: Headers;
   /** Told of each request as it goes to fetch (for `request` events). */
-  watch?: (call: FetchCall) => void;
+  watch?: (request: Request) => void;
 }
 
 /** What the skeleton adds to each openapi-fetch call. */
 export interface RequestExtras {
   signal: AbortSignal;
   redirect: "manual";
-  fetch: ClientFetch;
+  middleware: Middleware[];
 }
 
 /**
@@ -56,25 +56,22 @@ export async function underDeadline<T>(
 
 /**
  * One request: `send` is handed the deadline's signal, `redirect: "manual"` (a redirect is an
- * answer, never followed) and a fetch that records `progress`; it loses the race as soon as the
- * deadline fires, even if whatever is behind it ignores the signal.
+ * answer, never followed) and a middleware that records `progress`; it loses the race as soon as
+ * the deadline fires, even if whatever is behind it ignores the signal.
  */
-export function request<T>(
-  deadline: Deadline,
-  fetchImpl: CallFetch,
-  progress: Progress,
-  send: (extras: RequestExtras) => Promise<T>,
-): Promise<T> {
-  const observed: CallFetch = async (call) => {
-    progress.sent = true;
-    progress.status = undefined;
-    progress.watch?.(call);
-    const response = await fetchImpl(call);
-    progress.status = response.status;
-    progress.headers = response.headers;
-    return response;
+export function request<T>(deadline: Deadline, progress: Progress, send: (extras: RequestExtras) => Promise<T>): Promise<T> {
+  const observer: Middleware = {
+    onRequest({ request }) {
+      progress.sent = true;
+      progress.status = undefined;
+      progress.watch?.(request);
+    },
+    onResponse({ response }) {
+      progress.status = response.status;
+      progress.headers = response.headers;
+    },
   };
-  return deadline.race(send({ signal: deadline.signal, redirect: "manual", fetch: observed as unknown as ClientFetch }));
+  return deadline.race(send({ signal: deadline.signal, redirect: "manual", middleware: [observer] }));
 }
 
 /** Network error codes that prove no connection was made, so nothing was delivered. */

@@ -13,7 +13,7 @@ import type { Result } from "../internal/result.js";
 import { failureOutcomeOf } from "../outcomes/status-table.js";
 import type { Emit } from "../observe/events.js";
 import { annotate, inSpan, type Tracer } from "../observe/tracing.js";
-import type { CallFetch, Deadline, FetchCall } from "../http/transport.js";
+import type { Deadline } from "../http/transport.js";
 import {
   callStore,
   ECE_LIFETIME_MS,
@@ -82,8 +82,6 @@ export function createFixedTokenSource(accessToken: string): TokenSource {
 /** What the token endpoint's requests need (see {@link TokenSourceSettings}). */
 export interface ClientCredentialsSettings {
   api: EceApi;
-  /** The fetch the client calls with (bodies capped). */
-  fetch: CallFetch;
   credentials: ClientCredentials;
   /** Ask for the token with `?forceLogin=yes`, ending an older session instead of failing. */
   forceLogin: boolean;
@@ -145,7 +143,7 @@ export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens:
   const basicCredentials = base64Utf8(credentialSecrets[1]);
   const redact = createRedactor(() => [...credentialSecrets, ...tokens()]);
   const watch = (operation: string) =>
-    emit && ((call: FetchCall) => emit({ type: "request", operation, attempt: 1, method: call.method, path: new URL(call.url).pathname }));
+    emit && ((request: Request) => emit({ type: "request", operation, attempt: 1, method: request.method, path: new URL(request.url).pathname }));
 
   function requestToken(replacing: Replacing): Promise<Result<FetchedToken, TokenFailure>> {
     emit?.(replacing === undefined ? { type: "tokenRequested" } : { type: "tokenRefreshed", reason: replacing });
@@ -155,7 +153,7 @@ export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens:
         timeoutMs,
         undefined,
         async (deadline): Promise<Result<FetchedToken, TokenFailure>> => {
-          const { data, error, response } = await request(deadline, settings.fetch, progress, (extras) =>
+          const { data, error, response } = await request(deadline, progress, (extras) =>
             api.POST(TOKEN_PATH, {
               params: { query: forceLogin ? { forceLogin: "yes" } : {} },
               body: { grant_type: "client_credentials" },
@@ -191,7 +189,7 @@ export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens:
       revokeTimeoutMs,
       undefined,
       async (deadline) => {
-        const { response } = await request(deadline, settings.fetch, { sent: false, ...(emit ? { watch: watch("revoke") } : {}) }, (extras) =>
+        const { response } = await request(deadline, { sent: false, ...(emit ? { watch: watch("revoke") } : {}) }, (extras) =>
           api.POST("/authentication/oauth2/revoke", { headers: { Authorization: `Bearer ${token}` }, ...extras }),
         );
         emit?.({ type: "tokenRevoked", ok: response.ok });

@@ -6,7 +6,7 @@ import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it } from "vitest";
 import type { paths } from "../../generated/ece-messaging.js";
 import { createTokenSource } from "../../src/tokens/tokens.js";
-import { createCallFetch, Deadline, FetchCall, type ClientFetch } from "../../src/http/transport.js";
+import { createCappedFetch, Deadline } from "../../src/http/transport.js";
 import { CREDENTIALS, REVOKE_PATH, startEceStub, eceLike, answer, type EceStub } from "../support/ece-stub.js";
 
 let stub: EceStub | undefined;
@@ -14,16 +14,13 @@ afterEach(async () => stub?.close());
 
 async function sourceWithClock(expiresIn: number) {
   stub = await startEceStub(eceLike((_r, response) => answer(response, 200, {}), { expiresIn }));
-  const callFetch = createCallFetch((input, init) => fetch(input, init));
   const api = createClient<paths>({
     baseUrl: `${stub.url}/system/ws/v19/clientapplications`,
-    fetch: callFetch as unknown as ClientFetch,
-    Request: FetchCall as unknown as typeof Request,
+    fetch: createCappedFetch((input, init) => fetch(input, init)),
   });
   let time = 1_000_000;
   const source = createTokenSource({
     api,
-    fetch: callFetch,
     credentials: CREDENTIALS,
     forceLogin: false,
     timeoutMs: 5_000,
