@@ -46,8 +46,10 @@ export default defineConfig([
     external,
     treeshake: true,
     splitting: false,
-    // Minified (with source maps): the entry is what every integration loads; see bench/README.md.
-    minify: true,
+    // Not minified, names kept, with source maps: a stack trace from dist/ reads like the source
+    // (an app's own bundler minifies, if it wants to; bench/README.md measures that bundle).
+    minify: false,
+    keepNames: true,
     esbuildPlugins: [tokenStoreOnDemand],
     esbuildOptions: requireInCommonJs,
   },
