@@ -375,6 +375,7 @@ describe("the packed package", () => {
     const frame = /^\s+at \S+ \(.*[/\\]dist[/\\]index\.c?js:(\d+):\d+\)$/.exec(lines[message + 1] ?? "");
     expect(frame, stderr).not.toBeNull();
     expect(Number(frame![1])).toBeGreaterThan(1);
+    expect(lines.slice(message + 1).join("\n")).toMatch(/^\s+at createEceClient \(/m); // the source's names
   });
 
   const webhookExpected = { status: 200, received: [["7", "complete"]], parsedOk: true, listener: "function" };
