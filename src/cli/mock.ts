@@ -7,17 +7,21 @@
  *   are accepted. Its agent greets each new conversation and offers it a file (so that `accept`
  *   and `reject` have something to act on); the agent's webhook messages are printed, one line
  *   each (`agent <json>`), as is each request (`request <json>`).
- * - `ece-messaging mock --prism [--errors] [--port 4010]` starts Prism on the spec shipped in the
- *   package, when `@stoplight/prism-cli` (an optional peer dependency) is installed; Prism serves
- *   the spec's paths at its root.
+ * - `ece-messaging mock --prism [--errors] [--port 4010]` runs Prism's own command (`prism mock`)
+ *   on the spec shipped in the package, when `@stoplight/prism-cli` (an optional peer dependency)
+ *   is installed; Prism serves the spec's paths at its root.
  *
  * Both print the `ECE_BASE_URL` and `ECE_API_ROOT` to use, then run until SIGINT or SIGTERM.
  *
  * @module
  */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createFakeEce } from "../testing/fake.js";
-import { prismCliPath, startPrism } from "./prism.js";
 
 /** Where the command writes. */
 interface MockIo {
@@ -29,6 +33,7 @@ interface MockIo {
 const DEFAULT_PORT = 4010;
 const PRISM_RANGE = "~5.14";
 const PRISM_INSTALL_HINT = `ece-messaging mock --prism needs @stoplight/prism-cli (an optional peer dependency; ${PRISM_RANGE}, later versions need Node 22): npm install --save-dev @stoplight/prism-cli@${PRISM_RANGE}`;
+const MAX_LOG_CHARS = 200_000;
 
 const help = `Usage: ece-messaging mock [--port ${DEFAULT_PORT}] [--prism [--errors]]
 
@@ -131,24 +136,69 @@ async function runFake(port: number, io: MockIo, stopped: Promise<void>): Promis
   return 0;
 }
 
+/** Prism's own command (the `prism` bin of `@stoplight/prism-cli`), or `undefined` when it is not installed. */
+function prismBin(): string | undefined {
+  const require = createRequire(import.meta.url);
+  try {
+    const manifest = require.resolve("@stoplight/prism-cli/package.json");
+    const { bin } = require(manifest) as { bin: string | Record<string, string> };
+    return join(dirname(manifest), typeof bin === "string" ? bin : bin.prism!);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The package's spec, found by walking up from this module (dist/cli.js, or src/cli/mock.ts). */
+function shippedSpecPath(): string {
+  let directory = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const candidate = join(directory, "spec", "ece-messaging.yaml");
+    if (existsSync(candidate)) return candidate;
+    directory = dirname(directory);
+  }
+  throw new Error("spec/ece-messaging.yaml was not found beside the ece-messaging package.");
+}
+
 async function runPrism(port: number, errors: boolean, io: MockIo, stopped: Promise<void>): Promise<number> {
-  if (prismCliPath() === undefined) {
+  const bin = prismBin();
+  if (bin === undefined) {
     io.stderr(`${PRISM_INSTALL_HINT}\n`);
     return 1;
   }
-  let prism;
-  try {
-    prism = await startPrism({ errors, ...(port === 0 ? {} : { port }) });
-  } catch (error) {
-    io.stderr(`${(error as Error).message}\n`);
-    return 1;
+  const args = [bin, "mock", shippedSpecPath(), "--host", "127.0.0.1", "--port", String(port), ...(errors ? ["--errors"] : [])];
+  // Prism's own Node process, spawned directly (not through npx or a shell): stopping it frees the port.
+  const prism = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  let url: string | undefined;
+  let heard!: (url: string) => void;
+  const listening = new Promise<string>((resolve) => (heard = resolve));
+  const keep = (chunk: Buffer): void => {
+    log = (log + chunk.toString("utf8")).slice(-MAX_LOG_CHARS);
+    // Prism says where it listens (with --port 0, the port it was given).
+    url ??= /Prism is listening on (http:\/\/[\d.]+:\d+)/.exec(log)?.[1];
+    if (url !== undefined) heard(url);
+  };
+  prism.stdout.on("data", keep);
+  prism.stderr.on("data", keep);
+  const exited = new Promise<"exited">((resolve) => {
+    prism.once("error", (error) => {
+      log += error.message;
+      resolve("exited");
+    });
+    prism.once("exit", () => resolve("exited"));
+  });
+  const whenStopped = stopped.then(() => "stopped" as const);
+  const started = await Promise.race([listening, exited, whenStopped]);
+  let ended = started;
+  if (started !== "exited" && started !== "stopped") {
+    io.stdout(`Prism mock of the spec listening (Ctrl-C to stop). Use:\nECE_BASE_URL=${started}\nECE_API_ROOT=/\n`);
+    ended = await Promise.race([exited, whenStopped]);
   }
-  io.stdout(`Prism mock of the spec listening (Ctrl-C to stop). Use:\nECE_BASE_URL=${prism.url}\nECE_API_ROOT=/\n`);
-  const ended = await Promise.race([stopped.then(() => "stopped" as const), prism.exited.then(() => "exited" as const)]);
   if (ended === "exited") {
-    io.stderr(`Prism exited. Its log:\n${prism.log()}\n`);
+    io.stderr(`Prism exited. Its log:\n${log}\n`);
     return 1;
   }
-  await prism.stop();
+  prism.kill("SIGTERM");
+  await exited;
   return 0;
 }

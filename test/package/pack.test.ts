@@ -4,7 +4,8 @@
  * through `import`, `require`, and TypeScript with Node16 (ESM and CJS) and Bundler resolution.
  * The root entry is shown to load no module of fast-xml-parser; the testing entry to add nothing
  * to the root entry, to load no package and no node-only module until `listen()`, and
- * `ece-messaging mock --prism` to print its install hint where Prism is not installed.
+ * `ece-messaging mock --prism` to print its install hint where Prism is not installed; a setup
+ * error to print a short stack into dist/.
  * Needs `npm run build` first (the test command does it).
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -350,6 +351,23 @@ describe("the packed package", () => {
 
   it("works with require (CommonJS)", () => {
     expect(JSON.parse(run(process.execPath, ["cjs.cjs"], consumer))).toEqual(expected);
+  });
+
+  it.each(["esm", "cjs"] as const)("a setup error (%s) prints a short stack that points into dist/ by line", (moduleSyntax) => {
+    const script = join(consumer, moduleSyntax === "esm" ? "setup-error.mjs" : "setup-error.cjs");
+    writeFileSync(script, `${take(moduleSyntax, { "ece-messaging": "createEceClient" })}\ncreateEceClient({});\n`);
+    const { status, stderr } = spawnSync(process.execPath, [script], { cwd: consumer, encoding: "utf8" });
+    expect(status).toBe(1);
+    // Node prints the throwing line of source, then the stack: readable only if dist/ is not
+    // minified onto one line (it printed 34 KB of it).
+    expect(stderr.length).toBeLessThan(2_000);
+    const lines = stderr.split("\n");
+    const message = lines.findIndex((line) => line.startsWith("TypeError: "));
+    expect(lines[message]).toMatch(/baseUrl/);
+    const frame = /^\s+at \S+ \(.*[/\\]dist[/\\]index\.c?js:(\d+):\d+\)$/.exec(lines[message + 1] ?? "");
+    expect(frame, stderr).not.toBeNull();
+    expect(Number(frame![1])).toBeGreaterThan(1);
+    expect(lines.slice(message + 1).join("\n")).toMatch(/^\s+at createEceClient \(/m); // the source's names
   });
 
   const webhookExpected = { status: 200, received: [["7", "complete"]], parsedOk: true, listener: "function" };
