@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { GeolocationInput, StartConversationInput } from "../client/validation.js";
+import type { GeolocationInput, StartConversationInput } from "../client/inputs.js";
 import type { MessageOperationName } from "../outcomes/outcomes.js";
 import { errors, type ErrorBody } from "./answers.js";
 

@@ -12,7 +12,7 @@ import type {
   MessageInput,
   StartConversationInput,
   UploadAttachmentFromUrlInput,
-} from "../client/validation.js";
+} from "../client/inputs.js";
 import type { WebhookAuthorization } from "../webhooks.js";
 
 /**
