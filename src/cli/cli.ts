@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { createEceClient, type EceClient } from "../client/client.js";
+import { createEceClient, DEFAULT_API_ROOT, DEFAULT_TIMEOUT_MS, type EceClient } from "../client/client.js";
 import type { Outcome, ValidationIssue } from "../outcomes/outcomes.js";
 import { isSuccess } from "../outcomes/status-table.js";
 import { invalidDataOutcome, OptionsError } from "../internal/check.js";
@@ -142,7 +142,7 @@ const environment = `Environment (never flags, never printed):
   ECE_BASE_URL       scheme, host and port of the ECE server, e.g. https://ece.example.com (required)
   ECE_CLIENT_KEY     client key of the registered client application (required)
   ECE_CLIENT_SECRET  its client secret (required)
-  ECE_API_ROOT       API root (default /system/ws/v19/clientapplications)
+  ECE_API_ROOT       API root (default ${DEFAULT_API_ROOT})
   ECE_FORCE_LOGIN    "yes" to end an older session of the application instead of failing
   ECE_LOG            error, warn, info or debug: log the client's events at that level to stderr`;
 
@@ -188,7 +188,7 @@ function commandHelp(name: string, command: Command): string {
       flag,
       `${description}${required ? " (required)" : ""}`,
     ]),
-    ["timeout-ms", "time allowed, in milliseconds (default 30000)"],
+    ["timeout-ms", `time allowed, in milliseconds (default ${DEFAULT_TIMEOUT_MS})`],
     ["verbose", "log every request and event to stderr (never a secret or message content)"],
     ["help", "show this help"],
   ];

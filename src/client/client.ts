@@ -26,6 +26,7 @@ import type {
 import { createCappedFetch } from "../http/transport.js";
 import { checkClientOptions } from "./validation.js";
 import { checkedOrThrow } from "../internal/check.js";
+import { DEFAULT_API_ROOT } from "./api.js";
 import type {
   AttachmentDecisionInput,
   EntryPointInput,
@@ -35,8 +36,7 @@ import type {
   UploadAttachmentFromUrlInput,
 } from "./inputs.js";
 
-/** The API root of a default ECE installation. */
-export const DEFAULT_API_ROOT = "/system/ws/v19/clientapplications";
+export { DEFAULT_API_ROOT } from "./api.js";
 /** Time allowed per call, the token request included, unless the client or call says otherwise. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 

@@ -4,17 +4,8 @@
  *
  * @module
  */
-/** The six message operations of the client. */
-export type MessageOperationName =
-  | "sendTextMessage"
-  | "sendHtmlMessage"
-  | "uploadAttachmentFromUrl"
-  | "acceptAttachment"
-  | "rejectAttachment"
-  | "sendGeolocation";
-
-/** Every operation of the client: the conversation lifecycle and the messages. */
-export type OperationName = "getEntryPointConfiguration" | "startConversation" | MessageOperationName;
+import type { MessageOperationName, OperationName } from "../client/api.js";
+export type { MessageOperationName, OperationName };
 
 /**
  * A file in a conversation - the agent's, or one shared from a URL. The same shape on both
