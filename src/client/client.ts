@@ -26,7 +26,7 @@ import type {
 import { createCappedFetch } from "../http/transport.js";
 import { checkClientOptions } from "./validation.js";
 import { checkedOrThrow } from "../internal/check.js";
-import { DEFAULT_API_ROOT } from "./api.js";
+import { DEFAULT_API_ROOT, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 import type {
   AttachmentDecisionInput,
   EntryPointInput,
@@ -36,9 +36,7 @@ import type {
   UploadAttachmentFromUrlInput,
 } from "./inputs.js";
 
-export { DEFAULT_API_ROOT } from "./api.js";
-/** Time allowed per call, the token request included, unless the client or call says otherwise. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export { DEFAULT_API_ROOT, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 
 interface CommonClientOptions extends ObservabilityOptions {
   /**

@@ -4,8 +4,17 @@
  *
  * @module
  */
-import type { MessageOperationName, OperationName } from "../client/api.js";
-export type { MessageOperationName, OperationName };
+/** The six message operations of the client. */
+export type MessageOperationName =
+  | "sendTextMessage"
+  | "sendHtmlMessage"
+  | "uploadAttachmentFromUrl"
+  | "acceptAttachment"
+  | "rejectAttachment"
+  | "sendGeolocation";
+
+/** Every operation of the client: the conversation lifecycle and the messages. */
+export type OperationName = "getEntryPointConfiguration" | "startConversation" | MessageOperationName;
 
 /**
  * A file in a conversation - the agent's, or one shared from a URL. The same shape on both

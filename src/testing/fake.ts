@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { DEFAULT_API_ROOT, messageOperationNames } from "../client/api.js";
+import { DEFAULT_API_ROOT } from "../client/defaults.js";
 import { checkedOrThrow, checkObject, isAbsoluteHttpUrl, isPositiveWhole } from "../internal/check.js";
 import { defaultErrorBody, empty, errors, json, scripted, type ErrorBody } from "./answers.js";
 import { createArrivals } from "./arrivals.js";
 import { listen as listenOn, type ListenOptions } from "./listen.js";
-import { conversationIdOf, messageOperationOf, readJson, readMessage, readStart, type ReadMessage } from "./requests.js";
+import { conversationIdOf, messageOperationOf, messageOperations, readJson, readMessage, readStart, type ReadMessage } from "./requests.js";
 import type {
   AddConversationOptions,
   AgentFile,
@@ -45,9 +45,8 @@ const PATHS: Readonly<Record<string, { method: string; operation: FakeOperation 
   "/messaging/conversation/start": { method: "POST", operation: "startConversation" },
   "/messaging/sendmessage": { method: "POST", operation: "sendMessage" },
 };
-const MESSAGE_OPERATIONS: ReadonlySet<string> = new Set(messageOperationNames);
 /** The operations {@link FakeEce.failNext} takes by name. */
-const OPERATIONS: ReadonlySet<string> = new Set([...Object.values(PATHS).map(({ operation }) => operation), ...messageOperationNames]);
+const OPERATIONS: ReadonlySet<string> = new Set([...Object.values(PATHS).map(({ operation }) => operation), ...messageOperations]);
 
 /**
  * A fake ECE for tests: its state, its scripting, and the agent's side. Create one with
@@ -701,7 +700,7 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
   function matches(target: FakeTarget, operation: FakeOperation | "unknown", path: string | undefined): boolean {
     if (target.startsWith("/")) return path !== undefined && targetPath(target) === path;
     if (target === operation) return true;
-    return target === "sendMessage" && MESSAGE_OPERATIONS.has(operation);
+    return target === "sendMessage" && messageOperations.has(operation);
   }
 
   async function handle(request: Request): Promise<Answer> {
@@ -763,7 +762,7 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
     if (typeof answer === "string") record.failure = answer;
     else record.status = answer.status;
     records.push(record);
-    const keys = [record.operation, record.path, ...(MESSAGE_OPERATIONS.has(record.operation) ? ["sendMessage"] : [])];
+    const keys = [record.operation, record.path, ...(messageOperations.has(record.operation) ? ["sendMessage"] : [])];
     requestArrivals.record(structuredClone(record), keys);
     onRequest?.(structuredClone(record));
     return answer;

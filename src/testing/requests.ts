@@ -39,7 +39,7 @@ export function readJson(body: string): Read<unknown> {
 /** A `sendmessage` body's operation, from its `type.value` (for matching scripts and records). */
 export function messageOperationOf(body: unknown): MessageOperationName | undefined {
   const type = isRecord(body) && isRecord(body.type) ? body.type.value : undefined;
-  return typeof type === "string" ? operationByType[type] : undefined;
+  return typeof type === "string" ? operationByType.get(type) : undefined;
 }
 
 /** A `sendmessage` body's conversation ID, when it has one. */
@@ -48,14 +48,19 @@ export function conversationIdOf(body: unknown): string | undefined {
   return text(id) ? id : undefined;
 }
 
-const operationByType: Readonly<Record<string, MessageOperationName>> = {
-  "text/plain": "sendTextMessage",
-  "text/html": "sendHtmlMessage",
-  uploadAttachment: "uploadAttachmentFromUrl",
+/** Each message operation's `type.value` on the wire. */
+const typeValueOf: Readonly<Record<MessageOperationName, string>> = {
+  sendTextMessage: "text/plain",
+  sendHtmlMessage: "text/html",
+  uploadAttachmentFromUrl: "uploadAttachment",
   acceptAttachment: "acceptAttachment",
   rejectAttachment: "rejectAttachment",
-  geolocation: "sendGeolocation",
+  sendGeolocation: "geolocation",
 };
+const operationByType = new Map(Object.entries(typeValueOf).map(([operation, type]) => [type, operation as MessageOperationName]));
+
+/** The names of the six message operations. */
+export const messageOperations: ReadonlySet<string> = new Set(Object.keys(typeValueOf));
 
 /** A message body, read: what it is and its fields as sent. */
 export type ReadMessage =
