@@ -190,3 +190,8 @@ export function checkedOrThrow<T>(setup: string, checked: Checked<T>): T {
   if (!checked.ok) throw new OptionsError(setup, checked.error);
   return checked.value;
 }
+
+/** Checks the options (the argument `name`) of `setup` with `read`: their checked value, or an {@link OptionsError}. */
+export function checkOptions<T>(setup: string, options: unknown, read: (fields: Fields) => T, name = "options"): T {
+  return checkedOrThrow(setup, checkObject(options, read, name));
+}

@@ -125,11 +125,7 @@ export function checkObservabilityOptions(fields: Fields): ObservabilityOptions 
   if (logLevel !== undefined && !(typeof logLevel === "string" && Object.hasOwn(rank, logLevel))) {
     fields.add("logLevel", 'must be "off", "error", "warn", "info" or "debug"');
   }
-  return {
-    ...(typeof onEvent === "function" ? { onEvent: onEvent as ObservabilityOptions["onEvent"] } : {}),
-    ...(logger === undefined ? {} : { logger: logger as Logger }),
-    ...(logLevel === undefined ? {} : { logLevel: logLevel as LogLevel }),
-  };
+  return { onEvent, logger, logLevel } as ObservabilityOptions;
 }
 
 /** `ECE_LOG`, read so that it never throws (Deno without env permission, browsers, edge). */

@@ -6,7 +6,7 @@
  * @module
  */
 import { DEFAULT_API_ROOT } from "../client/defaults.js";
-import { checkedOrThrow, checkObject, isAbsoluteHttpUrl, isPositiveWhole } from "../internal/check.js";
+import { checkOptions, isAbsoluteHttpUrl, isPositiveWhole } from "../internal/check.js";
 import { defaultErrorBody, empty, errors, json, scripted, type ErrorBody } from "./answers.js";
 import { createArrivals } from "./arrivals.js";
 import { listen as listenOn, type ListenOptions } from "./listen.js";
@@ -386,29 +386,24 @@ interface EntryPointState extends FakeEntryPoint {
 type Answer = Response | "timeout" | "reset";
 type Authorized = { ok: true; session: Session } | { ok: false; response: Response };
 
-function checkOptions(options: FakeEceOptions): void {
-  const checked = checkObject(
-    options,
-    (fields) => {
-      const apiRoot = fields.get("apiRoot");
-      if (apiRoot !== undefined && (typeof apiRoot !== "string" || !apiRoot.startsWith("/"))) fields.add("apiRoot", 'must start with "/"');
-      for (const name of ["sessionLimit", "tokenLifetimeSeconds"]) {
-        if (fields.has(name) && !isPositiveWhole(fields.get(name))) fields.add(name, "must be a whole number of at least 1");
-      }
-      const entryPoints = fields.get("entryPoints") as FakeEceOptions["entryPoints"];
-      if (entryPoints !== undefined && entryPoints.length === 0) fields.add("entryPoints", "must not be empty");
-      for (const point of entryPoints ?? []) {
-        const id = typeof point === "number" ? point : point?.id;
-        if (!isPositiveWhole(id)) fields.add(`entry point ${String(id)}`, "must have a positive whole-number id");
-      }
-      const applications = fields.get("applications") as FakeEceOptions["applications"];
-      if (applications !== undefined && (applications.length === 0 || applications.some((a) => !a?.clientKey || !a?.clientSecret))) {
-        fields.add("applications", "must each have a clientKey and a clientSecret");
-      }
-    },
-    "options",
-  );
-  checkedOrThrow("createFakeEce", checked);
+function checkFakeOptions(options: FakeEceOptions): void {
+  checkOptions("createFakeEce", options, (fields) => {
+    const apiRoot = fields.get("apiRoot");
+    if (apiRoot !== undefined && (typeof apiRoot !== "string" || !apiRoot.startsWith("/"))) fields.add("apiRoot", 'must start with "/"');
+    for (const name of ["sessionLimit", "tokenLifetimeSeconds"]) {
+      if (fields.has(name) && !isPositiveWhole(fields.get(name))) fields.add(name, "must be a whole number of at least 1");
+    }
+    const entryPoints = fields.get("entryPoints") as FakeEceOptions["entryPoints"];
+    if (entryPoints !== undefined && entryPoints.length === 0) fields.add("entryPoints", "must not be empty");
+    for (const point of entryPoints ?? []) {
+      const id = typeof point === "number" ? point : point?.id;
+      if (!isPositiveWhole(id)) fields.add(`entry point ${String(id)}`, "must have a positive whole-number id");
+    }
+    const applications = fields.get("applications") as FakeEceOptions["applications"];
+    if (applications !== undefined && (applications.length === 0 || applications.some((a) => !a?.clientKey || !a?.clientSecret))) {
+      fields.add("applications", "must each have a clientKey and a clientSecret");
+    }
+  });
 }
 
 /** Reads `Basic base64(key:secret)`; `undefined` when the header is not one. */
@@ -468,7 +463,7 @@ function laterDate(date: string | number): string | number {
  * ```
  */
 export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
-  checkOptions(options);
+  checkFakeOptions(options);
   const apiRoot = (options.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
   const sessionLimit = options.sessionLimit ?? 10;
   const lifetimeSeconds = options.tokenLifetimeSeconds ?? 86_400;
@@ -953,7 +948,8 @@ function checkText(value: unknown, name: string): string {
 
 /** The file the agent offers, checked: its texts, its size, and its URL when given. */
 function checkFile(file: AgentFile): AgentFile {
-  const checked = checkObject(
+  return checkOptions(
+    "offersAttachment",
     file,
     (fields): AgentFile => {
       const text = (name: string) => {
@@ -971,5 +967,4 @@ function checkFile(file: AgentFile): AgentFile {
     },
     "file",
   );
-  return checkedOrThrow("offersAttachment", checked);
 }

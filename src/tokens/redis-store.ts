@@ -6,7 +6,7 @@
  * @module
  */
 import type { StoredToken, TokenStore } from "./token-store.js";
-import { checkedOrThrow, checkObject, isPositiveWhole } from "../internal/check.js";
+import { checkOptions, isPositiveWhole } from "../internal/check.js";
 
 /** A node-redis client (`createClient()` of `redis` 5 or 6), connected (`await client.connect()`). */
 export interface NodeRedisClientLike {
@@ -142,20 +142,15 @@ function connectionOf(client: unknown): Connection | undefined {
  * ```
  */
 export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenStore {
-  const checked = checkObject(
-    options,
-    (fields) => {
-      const keyPrefix = fields.get("keyPrefix") ?? "ece-messaging:token:";
-      if (typeof keyPrefix !== "string") fields.add("keyPrefix", "must be a string");
-      const lockTtlMs = fields.get("lockTtlMs") ?? DEFAULT_LOCK_TTL_MS;
-      if (!isPositiveWhole(lockTtlMs)) fields.add("lockTtlMs", "must be a positive whole number of milliseconds");
-      const connection = connectionOf(fields.get("client"));
-      if (!connection) fields.add("client", "must be a connected node-redis or ioredis client");
-      return { keyPrefix: keyPrefix as string, lockTtlMs: lockTtlMs as number, connection: connection! };
-    },
-    "options",
-  );
-  const { keyPrefix, lockTtlMs, connection } = checkedOrThrow("createRedisTokenStore", checked);
+  const { keyPrefix, lockTtlMs, connection } = checkOptions("createRedisTokenStore", options, (fields) => {
+    const keyPrefix = fields.get("keyPrefix") ?? "ece-messaging:token:";
+    if (typeof keyPrefix !== "string") fields.add("keyPrefix", "must be a string");
+    const lockTtlMs = fields.get("lockTtlMs") ?? DEFAULT_LOCK_TTL_MS;
+    if (!isPositiveWhole(lockTtlMs)) fields.add("lockTtlMs", "must be a positive whole number of milliseconds");
+    const connection = connectionOf(fields.get("client"));
+    if (!connection) fields.add("client", "must be a connected node-redis or ioredis client");
+    return { keyPrefix: keyPrefix as string, lockTtlMs: lockTtlMs as number, connection: connection! };
+  });
 
   /** One command; at once a failure while the connection is down (nothing waits in an offline queue). */
   const command = async (args: string[]): Promise<unknown> => {

@@ -13,7 +13,7 @@ import { byteOrderMark, charsetParameter, strictDecoder, xmlDeclaredEncoding } f
 import { readWebhookItems, toWebhookMessages, webhookBodyFormat, type WebhookBodyFormat, type WebhookMessage } from "./messages.js";
 import { jsonResponse, refusalReasonOf, refuse } from "./refusals.js";
 import { checkObservabilityOptions, createEmitter, type ObservabilityOptions } from "../observe/events.js";
-import { checkedOrThrow, checkObject, elementsOf, isPositiveWhole, isTimerDelay, nested, type Fields } from "../internal/check.js";
+import { checkOptions, elementsOf, isPositiveWhole, isTimerDelay, nested, type Fields } from "../internal/check.js";
 
 /** How ECE authenticates to the webhook, as configured for the application in ECE's admin console. */
 export type WebhookAuthorization =
@@ -76,7 +76,7 @@ const secretFields: Record<WebhookAuthorization["type"], string[]> = { basic: ["
 /** One credential, checked: a known `type` and each of its secrets non-empty text. */
 function checkAuthorization(entry: Fields): WebhookAuthorization {
   const type = entry.get("type");
-  const secrets = typeof type === "string" && Object.hasOwn(secretFields, type) ? secretFields[type as WebhookAuthorization["type"]] : undefined;
+  const secrets = Object.hasOwn(secretFields, String(type)) ? secretFields[type as WebhookAuthorization["type"]] : undefined;
   if (secrets === undefined) entry.add("type", 'must be "basic", "bearer" or "none"');
   for (const name of secrets ?? []) {
     const value = entry.get(name);
@@ -86,36 +86,31 @@ function checkAuthorization(entry: Fields): WebhookAuthorization {
 }
 
 /** The handler's options, checked: own properties only, the credentials as a list. */
-function checkOptions(options: unknown) {
-  const checked = checkObject(
-    options,
-    (fields) => {
-      const given = fields.get("authorization");
-      const many = Array.isArray(given);
-      const entries = many ? elementsOf(given) : [given];
-      const authorization = entries.map((entry, i) => nested(fields, many ? `authorization[${i}]` : "authorization", entry, checkAuthorization)!);
-      if (entries.length === 0) fields.add("authorization", "must list at least one credential");
-      if (entries.length > 1 && authorization.some((entry) => entry?.type === "none")) {
-        fields.add("authorization", 'must not list "none" with credentials: "none" accepts anyone');
-      }
-      const onMessages = fields.get("onMessages");
-      if (typeof onMessages !== "function") fields.add("onMessages", "must be a function");
-      const maxBodyBytes = fields.get("maxBodyBytes") ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES;
-      if (!isPositiveWhole(maxBodyBytes)) fields.add("maxBodyBytes", "must be a positive whole number");
-      const bodyTimeoutMs = fields.get("bodyTimeoutMs") ?? DEFAULT_WEBHOOK_BODY_TIMEOUT_MS;
-      if (!isTimerDelay(bodyTimeoutMs)) fields.add("bodyTimeoutMs", "must be a positive number of milliseconds (at most 2^31 - 1)");
-      const observability = checkObservabilityOptions(fields);
-      return {
-        authorization,
-        onMessages: onMessages as WebhookHandlerOptions["onMessages"],
-        maxBodyBytes: maxBodyBytes as number,
-        bodyTimeoutMs: bodyTimeoutMs as number,
-        observability,
-      };
-    },
-    "options",
-  );
-  return checkedOrThrow("createWebhookHandler", checked);
+function checkHandlerOptions(options: unknown) {
+  return checkOptions("createWebhookHandler", options, (fields) => {
+    const given = fields.get("authorization");
+    const many = Array.isArray(given);
+    const entries = many ? elementsOf(given) : [given];
+    const authorization = entries.map((entry, i) => nested(fields, many ? `authorization[${i}]` : "authorization", entry, checkAuthorization)!);
+    if (entries.length === 0) fields.add("authorization", "must list at least one credential");
+    if (entries.length > 1 && authorization.some((entry) => entry?.type === "none")) {
+      fields.add("authorization", 'must not list "none" with credentials: "none" accepts anyone');
+    }
+    const onMessages = fields.get("onMessages");
+    if (typeof onMessages !== "function") fields.add("onMessages", "must be a function");
+    const maxBodyBytes = fields.get("maxBodyBytes") ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES;
+    if (!isPositiveWhole(maxBodyBytes)) fields.add("maxBodyBytes", "must be a positive whole number");
+    const bodyTimeoutMs = fields.get("bodyTimeoutMs") ?? DEFAULT_WEBHOOK_BODY_TIMEOUT_MS;
+    if (!isTimerDelay(bodyTimeoutMs)) fields.add("bodyTimeoutMs", "must be a positive number of milliseconds (at most 2^31 - 1)");
+    const observability = checkObservabilityOptions(fields);
+    return {
+      authorization,
+      onMessages: onMessages as WebhookHandlerOptions["onMessages"],
+      maxBodyBytes: maxBodyBytes as number,
+      bodyTimeoutMs: bodyTimeoutMs as number,
+      observability,
+    };
+  });
 }
 
 /** The `Authorization` header value each accepted credential gives, and the secrets it holds. */
@@ -200,7 +195,7 @@ function discardBody(request: Request): void {
  * ```
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
-  const { authorization: list, onMessages, maxBodyBytes, bodyTimeoutMs, observability } = checkOptions(options);
+  const { authorization: list, onMessages, maxBodyBytes, bodyTimeoutMs, observability } = checkHandlerOptions(options);
   const emit = createEmitter(observability);
   const accepted = list.flatMap((authorization) => credentialsOf(authorization) ?? []);
   const anyone = accepted.length === 0; // { type: "none" }
