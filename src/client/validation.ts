@@ -7,7 +7,7 @@
  */
 import type { TokenStore } from "../tokens/token-store.js";
 import type { Tracer } from "../observe/tracing.js";
-import { checkObservabilityOptions, type ObservabilityOptions } from "../observe/events.js";
+import { checkObservabilityOptions } from "../observe/events.js";
 import {
   checkObject,
   describe,
@@ -186,29 +186,17 @@ export function checkCallOptions(options: unknown): Checked<CheckedCallOptions> 
     : { ok: false, error: checked.error.map((issue) => ({ ...issue, field: issue.field === "options" ? "options" : `options.${issue.field}` })) };
 }
 
-/** The client's options as checked: own properties only, credentials copied. */
-interface CheckedClientOptions {
-  baseUrl: string;
-  apiRoot: string | undefined;
-  timeoutMs: number | undefined;
-  forceLogin: boolean | undefined;
-  fetch: typeof fetch | undefined;
-  credentials: { clientKey: string; clientSecret: string } | undefined;
-  accessToken: string | undefined;
-  observability: ObservabilityOptions;
-  tracer: Tracer | undefined;
-  tokenStore: TokenStore | undefined;
-  revokeOnClose: boolean | undefined;
-}
-
 /** The methods a token store must have. */
 const TOKEN_STORE_METHODS = ["read", "write", "deleteIf", "acquireLock", "releaseLock"] as const;
 
-/** Checks the options of `createEceClient`; no problem names a secret or repeats a value. */
-export function checkClientOptions(options: unknown): Checked<CheckedClientOptions> {
+/**
+ * Checks the options of `createEceClient`: own properties only, credentials copied. No problem
+ * names a secret or repeats a value.
+ */
+export function checkClientOptions(options: unknown) {
   return checkObject(
     options,
-    (fields): CheckedClientOptions => {
+    (fields) => {
       const baseUrl = fields.get("baseUrl");
       if (typeof baseUrl !== "string" || !isAbsoluteHttpUrl(baseUrl)) fields.add("baseUrl", "must be an absolute http or https URL");
       else if (/^[a-z]+:\/\/[^/?#]*@/i.test(baseUrl)) {
@@ -228,7 +216,7 @@ export function checkClientOptions(options: unknown): Checked<CheckedClientOptio
       if (fetchOption !== undefined && typeof fetchOption !== "function") fields.add("fetch", "must be a function");
       const credentialsInput = fields.get("credentials");
       const accessToken = fields.get("accessToken");
-      let credentials: CheckedClientOptions["credentials"];
+      let credentials: { clientKey: string; clientSecret: string } | undefined;
       if ((credentialsInput === undefined) === (accessToken === undefined)) {
         fields.add("credentials", "or accessToken: give exactly one of them");
       } else if (credentialsInput !== undefined) {
