@@ -20,7 +20,7 @@ import {
   type Checked,
   type Fields,
 } from "../internal/check.js";
-import type { AttachmentDecisionInput, MessageInput, UploadAttachmentFromUrlInput } from "./inputs.js";
+import type { AttachmentDecisionInput, CustomerInput, MessageInput, UploadAttachmentFromUrlInput } from "./inputs.js";
 
 /** Longest text the geolocation fields accept. */
 const GEOLOCATION_TEXT_MAX = 255;
@@ -283,7 +283,7 @@ export function checkEntryPointInput(input: unknown): Checked<{ entryPointId: nu
 /** A checked start: the entry point, the customer, and the query, defaults applied. */
 export interface CheckedStart {
   entryPointId: number;
-  customer: { firstName?: string; lastName?: string; email?: string; social?: { type: string; id: string } };
+  customer: CustomerInput;
   subject?: string;
   /** Attribute name and its values, in the caller's order. */
   customAttributes: [string, string[]][];
