@@ -10,7 +10,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { createEceClient, DEFAULT_API_ROOT, DEFAULT_TIMEOUT_MS, type EceClient } from "../client/client.js";
 import type { Outcome, ValidationIssue } from "../outcomes/outcomes.js";
 import { isSuccess } from "../outcomes/status-table.js";
-import { invalidDataOutcome, OptionsError } from "../internal/check.js";
+import { invalidDataOutcome, setupIssuesOf } from "../internal/check.js";
 
 type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
@@ -317,9 +317,10 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
       ...(values.verbose ? { logLevel: "debug" as const } : {}),
     });
   } catch (error) {
-    if (!(error instanceof OptionsError)) throw error;
+    const issues = setupIssuesOf(error);
+    if (issues === undefined) throw error;
     // A bad setting is named by its variable, never with its value.
-    return usage(error.issues.map(({ field, problem }) => ({ field: variableOf[field] ?? field, problem })));
+    return usage(issues.map(({ field, problem }) => ({ field: variableOf[field] ?? field, problem })));
   }
   let outcome: Outcome;
   try {

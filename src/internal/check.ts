@@ -2,7 +2,7 @@
  * Internal (no entry exports it): the one way options and inputs are checked, everywhere - the
  * client's inputs and options, the webhook handler's, the Redis store's and the fake's. A check
  * reads an object's fields once through {@link Fields}, names every problem with its field, and
- * never throws; a setup function turns the problems into one {@link OptionsError}.
+ * never throws; a setup function turns the problems into one `TypeError` ({@link checkedOrThrow}).
  *
  * @module
  */
@@ -170,28 +170,28 @@ export function invalidDataOutcome(issues: ValidationIssue[]): InvalidDataOutcom
   return { kind: "invalidData", message: `Invalid input: ${summary(issues)}.`, delivered: false, issues };
 }
 
+/** Where a setup error keeps its issues: a key of this module's own, not enumerable. */
+const ISSUES = Symbol("issues");
+
 /**
- * What a setup function (`createEceClient`, `createWebhookHandler`, `createRedisTokenStore`,
- * `createFakeEce`) throws for unusable options: a `TypeError` naming each field and its problem,
- * never a value. The CLI reads `issues` to name its environment variables instead.
+ * The checked value, or the `TypeError` a setup function (`createEceClient`,
+ * `createWebhookHandler`, `createRedisTokenStore`, `createFakeEce`) throws for unusable options:
+ * its message names each field and its problem, never a value.
  */
-export class OptionsError extends TypeError {
-  declare readonly issues: readonly ValidationIssue[];
-
-  constructor(setup: string, issues: readonly ValidationIssue[]) {
-    super(`${setup}: ${summary(issues)}.`);
-    // Not enumerable: a printed error shows its message once, not the issues again.
-    Object.defineProperty(this, "issues", { value: issues });
-  }
-}
-
-/** The checked value, or an {@link OptionsError} of `setup` naming every problem. */
 export function checkedOrThrow<T>(setup: string, checked: Checked<T>): T {
-  if (!checked.ok) throw new OptionsError(setup, checked.error);
-  return checked.value;
+  if (checked.ok) return checked.value;
+  const error = new TypeError(`${setup}: ${summary(checked.error)}.`);
+  // Not enumerable: a printed error shows its message once, not the issues again.
+  Object.defineProperty(error, ISSUES, { value: checked.error });
+  throw error;
 }
 
-/** Checks the options (the argument `name`) of `setup` with `read`: their checked value, or an {@link OptionsError}. */
+/** The issues of an error {@link checkedOrThrow} threw (the CLI names its variables by them); `undefined` for any other. */
+export function setupIssuesOf(error: unknown): readonly ValidationIssue[] | undefined {
+  return error instanceof TypeError ? (error as { [ISSUES]?: ValidationIssue[] })[ISSUES] : undefined;
+}
+
+/** Checks the options (the argument `name`) of `setup` with `read`: their checked value, or a `TypeError` naming every problem. */
 export function checkOptions<T>(setup: string, options: unknown, read: (fields: Fields) => T, name = "options"): T {
   return checkedOrThrow(setup, checkObject(options, read, name));
 }
