@@ -71,10 +71,7 @@ function textOf(reply: unknown): string | undefined {
 }
 
 /** How the store talks to the client it was given: one command, and why the connection is down (if it is). */
-interface Connection {
-  send(args: string[]): Promise<unknown>;
-  down(): string | undefined;
-}
+type Connection = { send(args: string[]): Promise<unknown>; down(): string | undefined };
 
 /** The connection of a node-redis or an ioredis client, told apart by shape; `undefined` for anything else. */
 function connectionOf(client: unknown): Connection | undefined {

@@ -96,20 +96,14 @@ function checkHandlerOptions(options: unknown) {
     if (entries.length > 1 && authorization.some((entry) => entry?.type === "none")) {
       fields.add("authorization", 'must not list "none" with credentials: "none" accepts anyone');
     }
-    const onMessages = fields.get("onMessages");
+    // Each value is used only once no problem was found.
+    const onMessages = fields.get("onMessages") as WebhookHandlerOptions["onMessages"];
     if (typeof onMessages !== "function") fields.add("onMessages", "must be a function");
-    const maxBodyBytes = fields.get("maxBodyBytes") ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES;
+    const maxBodyBytes = (fields.get("maxBodyBytes") ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES) as number;
     if (!isPositiveWhole(maxBodyBytes)) fields.add("maxBodyBytes", "must be a positive whole number");
-    const bodyTimeoutMs = fields.get("bodyTimeoutMs") ?? DEFAULT_WEBHOOK_BODY_TIMEOUT_MS;
+    const bodyTimeoutMs = (fields.get("bodyTimeoutMs") ?? DEFAULT_WEBHOOK_BODY_TIMEOUT_MS) as number;
     if (!isTimerDelay(bodyTimeoutMs)) fields.add("bodyTimeoutMs", "must be a positive number of milliseconds (at most 2^31 - 1)");
-    const observability = checkObservabilityOptions(fields);
-    return {
-      authorization,
-      onMessages: onMessages as WebhookHandlerOptions["onMessages"],
-      maxBodyBytes: maxBodyBytes as number,
-      bodyTimeoutMs: bodyTimeoutMs as number,
-      observability,
-    };
+    return { authorization, onMessages, maxBodyBytes, bodyTimeoutMs, observability: checkObservabilityOptions(fields) };
   });
 }
 
