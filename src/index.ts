@@ -73,5 +73,5 @@ export type {
   MessageInput,
   StartConversationInput,
   UploadAttachmentFromUrlInput,
-} from "./client/validation.js";
+} from "./client/inputs.js";
 export type { paths } from "../generated/ece-messaging.js";

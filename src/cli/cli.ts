@@ -7,10 +7,10 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { createEceClient, type EceClient } from "../client/client.js";
+import { createEceClient, DEFAULT_API_ROOT, DEFAULT_TIMEOUT_MS, type EceClient } from "../client/client.js";
 import type { Outcome, ValidationIssue } from "../outcomes/outcomes.js";
 import { isSuccess } from "../outcomes/status-table.js";
-import { checkClientOptions, invalidDataOutcome } from "../client/validation.js";
+import { invalidDataOutcome, setupIssuesOf } from "../internal/check.js";
 
 type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
@@ -142,7 +142,7 @@ const environment = `Environment (never flags, never printed):
   ECE_BASE_URL       scheme, host and port of the ECE server, e.g. https://ece.example.com (required)
   ECE_CLIENT_KEY     client key of the registered client application (required)
   ECE_CLIENT_SECRET  its client secret (required)
-  ECE_API_ROOT       API root (default /system/ws/v19/clientapplications)
+  ECE_API_ROOT       API root (default ${DEFAULT_API_ROOT})
   ECE_FORCE_LOGIN    "yes" to end an older session of the application instead of failing
   ECE_LOG            error, warn, info or debug: log the client's events at that level to stderr`;
 
@@ -188,7 +188,7 @@ function commandHelp(name: string, command: Command): string {
       flag,
       `${description}${required ? " (required)" : ""}`,
     ]),
-    ["timeout-ms", "time allowed, in milliseconds (default 30000)"],
+    ["timeout-ms", `time allowed, in milliseconds (default ${DEFAULT_TIMEOUT_MS})`],
     ["verbose", "log every request and event to stderr (never a secret or message content)"],
     ["help", "show this help"],
   ];
@@ -302,24 +302,26 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   if (timeoutMs !== undefined && typeof timeoutMs !== "number") issues.push({ field: "--timeout-ms", problem: "must be a number of milliseconds" });
   if (issues.length > 0) return usage(issues);
 
-  const clientOptions = {
-    baseUrl: env.ECE_BASE_URL!,
-    ...(env.ECE_API_ROOT ? { apiRoot: env.ECE_API_ROOT } : {}),
-    credentials: { clientKey: env.ECE_CLIENT_KEY!, clientSecret: env.ECE_CLIENT_SECRET! },
-    forceLogin: env.ECE_FORCE_LOGIN === "yes",
-  };
-  const configured = checkClientOptions(clientOptions);
-  // A bad setting is named by its variable, never with its value.
-  if (!configured.ok) return usage(configured.error.map(({ field, problem }) => ({ field: variableOf[field] ?? field, problem })));
   const log: string[] = [];
   const toStderr = (line: string) => void log.push(line);
-  // Every log line goes to stderr, whether --verbose or ECE_LOG turned logging on: stdout holds
-  // the outcome alone, so that it parses.
-  const client = createEceClient({
-    ...clientOptions,
-    logger: { debug: toStderr, info: toStderr, warn: toStderr, error: toStderr },
-    ...(values.verbose ? { logLevel: "debug" as const } : {}),
-  });
+  let client: EceClient;
+  try {
+    // Every log line goes to stderr, whether --verbose or ECE_LOG turned logging on: stdout holds
+    // the outcome alone, so that it parses.
+    client = createEceClient({
+      baseUrl: env.ECE_BASE_URL!,
+      ...(env.ECE_API_ROOT ? { apiRoot: env.ECE_API_ROOT } : {}),
+      credentials: { clientKey: env.ECE_CLIENT_KEY!, clientSecret: env.ECE_CLIENT_SECRET! },
+      forceLogin: env.ECE_FORCE_LOGIN === "yes",
+      logger: { debug: toStderr, info: toStderr, warn: toStderr, error: toStderr },
+      ...(values.verbose ? { logLevel: "debug" as const } : {}),
+    });
+  } catch (error) {
+    const issues = setupIssuesOf(error);
+    if (issues === undefined) throw error;
+    // A bad setting is named by its variable, never with its value.
+    return usage(issues.map(({ field, problem }) => ({ field: variableOf[field] ?? field, problem })));
+  }
   let outcome: Outcome;
   try {
     outcome = await command.run(client, values as Record<string, string | undefined>, timeoutMs as number | undefined);

@@ -24,20 +24,19 @@ import type {
   UploadAttachmentFromUrlOutcome,
 } from "../outcomes/outcomes.js";
 import { createCappedFetch } from "../http/transport.js";
-import {
-  checkClientOptions,
-  type AttachmentDecisionInput,
-  type EntryPointInput,
-  type StartConversationInput,
-  type GeolocationInput,
-  type MessageInput,
-  type UploadAttachmentFromUrlInput,
-} from "./validation.js";
+import { checkClientOptions } from "./validation.js";
+import { checkedOrThrow } from "../internal/check.js";
+import { DEFAULT_API_ROOT, DEFAULT_TIMEOUT_MS } from "./defaults.js";
+import type {
+  AttachmentDecisionInput,
+  EntryPointInput,
+  StartConversationInput,
+  GeolocationInput,
+  MessageInput,
+  UploadAttachmentFromUrlInput,
+} from "./inputs.js";
 
-/** The API root of a default ECE installation. */
-export const DEFAULT_API_ROOT = "/system/ws/v19/clientapplications";
-/** Time allowed per call, the token request included, unless the client or call says otherwise. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export { DEFAULT_API_ROOT, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 
 interface CommonClientOptions extends ObservabilityOptions {
   /**
@@ -313,11 +312,7 @@ function ownQuery(query: unknown): string {
  * ```
  */
 export function createEceClient(options: EceClientOptions): EceClient {
-  const checked = checkClientOptions(options);
-  if (!checked.ok) {
-    throw new TypeError(`createEceClient: ${checked.error.map(({ field, problem }) => `${field} ${problem}`).join("; ")}.`);
-  }
-  const settings = checked.value;
+  const settings = checkedOrThrow("createEceClient", checkClientOptions(options));
 
   const baseUrl = settings.baseUrl.replace(/\/+$/, "");
   const apiRoot = (settings.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");

@@ -29,13 +29,11 @@ import {
   checkMessageInput,
   checkStartConversationInput,
   checkUploadAttachmentFromUrlInput,
-  type AttachmentDecisionInput,
-  type Checked,
   type CheckedGeolocation,
   type CheckedStart,
-  type MessageInput,
-  type UploadAttachmentFromUrlInput,
 } from "./validation.js";
+import type { AttachmentDecisionInput, MessageInput, UploadAttachmentFromUrlInput } from "./inputs.js";
+import type { Checked } from "../internal/check.js";
 import { attachmentItems, attachmentOf, idOf, isRecord, jsonSourceAt } from "../internal/wire.js";
 
 /** Options every operation takes as its second argument. */

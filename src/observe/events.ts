@@ -6,6 +6,7 @@
  * @module
  */
 import type { Delivered, OutcomeKind } from "../outcomes/outcomes.js";
+import { hasMethods, type Fields } from "../internal/check.js";
 
 /** An HTTP request is about to be sent (one per attempt: a repeat after a 401 is attempt 2). */
 export interface RequestEvent {
@@ -111,6 +112,21 @@ export interface ObservabilityOptions {
 }
 
 const rank: Readonly<Record<LogLevel, number>> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };
+
+/** Checks `onEvent`, `logger` and `logLevel` (shared by the client and the webhook handler). */
+export function checkObservabilityOptions(fields: Fields): ObservabilityOptions {
+  const onEvent = fields.get("onEvent");
+  if (onEvent !== undefined && typeof onEvent !== "function") fields.add("onEvent", "must be a function");
+  const logger = fields.get("logger");
+  if (logger !== undefined && !hasMethods(logger, ["debug", "info", "warn", "error"])) {
+    fields.add("logger", "must have debug, info, warn and error methods");
+  }
+  const logLevel = fields.get("logLevel");
+  if (logLevel !== undefined && !(typeof logLevel === "string" && Object.hasOwn(rank, logLevel))) {
+    fields.add("logLevel", 'must be "off", "error", "warn", "info" or "debug"');
+  }
+  return { onEvent, logger, logLevel } as ObservabilityOptions;
+}
 
 /** `ECE_LOG`, read so that it never throws (Deno without env permission, browsers, edge). */
 function environmentLevel(): LogLevel | undefined {

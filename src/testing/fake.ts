@@ -5,11 +5,12 @@
  *
  * @module
  */
-import type { MessageOperationName } from "../outcomes/outcomes.js";
+import { DEFAULT_API_ROOT } from "../client/defaults.js";
+import { checkOptions, isAbsoluteHttpUrl, isPositiveWhole } from "../internal/check.js";
 import { defaultErrorBody, empty, errors, json, scripted, type ErrorBody } from "./answers.js";
 import { createArrivals } from "./arrivals.js";
 import { listen as listenOn, type ListenOptions } from "./listen.js";
-import { conversationIdOf, messageOperationOf, readJson, readMessage, readStart, type ReadMessage } from "./requests.js";
+import { conversationIdOf, messageOperationOf, messageOperations, readJson, readMessage, readStart, type ReadMessage } from "./requests.js";
 import type {
   AddConversationOptions,
   AgentFile,
@@ -30,8 +31,6 @@ import type {
 } from "./types.js";
 import { postWebhook, type WireMessage } from "./webhook.js";
 
-/** The API root of a default ECE installation. */
-const DEFAULT_API_ROOT = "/system/ws/v19/clientapplications";
 /** The date of an entry point given without one (the spec's example). */
 const DEFAULT_LAST_MODIFIED = "2025-06-12T09:41:07.000Z";
 /** The application every key and secret belong to when the fake takes any. */
@@ -46,14 +45,8 @@ const PATHS: Readonly<Record<string, { method: string; operation: FakeOperation 
   "/messaging/conversation/start": { method: "POST", operation: "startConversation" },
   "/messaging/sendmessage": { method: "POST", operation: "sendMessage" },
 };
-const MESSAGE_OPERATIONS: ReadonlySet<string> = new Set<MessageOperationName>([
-  "sendTextMessage",
-  "sendHtmlMessage",
-  "uploadAttachmentFromUrl",
-  "acceptAttachment",
-  "rejectAttachment",
-  "sendGeolocation",
-]);
+/** The operations {@link FakeEce.failNext} takes by name. */
+const OPERATIONS: ReadonlySet<string> = new Set([...Object.values(PATHS).map(({ operation }) => operation), ...messageOperations]);
 
 /**
  * A fake ECE for tests: its state, its scripting, and the agent's side. Create one with
@@ -393,25 +386,24 @@ interface EntryPointState extends FakeEntryPoint {
 type Answer = Response | "timeout" | "reset";
 type Authorized = { ok: true; session: Session } | { ok: false; response: Response };
 
-function checkOptions(options: FakeEceOptions): void {
-  const problems: string[] = [];
-  const { apiRoot, sessionLimit, tokenLifetimeSeconds, entryPoints, applications } = options;
-  if (apiRoot !== undefined && (typeof apiRoot !== "string" || !apiRoot.startsWith("/"))) problems.push('apiRoot must start with "/"');
-  if (sessionLimit !== undefined && !(Number.isSafeInteger(sessionLimit) && sessionLimit >= 1)) {
-    problems.push("sessionLimit must be a whole number of at least 1");
-  }
-  if (tokenLifetimeSeconds !== undefined && !(Number.isSafeInteger(tokenLifetimeSeconds) && tokenLifetimeSeconds >= 1)) {
-    problems.push("tokenLifetimeSeconds must be a whole number of at least 1");
-  }
-  for (const point of entryPoints ?? []) {
-    const id = typeof point === "number" ? point : point?.id;
-    if (!(Number.isSafeInteger(id) && id >= 1)) problems.push(`entry point ${String(id)} must have a positive whole-number id`);
-  }
-  if (entryPoints !== undefined && entryPoints.length === 0) problems.push("entryPoints must not be empty");
-  if (applications !== undefined && (applications.length === 0 || applications.some((a) => !a?.clientKey || !a?.clientSecret))) {
-    problems.push("applications must each have a clientKey and a clientSecret");
-  }
-  if (problems.length > 0) throw new TypeError(`createFakeEce: ${problems.join("; ")}.`);
+function checkFakeOptions(options: FakeEceOptions): void {
+  checkOptions("createFakeEce", options, (fields) => {
+    const apiRoot = fields.get("apiRoot");
+    if (apiRoot !== undefined && (typeof apiRoot !== "string" || !apiRoot.startsWith("/"))) fields.add("apiRoot", 'must start with "/"');
+    for (const name of ["sessionLimit", "tokenLifetimeSeconds"]) {
+      if (fields.has(name) && !isPositiveWhole(fields.get(name))) fields.add(name, "must be a whole number of at least 1");
+    }
+    const entryPoints = fields.get("entryPoints") as FakeEceOptions["entryPoints"];
+    if (entryPoints !== undefined && entryPoints.length === 0) fields.add("entryPoints", "must not be empty");
+    for (const point of entryPoints ?? []) {
+      const id = typeof point === "number" ? point : point?.id;
+      if (!isPositiveWhole(id)) fields.add(`entry point ${String(id)}`, "must have a positive whole-number id");
+    }
+    const applications = fields.get("applications") as FakeEceOptions["applications"];
+    if (applications !== undefined && (applications.length === 0 || applications.some((a) => !a?.clientKey || !a?.clientSecret))) {
+      fields.add("applications", "must each have a clientKey and a clientSecret");
+    }
+  });
 }
 
 /** Reads `Basic base64(key:secret)`; `undefined` when the header is not one. */
@@ -471,7 +463,7 @@ function laterDate(date: string | number): string | number {
  * ```
  */
 export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
-  checkOptions(options);
+  checkFakeOptions(options);
   const apiRoot = (options.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
   const sessionLimit = options.sessionLimit ?? 10;
   const lifetimeSeconds = options.tokenLifetimeSeconds ?? 86_400;
@@ -703,7 +695,7 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
   function matches(target: FakeTarget, operation: FakeOperation | "unknown", path: string | undefined): boolean {
     if (target.startsWith("/")) return path !== undefined && targetPath(target) === path;
     if (target === operation) return true;
-    return target === "sendMessage" && MESSAGE_OPERATIONS.has(operation);
+    return target === "sendMessage" && messageOperations.has(operation);
   }
 
   async function handle(request: Request): Promise<Answer> {
@@ -765,7 +757,7 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
     if (typeof answer === "string") record.failure = answer;
     else record.status = answer.status;
     records.push(record);
-    const keys = [record.operation, record.path, ...(MESSAGE_OPERATIONS.has(record.operation) ? ["sendMessage"] : [])];
+    const keys = [record.operation, record.path, ...(messageOperations.has(record.operation) ? ["sendMessage"] : [])];
     requestArrivals.record(structuredClone(record), keys);
     onRequest?.(structuredClone(record));
     return answer;
@@ -830,8 +822,8 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
       saysHtml: async (html) => post("text/html", { content: checkText(html, "html") }),
       startsTyping: () => post("startTyping"),
       stopsTyping: () => post("endTyping"),
-      async offersAttachment(file: AgentFile): Promise<AttachmentOfferDelivery> {
-        checkFile(file);
+      async offersAttachment(offered: AgentFile): Promise<AttachmentOfferDelivery> {
+        const file = checkFile(offered);
         const { conversation, target } = ongoing();
         const id = String(nextAttachmentId++);
         const attachment = {
@@ -894,7 +886,7 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
         failure === "reset" ||
         (typeof failure === "object" && failure !== null && Number.isInteger(failure.status) && failure.status >= 200 && failure.status <= 599);
       if (!valid) throw new TypeError('failNext: the failure must be { status: 200..599, body? }, "timeout" or "reset".');
-      if (typeof target !== "string" || (!target.startsWith("/") && !(target in operationNames))) {
+      if (typeof target !== "string" || (!target.startsWith("/") && !OPERATIONS.has(target))) {
         throw new TypeError(`failNext: ${String(target)} is neither an operation nor a path.`);
       }
       scripts.push({ target, failure });
@@ -929,21 +921,6 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
   };
 }
 
-/** The operations {@link FakeEce.failNext} takes by name. */
-const operationNames: Readonly<Record<FakeOperation, true>> = {
-  createAccessToken: true,
-  revokeAccessToken: true,
-  getEntryPointConfiguration: true,
-  startConversation: true,
-  sendMessage: true,
-  sendTextMessage: true,
-  sendHtmlMessage: true,
-  uploadAttachmentFromUrl: true,
-  acceptAttachment: true,
-  rejectAttachment: true,
-  sendGeolocation: true,
-};
-
 function withConversation(conversationId: string | undefined): { conversationId?: string } {
   return conversationId === undefined ? {} : { conversationId };
 }
@@ -957,22 +934,37 @@ function entryPointOf(body: unknown): string | undefined {
 /** Half of a surrogate pair: not a character, so neither XML nor UTF-8 can carry it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function checkText(value: unknown, name: string): string {
-  if (typeof value !== "string" || value === "") throw new TypeError(`The agent's ${name} must be a non-empty string.`);
-  if (LONE_SURROGATE.test(value)) throw new TypeError(`The agent's ${name} must not hold a lone surrogate (half of a character).`);
-  return value;
+/** What is wrong with a text of the agent's: not a non-empty string, or a lone surrogate in it. */
+function textProblem(value: unknown): string | undefined {
+  if (typeof value !== "string" || value === "") return "must be a non-empty string";
+  return LONE_SURROGATE.test(value) ? "must not hold a lone surrogate (half of a character)" : undefined;
 }
 
-function checkFile(file: AgentFile): void {
-  const problems: string[] = [];
-  if (typeof file?.fileName !== "string" || file.fileName === "") problems.push("fileName must be a non-empty string");
-  if (typeof file?.contentType !== "string" || file.contentType === "") problems.push("contentType must be a non-empty string");
-  for (const field of ["fileName", "contentType", "contentUrl"] as const) {
-    if (typeof file?.[field] === "string" && LONE_SURROGATE.test(file[field])) problems.push(`${field} must not hold a lone surrogate (half of a character)`);
-  }
-  if (!(Number.isSafeInteger(file?.size) && file.size >= 0)) problems.push("size must be a whole number of bytes");
-  if (file?.contentUrl !== undefined && !/^https?:\/\/[^/?#\s]+/i.test(file.contentUrl)) {
-    problems.push("contentUrl must be an absolute http or https URL");
-  }
-  if (problems.length > 0) throw new TypeError(`offersAttachment: ${problems.join("; ")}.`);
+function checkText(value: unknown, name: string): string {
+  const problem = textProblem(value);
+  if (problem !== undefined) throw new TypeError(`The agent's ${name} ${problem}.`);
+  return value as string;
+}
+
+/** The file the agent offers, checked: its texts, its size, and its URL when given. */
+function checkFile(file: AgentFile): AgentFile {
+  return checkOptions(
+    "offersAttachment",
+    file,
+    (fields): AgentFile => {
+      const text = (name: string) => {
+        const value = fields.get(name);
+        const problem = textProblem(value);
+        return problem === undefined ? (value as string) : fields.add(name, problem);
+      };
+      const fileName = text("fileName");
+      const contentType = text("contentType");
+      const contentUrl = fields.has("contentUrl") ? text("contentUrl") : undefined;
+      if (contentUrl !== undefined && !isAbsoluteHttpUrl(contentUrl)) fields.add("contentUrl", "must be an absolute http or https URL");
+      const size = fields.get("size");
+      if (!(Number.isSafeInteger(size) && (size as number) >= 0)) fields.add("size", "must be a whole number of bytes");
+      return { fileName: fileName!, contentType: contentType!, size: size as number, ...(contentUrl === undefined ? {} : { contentUrl }) };
+    },
+    "file",
+  );
 }

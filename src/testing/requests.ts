@@ -6,9 +6,10 @@
  *
  * @module
  */
-import type { GeolocationInput, StartConversationInput } from "../client/validation.js";
+import type { GeolocationInput, StartConversationInput } from "../client/inputs.js";
 import type { MessageOperationName } from "../outcomes/outcomes.js";
 import { errors, type ErrorBody } from "./answers.js";
+import { isRecord } from "../internal/wire.js";
 
 /** A value read, or the error body ECE answers (400) when it cannot be. */
 type Read<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
@@ -17,13 +18,9 @@ type Json = Record<string, unknown>;
 
 const refused = (): Read<never> => ({ ok: false, error: errors.refused() });
 
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 /** Whether `value` is an object with only the `allowed` keys (the spec's `additionalProperties: false`). */
 function only(value: unknown, ...allowed: string[]): value is Json {
-  return isObject(value) && Object.keys(value).every((key) => allowed.includes(key));
+  return isRecord(value) && Object.keys(value).every((key) => allowed.includes(key));
 }
 
 const text = (value: unknown): value is string => typeof value === "string" && value.length > 0;
@@ -41,24 +38,29 @@ export function readJson(body: string): Read<unknown> {
 
 /** A `sendmessage` body's operation, from its `type.value` (for matching scripts and records). */
 export function messageOperationOf(body: unknown): MessageOperationName | undefined {
-  const type = isObject(body) && isObject(body.type) ? body.type.value : undefined;
-  return typeof type === "string" ? operationByType[type] : undefined;
+  const type = isRecord(body) && isRecord(body.type) ? body.type.value : undefined;
+  return typeof type === "string" ? operationByType.get(type) : undefined;
 }
 
 /** A `sendmessage` body's conversation ID, when it has one. */
 export function conversationIdOf(body: unknown): string | undefined {
-  const id = isObject(body) && isObject(body.conversation) ? body.conversation.id : undefined;
+  const id = isRecord(body) && isRecord(body.conversation) ? body.conversation.id : undefined;
   return text(id) ? id : undefined;
 }
 
-const operationByType: Readonly<Record<string, MessageOperationName>> = {
-  "text/plain": "sendTextMessage",
-  "text/html": "sendHtmlMessage",
-  uploadAttachment: "uploadAttachmentFromUrl",
+/** Each message operation's `type.value` on the wire. */
+const typeValueOf: Readonly<Record<MessageOperationName, string>> = {
+  sendTextMessage: "text/plain",
+  sendHtmlMessage: "text/html",
+  uploadAttachmentFromUrl: "uploadAttachment",
   acceptAttachment: "acceptAttachment",
   rejectAttachment: "rejectAttachment",
-  geolocation: "sendGeolocation",
+  sendGeolocation: "geolocation",
 };
+const operationByType = new Map(Object.entries(typeValueOf).map(([operation, type]) => [type, operation as MessageOperationName]));
+
+/** The names of the six message operations. */
+export const messageOperations: ReadonlySet<string> = new Set(Object.keys(typeValueOf));
 
 /** A message body, read: what it is and its fields as sent. */
 export type ReadMessage =
@@ -83,7 +85,7 @@ function oneAttachment(value: unknown, check: (item: unknown) => boolean): boole
 export function readMessage(body: unknown): Read<ReadMessage> {
   const operation = messageOperationOf(body);
   const conversationId = conversationIdOf(body);
-  if (operation === undefined || conversationId === undefined || !isObject(body) || !only(body.type, "value")) return refused();
+  if (operation === undefined || conversationId === undefined || !isRecord(body) || !only(body.type, "value")) return refused();
   switch (operation) {
     case "sendTextMessage":
     case "sendHtmlMessage":

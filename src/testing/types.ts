@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Attachment, MessageOperationName } from "../outcomes/outcomes.js";
+import type { Attachment, MessageOperationName, OperationName } from "../outcomes/outcomes.js";
 import type { ClientCredentials } from "../tokens/tokens.js";
 import type {
   AttachmentDecisionInput,
@@ -12,20 +12,15 @@ import type {
   MessageInput,
   StartConversationInput,
   UploadAttachmentFromUrlInput,
-} from "../client/validation.js";
+} from "../client/inputs.js";
 import type { WebhookAuthorization } from "../webhooks.js";
 
 /**
- * An operation of the API the fake plays: the spec's operation IDs, and the SDK's six message
- * operations (each a kind of `sendMessage`, told apart by the body's `type.value`).
+ * An operation of the API the fake plays: the spec's operation IDs (the token's, the revoke's and
+ * `sendMessage`), and each operation of the client - the six message operations are each a kind
+ * of `sendMessage`, told apart by the body's `type.value`.
  */
-export type FakeOperation =
-  | "createAccessToken"
-  | "revokeAccessToken"
-  | "getEntryPointConfiguration"
-  | "startConversation"
-  | "sendMessage"
-  | MessageOperationName;
+export type FakeOperation = "createAccessToken" | "revokeAccessToken" | "sendMessage" | OperationName;
 
 /**
  * What {@link FakeEce.failNext} targets: an operation (`"sendMessage"` covers all six message

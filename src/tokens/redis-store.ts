@@ -6,6 +6,7 @@
  * @module
  */
 import type { StoredToken, TokenStore } from "./token-store.js";
+import { checkOptions, isPositiveWhole } from "../internal/check.js";
 
 /** A node-redis client (`createClient()` of `redis` 5 or 6), connected (`await client.connect()`). */
 export interface NodeRedisClientLike {
@@ -69,6 +70,29 @@ function textOf(reply: unknown): string | undefined {
   return undefined;
 }
 
+/** How the store talks to the client it was given: one command, and why the connection is down (if it is). */
+type Connection = { send(args: string[]): Promise<unknown>; down(): string | undefined };
+
+/** The connection of a node-redis or an ioredis client, told apart by shape; `undefined` for anything else. */
+function connectionOf(client: unknown): Connection | undefined {
+  const candidate = client as Partial<NodeRedisClientLike & IoRedisClientLike> | null | undefined;
+  if (typeof candidate?.call === "function" && typeof candidate.status === "string") {
+    const ioredis = candidate as IoRedisClientLike;
+    return {
+      send: ([command, ...args]) => ioredis.call(command!, ...args),
+      down: () => (IOREDIS_DOWN.has(ioredis.status) ? `the ioredis connection is ${ioredis.status}` : undefined),
+    };
+  }
+  if (typeof candidate?.sendCommand === "function") {
+    const nodeRedis = candidate as NodeRedisClientLike;
+    return {
+      send: (args) => nodeRedis.sendCommand(args),
+      down: () => (nodeRedis.isReady === false ? "the node-redis client is not ready (connecting or reconnecting)" : undefined),
+    };
+  }
+  return undefined;
+}
+
 /**
  * A token store on Redis for {@link https://www.npmjs.com/package/redis | node-redis} or
  * {@link https://www.npmjs.com/package/ioredis | ioredis}: pass it as `tokenStore` to
@@ -115,34 +139,21 @@ function textOf(reply: unknown): string | undefined {
  * ```
  */
 export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenStore {
-  const { client } = options ?? {};
-  const keyPrefix = options?.keyPrefix ?? "ece-messaging:token:";
-  const lockTtlMs = options?.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
-  if (typeof keyPrefix !== "string") throw new TypeError("createRedisTokenStore: keyPrefix must be a string.");
-  if (typeof lockTtlMs !== "number" || !Number.isSafeInteger(lockTtlMs) || lockTtlMs < 1) {
-    throw new TypeError("createRedisTokenStore: lockTtlMs must be a positive whole number of milliseconds.");
-  }
-
-  let send: (args: string[]) => Promise<unknown>;
-  let down: () => string | undefined;
-  const candidate = client as Partial<NodeRedisClientLike & IoRedisClientLike> | null | undefined;
-  if (typeof candidate?.call === "function" && typeof candidate.status === "string") {
-    const ioredis = candidate as IoRedisClientLike;
-    send = ([command, ...args]) => ioredis.call(command!, ...args);
-    down = () => (IOREDIS_DOWN.has(ioredis.status) ? `the ioredis connection is ${ioredis.status}` : undefined);
-  } else if (typeof candidate?.sendCommand === "function") {
-    const nodeRedis = candidate as NodeRedisClientLike;
-    send = (args) => nodeRedis.sendCommand(args);
-    down = () => (nodeRedis.isReady === false ? "the node-redis client is not ready (connecting or reconnecting)" : undefined);
-  } else {
-    throw new TypeError("createRedisTokenStore: client must be a connected node-redis or ioredis client.");
-  }
+  const { keyPrefix, lockTtlMs, connection } = checkOptions("createRedisTokenStore", options, (fields) => {
+    const keyPrefix = fields.get("keyPrefix") ?? "ece-messaging:token:";
+    if (typeof keyPrefix !== "string") fields.add("keyPrefix", "must be a string");
+    const lockTtlMs = fields.get("lockTtlMs") ?? DEFAULT_LOCK_TTL_MS;
+    if (!isPositiveWhole(lockTtlMs)) fields.add("lockTtlMs", "must be a positive whole number of milliseconds");
+    const connection = connectionOf(fields.get("client"));
+    if (!connection) fields.add("client", "must be a connected node-redis or ioredis client");
+    return { keyPrefix: keyPrefix as string, lockTtlMs: lockTtlMs as number, connection: connection! };
+  });
 
   /** One command; at once a failure while the connection is down (nothing waits in an offline queue). */
   const command = async (args: string[]): Promise<unknown> => {
-    const reason = down();
+    const reason = connection.down();
     if (reason !== undefined) throw new Error(`Redis is unreachable: ${reason}.`);
-    return send(args);
+    return connection.send(args);
   };
   const tokenKey = (key: string) => `${keyPrefix}${key}`;
   const lockKey = (key: string) => `${keyPrefix}${key}:lock`;

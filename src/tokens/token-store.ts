@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { isTimerDelay } from "../internal/check.js";
+
 /** The shared token as a {@link TokenStore} holds it. */
 export interface StoredToken {
   /** The access token. */
@@ -128,7 +130,7 @@ export class StoreFailure extends Error {
 
 /** A store's own timing, when it gives a usable one. */
 function positive(value: unknown, fallback: number): number {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 && value <= 2_147_483_647 ? value : fallback;
+  return isTimerDelay(value) ? value : fallback;
 }
 
 /** How long a client gives `store` per call, how often it probes it, and when its lock counts as stuck. */

@@ -12,8 +12,8 @@ import type { ValidationIssue } from "../outcomes/outcomes.js";
 import { byteOrderMark, charsetParameter, strictDecoder, xmlDeclaredEncoding } from "./charset.js";
 import { readWebhookItems, toWebhookMessages, webhookBodyFormat, type WebhookBodyFormat, type WebhookMessage } from "./messages.js";
 import { jsonResponse, refusalReasonOf, refuse } from "./refusals.js";
-import { createEmitter, type ObservabilityOptions } from "../observe/events.js";
-import { checkObject, checkObservabilityOptions } from "../client/validation.js";
+import { checkObservabilityOptions, createEmitter, type ObservabilityOptions } from "../observe/events.js";
+import { checkOptions, elementsOf, isPositiveWhole, isTimerDelay, nested, type Fields } from "../internal/check.js";
 
 /** How ECE authenticates to the webhook, as configured for the application in ECE's admin console. */
 export type WebhookAuthorization =
@@ -70,43 +70,41 @@ export function constantTimeEqual(given: string, expected: string): boolean {
   return difference === 0;
 }
 
-function checkAuthorization(auth: unknown, at: string, problems: string[]): void {
-  const entry = auth as Partial<Record<string, unknown>> | undefined;
-  if (!entry || typeof entry !== "object") problems.push(`${at} is required`);
-  else if (entry.type === "basic") {
-    if (typeof entry.username !== "string" || entry.username === "") problems.push(`${at}.username is required`);
-    if (typeof entry.password !== "string" || entry.password === "") problems.push(`${at}.password is required`);
-  } else if (entry.type === "bearer") {
-    if (typeof entry.token !== "string" || entry.token === "") problems.push(`${at}.token is required`);
-  } else if (entry.type !== "none") {
-    problems.push(`${at}.type must be "basic", "bearer" or "none"`);
+/** The secrets each kind of credential must carry. */
+const secretFields: Record<WebhookAuthorization["type"], string[]> = { basic: ["username", "password"], bearer: ["token"], none: [] };
+
+/** One credential, checked: a known `type` and each of its secrets non-empty text. */
+function checkAuthorization(entry: Fields): WebhookAuthorization {
+  const type = entry.get("type");
+  const secrets = Object.hasOwn(secretFields, String(type)) ? secretFields[type as WebhookAuthorization["type"]] : undefined;
+  if (secrets === undefined) entry.add("type", 'must be "basic", "bearer" or "none"');
+  for (const name of secrets ?? []) {
+    const value = entry.get(name);
+    if (typeof value !== "string" || value === "") entry.add(name, "is required");
   }
+  return Object.fromEntries(["type", ...(secrets ?? [])].map((name) => [name, entry.get(name)])) as WebhookAuthorization;
 }
 
-function checkOptions(options: WebhookHandlerOptions): void {
-  const problems: string[] = [];
-  const auth: unknown = options?.authorization;
-  if (Array.isArray(auth)) {
-    if (auth.length === 0) problems.push("authorization must list at least one credential");
-    auth.forEach((entry, i) => checkAuthorization(entry, `authorization[${i}]`, problems));
-    if (auth.length > 1 && auth.some((entry) => (entry as { type?: unknown } | null)?.type === "none")) {
-      problems.push('authorization: "none" accepts anyone, so it cannot be listed with credentials');
+/** The handler's options, checked: own properties only, the credentials as a list. */
+function checkHandlerOptions(options: unknown) {
+  return checkOptions("createWebhookHandler", options, (fields) => {
+    const given = fields.get("authorization");
+    const many = Array.isArray(given);
+    const entries = many ? elementsOf(given) : [given];
+    const authorization = entries.map((entry, i) => nested(fields, many ? `authorization[${i}]` : "authorization", entry, checkAuthorization)!);
+    if (entries.length === 0) fields.add("authorization", "must list at least one credential");
+    if (entries.length > 1 && authorization.some((entry) => entry?.type === "none")) {
+      fields.add("authorization", 'must not list "none" with credentials: "none" accepts anyone');
     }
-  } else {
-    checkAuthorization(auth, "authorization", problems);
-  }
-  if (typeof options?.onMessages !== "function") problems.push("onMessages must be a function");
-  const max = options?.maxBodyBytes;
-  if (max !== undefined && !(typeof max === "number" && Number.isSafeInteger(max) && max > 0)) {
-    problems.push("maxBodyBytes must be a positive whole number");
-  }
-  const timeout = options?.bodyTimeoutMs;
-  if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0 && timeout <= 2_147_483_647)) {
-    problems.push("bodyTimeoutMs must be a positive number of milliseconds (at most 2^31 - 1)");
-  }
-  const observed = checkObject(options, (fields) => checkObservabilityOptions(fields), "options");
-  if (!observed.ok) problems.push(...observed.error.map(({ field, problem }) => `${field} ${problem}`));
-  if (problems.length > 0) throw new TypeError(`createWebhookHandler: ${problems.join("; ")}.`);
+    // Each value is used only once no problem was found.
+    const onMessages = fields.get("onMessages") as WebhookHandlerOptions["onMessages"];
+    if (typeof onMessages !== "function") fields.add("onMessages", "must be a function");
+    const maxBodyBytes = (fields.get("maxBodyBytes") ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES) as number;
+    if (!isPositiveWhole(maxBodyBytes)) fields.add("maxBodyBytes", "must be a positive whole number");
+    const bodyTimeoutMs = (fields.get("bodyTimeoutMs") ?? DEFAULT_WEBHOOK_BODY_TIMEOUT_MS) as number;
+    if (!isTimerDelay(bodyTimeoutMs)) fields.add("bodyTimeoutMs", "must be a positive number of milliseconds (at most 2^31 - 1)");
+    return { authorization, onMessages, maxBodyBytes, bodyTimeoutMs, observability: checkObservabilityOptions(fields) };
+  });
 }
 
 /** The `Authorization` header value each accepted credential gives, and the secrets it holds. */
@@ -191,14 +189,8 @@ function discardBody(request: Request): void {
  * ```
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
-  checkOptions(options);
-  const { onMessages } = options;
-  const emit = createEmitter(options);
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES;
-  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_WEBHOOK_BODY_TIMEOUT_MS;
-  const list: readonly WebhookAuthorization[] = Array.isArray(options.authorization)
-    ? [...(options.authorization as readonly WebhookAuthorization[])]
-    : [options.authorization as WebhookAuthorization];
+  const { authorization: list, onMessages, maxBodyBytes, bodyTimeoutMs, observability } = checkHandlerOptions(options);
+  const emit = createEmitter(observability);
   const accepted = list.flatMap((authorization) => credentialsOf(authorization) ?? []);
   const anyone = accepted.length === 0; // { type: "none" }
   const secrets = accepted.flatMap((credential) => credential.secrets);

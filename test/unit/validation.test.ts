@@ -9,8 +9,8 @@ import {
   checkMessageInput,
   checkStartConversationInput,
   checkUploadAttachmentFromUrlInput,
-  isAbsoluteHttpUrl,
 } from "../../src/client/validation.js";
+import { isAbsoluteHttpUrl } from "../../src/internal/check.js";
 
 const upload = {
   conversationId: "c",
