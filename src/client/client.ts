@@ -319,7 +319,7 @@ export function createEceClient(options: EceClientOptions): EceClient {
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const api = createClient<paths>({
     baseUrl: `${baseUrl}${apiRoot}`,
-    fetch: createCappedFetch(settings.fetch ?? ((input, init) => globalThis.fetch(input, init))),
+    ...createCappedFetch(settings.fetch ?? ((input, init) => globalThis.fetch(input, init))),
     headers: { Accept: "application/json" },
     querySerializer: ownQuery,
   });

@@ -16,7 +16,7 @@ async function sourceWithClock(expiresIn: number) {
   stub = await startEceStub(eceLike((_r, response) => answer(response, 200, {}), { expiresIn }));
   const api = createClient<paths>({
     baseUrl: `${stub.url}/system/ws/v19/clientapplications`,
-    fetch: createCappedFetch((input, init) => fetch(input, init)),
+    ...createCappedFetch((input, init) => fetch(input, init)),
   });
   let time = 1_000_000;
   const source = createTokenSource({
