@@ -234,7 +234,7 @@ export function checkClientOptions(options: unknown) {
           clientKey: c.requiredText("clientKey")!,
           clientSecret: c.requiredText("clientSecret")!,
         }));
-      } else if (typeof accessToken !== "string" || accessToken === "") {
+      } else if (accessToken !== undefined && (typeof accessToken !== "string" || accessToken === "")) {
         fields.add("accessToken", "must be a non-empty string");
       }
       const observability = checkObservabilityOptions(fields);
