@@ -1,6 +1,6 @@
 /**
- * The one path every operation takes: input -> checks -> (what it needs first) -> token ->
- * HTTP (one deadline) -> the status table -> outcome. A 401 on a cached token earns one new
+ * The one path every operation takes: input -> checks -> (what it needs first) -> token (none
+ * for the chat web service) -> HTTP (one deadline) -> the status table -> outcome. A 401 on a cached token earns one new
  * token and one repeat per call; a start's 409 earns one fresh configuration and one repeat.
  * Nothing else is repeated. Never rejects.
  *

@@ -1,6 +1,6 @@
 /**
- * The client: configuration, the openapi-fetch client, the token source, and the six
- * operations bound to them.
+ * The client: configuration, the openapi-fetch client, the token source, and the operations
+ * bound to them.
  *
  * @module
  */

@@ -170,7 +170,8 @@ interface ChatRequest {
 }
 
 const NO_CHAT_ROOT =
-  "This client does not know where ECE's chat web service is: its apiRoot does not end with /ws/v19/clientapplications, so set the chatRoot option (e.g. /system/egain/chat/entrypoint).";
+  "This client does not know where ECE's chat web service is: its apiRoot does not end with " +
+  "/ws/v19/clientapplications, so set the chatRoot option (e.g. /system/egain/chat/entrypoint).";
 
 /**
  * `field` of a chat web service answer: a key of its JSON object, or an attribute (else a child
@@ -203,7 +204,9 @@ function chat<O extends ChatOperationName>(
     read: true,
     prepare: ({ entryPointId }, { chatRoot }) =>
       Promise.resolve(
-        chatRoot === undefined ? { ok: false, error: { kind: "error", message: NO_CHAT_ROOT, delivered: false } } : { ok: true, value: { entryPointId, chatRoot } },
+        chatRoot === undefined
+          ? { ok: false, error: { kind: "error", message: NO_CHAT_ROOT, delivered: false } }
+          : { ok: true, value: { entryPointId, chatRoot } },
       ),
     request: async (api, { entryPointId, chatRoot }, init) =>
       jsonOrXml(
@@ -413,31 +416,44 @@ export const operationDefinitions: {
       ...(payload === undefined ? {} : { response: redactBody(payload, redact) }),
     }),
   ),
-  getAgentAvailability: chat("getAgentAvailability", "/agentAvailability/{entryPointId}", ["agentAvailability", "available", "`available` as true or false"], (value) => {
-    if (value === true || value === "true") return { kind: "agentAvailable" };
-    return value === false || value === "false" ? { kind: "noAgentAvailable" } : undefined;
-  }),
+  getAgentAvailability: chat(
+    "getAgentAvailability",
+    "/agentAvailability/{entryPointId}",
+    ["agentAvailability", "available", "`available` as true or false"],
+    (value) => {
+      if (value === true || value === "true") return { kind: "agentAvailable" };
+      return value === false || value === "false" ? { kind: "noAgentAvailable" } : undefined;
+    },
+  ),
   getAgentCapacity: chat("getAgentCapacity", "/capacity/{entryPointId}", ["availableSlots", "count", "a slot count"], (value) => {
     const slots = wholeNumberOf(value);
     if (slots === undefined) return undefined;
     return slots === 0 ? { kind: "maximumLoad", availableSlots: 0 } : { kind: "slotAvailable", availableSlots: slots };
   }),
-  checkEligibility: chat("checkEligibility", "/checkEligibility/{entryPointId}", ["checkEligibility", "responseType", "a responseType of 0, 1 or 2"], (value) => {
-    const responseType = wholeNumberOf(value);
-    return responseType === undefined ? undefined : eligibility[responseType];
-  }),
+  checkEligibility: chat(
+    "checkEligibility",
+    "/checkEligibility/{entryPointId}",
+    ["checkEligibility", "responseType", "a responseType of 0, 1 or 2"],
+    (value) => {
+      const responseType = wholeNumberOf(value);
+      return responseType === undefined ? undefined : eligibility[responseType];
+    },
+  ),
   getConversation: {
     spec: "getConversation",
     check: checkConversationInput,
     read: true,
     request: async (api, { conversationId }, init) =>
-      jsonOrXml(await api.GET("/messaging/conversation/{conversationId}", { params: { path: { conversationId } }, parseAs: "text", ...init })),
+      jsonOrXml(
+        await api.GET("/messaging/conversation/{conversationId}", { params: { path: { conversationId } }, parseAs: "text", ...init }),
+      ),
     toSuccess: (status, payload, _sent, redact, text) => {
       // XML: its IDs go through the same redaction as JSON's (kept as sent unless a secret whole).
       const xml = payload === undefined ? conversationOfXml(text) : undefined;
       const ids = conversationIdsOf(status, xml === undefined ? payload : redactBody(xml, redact));
       if ("kind" in ids) return ids;
-      return { kind: "conversationFound", status, ...ids, raw: xml === undefined ? redactBody(payload!, redact) : redact(text!) };
+      const raw = xml === undefined ? redactBody(payload!, redact) : redact(text!);
+      return { kind: "conversationFound", status, ...ids, raw };
     },
   },
 };

@@ -363,15 +363,13 @@ export type SendGeolocationOutcome =
   | CommonFailureOutcome;
 
 /**
- * A read's failure: a read delivers nothing, so `delivered` is always `false`.
+ * The failures of the chat web service's reads (no token: no 401 repeat, no
+ * `authorizationFail`). A read delivers nothing: `delivered` is always `false`.
  */
-type ReadFailure<F extends FailureDetails> = F & { delivered: false };
-
-/** The failures of the chat web service's reads (no token: no 401 repeat, no `authorizationFail`). */
-export type ChatFailureOutcome = ReadFailure<
+export type ChatFailureOutcome = (
   | Extract<BaseFailureOutcome, { kind: "invalidData" | "internalServerError" | "invalidChoice" | "timeout" | "error" }>
   | (HttpFailureDetails & { kind: "entryPointNotFound" })
->;
+) & { delivered: false };
 
 /**
  * What {@link EceClient.getAgentAvailability} resolves to: one of these kinds.
@@ -473,7 +471,8 @@ export type GetConversationOutcome =
        */
       raw: Record<string, unknown> | string;
     })
-  | ReadFailure<BaseFailureOutcome | (HttpFailureDetails & { kind: "conversationNotFound" })>;
+  // A read delivers nothing: `delivered` is always `false`.
+  | ((BaseFailureOutcome | (HttpFailureDetails & { kind: "conversationNotFound" })) & { delivered: false });
 
 /** The outcome of each operation, by operation name. */
 export interface OutcomeByOperation {
