@@ -20,7 +20,7 @@ import {
   type Checked,
   type Fields,
 } from "../internal/check.js";
-import type { AttachmentDecisionInput, CustomerInput, MessageInput, UploadAttachmentFromUrlInput } from "./inputs.js";
+import type { AttachmentDecisionInput, ConversationInput, CustomerInput, MessageInput, UploadAttachmentFromUrlInput } from "./inputs.js";
 
 /** Longest text the geolocation fields accept. */
 const GEOLOCATION_TEXT_MAX = 255;
@@ -32,6 +32,11 @@ export function checkMessageInput(input: unknown): Checked<MessageInput> {
     const message = fields.requiredText("message");
     return { conversationId: conversationId!, message: message! };
   });
+}
+
+/** Checks the input of the conversation read. */
+export function checkConversationInput(input: unknown): Checked<ConversationInput> {
+  return checkObject(input, (fields) => ({ conversationId: fields.requiredText("conversationId")! }));
 }
 
 /** Checks the input of the accept- and reject-attachment operations. */
@@ -186,6 +191,9 @@ export function checkCallOptions(options: unknown): Checked<CheckedCallOptions> 
     : { ok: false, error: checked.error.map((issue) => ({ ...issue, field: issue.field === "options" ? "options" : `options.${issue.field}` })) };
 }
 
+/** Whether an absolute URL carries a user name or password (a secret in a URL). */
+const hasUserInfo = (url: string): boolean => /^[a-z]+:\/\/[^/?#]*@/i.test(url);
+
 /** The methods a token store must have. */
 const TOKEN_STORE_METHODS = ["read", "write", "deleteIf", "acquireLock", "releaseLock"] as const;
 
@@ -199,13 +207,15 @@ export function checkClientOptions(options: unknown) {
     (fields) => {
       const baseUrl = fields.get("baseUrl");
       if (typeof baseUrl !== "string" || !isAbsoluteHttpUrl(baseUrl)) fields.add("baseUrl", "must be an absolute http or https URL");
-      else if (/^[a-z]+:\/\/[^/?#]*@/i.test(baseUrl)) {
-        fields.add("baseUrl", "must not carry a user name or password (give credentials instead)");
-      }
+      else if (hasUserInfo(baseUrl)) fields.add("baseUrl", "must not carry a user name or password (give credentials instead)");
       const apiRoot = fields.get("apiRoot");
       if (apiRoot !== undefined && (typeof apiRoot !== "string" || !apiRoot.startsWith("/"))) {
         fields.add("apiRoot", 'must be a path starting with "/"');
       }
+      const chatRoot = fields.get("chatRoot");
+      if (chatRoot !== undefined && (typeof chatRoot !== "string" || !(chatRoot.startsWith("/") || isAbsoluteHttpUrl(chatRoot)))) {
+        fields.add("chatRoot", 'must be a path starting with "/" or an absolute http or https URL');
+      } else if (typeof chatRoot === "string" && hasUserInfo(chatRoot)) fields.add("chatRoot", "must not carry a user name or password");
       const timeoutMs = fields.get("timeoutMs");
       if (timeoutMs !== undefined && !isTimerDelay(timeoutMs)) {
         fields.add("timeoutMs", "must be a positive finite number of milliseconds");
@@ -217,14 +227,14 @@ export function checkClientOptions(options: unknown) {
       const credentialsInput = fields.get("credentials");
       const accessToken = fields.get("accessToken");
       let credentials: { clientKey: string; clientSecret: string } | undefined;
-      if ((credentialsInput === undefined) === (accessToken === undefined)) {
-        fields.add("credentials", "or accessToken: give exactly one of them");
+      if (credentialsInput !== undefined && accessToken !== undefined) {
+        fields.add("credentials", "or accessToken: give at most one of them");
       } else if (credentialsInput !== undefined) {
         credentials = nested(fields, "credentials", credentialsInput, (c) => ({
           clientKey: c.requiredText("clientKey")!,
           clientSecret: c.requiredText("clientSecret")!,
         }));
-      } else if (typeof accessToken !== "string" || accessToken === "") {
+      } else if (accessToken !== undefined && (typeof accessToken !== "string" || accessToken === "")) {
         fields.add("accessToken", "must be a non-empty string");
       }
       const observability = checkObservabilityOptions(fields);
@@ -236,7 +246,7 @@ export function checkClientOptions(options: unknown) {
       if (tokenStore !== undefined) {
         if (!hasMethods(tokenStore, TOKEN_STORE_METHODS)) {
           fields.add("tokenStore", `must be a TokenStore (with ${TOKEN_STORE_METHODS.join(", ")})`);
-        } else if (accessToken !== undefined) {
+        } else if (credentialsInput === undefined) {
           fields.add("tokenStore", "needs credentials (a caller's accessToken is never shared or refreshed)");
         }
       }
@@ -249,6 +259,7 @@ export function checkClientOptions(options: unknown) {
         revokeOnClose: revokeOnClose as boolean | undefined,
         baseUrl: baseUrl as string,
         apiRoot: apiRoot as string | undefined,
+        chatRoot: chatRoot as string | undefined,
         timeoutMs: timeoutMs as number | undefined,
         forceLogin: forceLogin as boolean | undefined,
         fetch: fetchOption as typeof fetch | undefined,
