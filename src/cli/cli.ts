@@ -41,6 +41,8 @@ interface CommandBase {
 /** A command that calls one client method and prints its outcome. */
 interface OperationCommand extends CommandBase {
   method: keyof OutcomeByOperation;
+  /** The chat web service asks for no credentials: ECE_BASE_URL is all it needs. */
+  noCredentials?: true;
 }
 /** A command that runs until it is stopped (`mock`). */
 interface ServerCommand extends CommandBase {
@@ -60,7 +62,26 @@ const MOCK_PORT = 4010;
 
 /** Each command, named after its operation, with flags named after the operation's input. */
 const commands: Record<string, Command> = {
+  availability: {
+    summary: "Ask whether an agent can take a chat on an entry point (needs only ECE_BASE_URL).",
+    method: "getAgentAvailability",
+    flags: { "entry-point": entryPoint },
+    noCredentials: true,
+  },
+  capacity: {
+    summary: "Ask how many more chats an entry point's agents can take (needs only ECE_BASE_URL).",
+    method: "getAgentCapacity",
+    flags: { "entry-point": entryPoint },
+    noCredentials: true,
+  },
+  eligibility: {
+    summary: "Ask whether a new chat can start on an entry point now (needs only ECE_BASE_URL).",
+    method: "checkEligibility",
+    flags: { "entry-point": entryPoint },
+    noCredentials: true,
+  },
   config: { summary: "Read an entry point's configuration.", method: "getEntryPointConfiguration", flags: { "entry-point": entryPoint } },
+  conversation: { summary: "Read a conversation back (ECE documents it for completed ones).", method: "getConversation", flags: { conversation } },
   start: {
     summary: "Start a conversation for a customer on an entry point.",
     method: "startConversation",
@@ -135,9 +156,12 @@ const flagsOf = (command: Command): Record<string, Flag> => ({ ...command.flags,
 
 const environment = `Environment (never flags, never printed):
   ECE_BASE_URL       scheme, host and port of the ECE server, e.g. https://ece.example.com (required)
-  ECE_CLIENT_KEY     client key of the registered client application (required)
-  ECE_CLIENT_SECRET  its client secret (required)
+  ECE_CLIENT_KEY     client key of the registered client application (required but by
+                     availability, capacity and eligibility)
+  ECE_CLIENT_SECRET  its client secret (likewise)
   ECE_API_ROOT       API root (default ${DEFAULT_API_ROOT})
+  ECE_CHAT_ROOT      the chat web service's root, a path or a URL (default: ECE_API_ROOT with
+                     /ws/v19/clientapplications replaced by /egain/chat/entrypoint)
   ECE_FORCE_LOGIN    "yes" to end an older session of the application instead of failing
   ECE_LOG            error, warn, info or debug: log the client's events at that level to stderr`;
 
@@ -160,8 +184,8 @@ function mainHelp(): string {
   return `Usage: ece-messaging <command> [flags]
        ece-messaging --version | --help
 
-Starts a Cisco ECE chat, sends one message into it, or reads an entry point's configuration, and
-prints the outcome as JSON. With --id, only the outcome's ID, to hand to the next command:
+Asks whether a Cisco ECE entry point can take a chat, starts a chat, sends one message into it,
+or reads an entry point's configuration or a conversation, and prints the outcome as JSON. With --id, only the outcome's ID, to hand to the next command:
   CONVERSATION=$(ece-messaging start --entry-point 1001 --email jane@example.com --id)
   ece-messaging text --conversation "$CONVERSATION" --message "Hello"
 
@@ -289,22 +313,33 @@ function flagOf(field: string, flags: Record<string, Flag>): string {
 /** The variable a client option comes from: `credentials.clientKey` is `ECE_CLIENT_KEY`. */
 const variableOf = (option: string): string => `ECE_${option.replace(/^.*\./, "").replace(/[A-Z]/g, "_$&").toUpperCase()}`;
 
-/** A client from the environment, or `undefined` with a line in `problems` per variable it cannot take. */
-function clientOf(env: Record<string, string | undefined>, verbose: boolean, io: CliIo, problems: string[]): EceClient | undefined {
-  const missing = ["ECE_BASE_URL", "ECE_CLIENT_KEY", "ECE_CLIENT_SECRET"].filter((variable) => !env[variable]);
+/**
+ * A client from the environment (with credentials unless `noCredentials`), or `undefined` with a
+ * line in `problems` per variable it cannot take.
+ */
+function clientOf(
+  env: Record<string, string | undefined>,
+  { verbose, noCredentials }: { verbose: boolean; noCredentials: boolean },
+  io: CliIo,
+  problems: string[],
+): EceClient | undefined {
+  const required = noCredentials ? ["ECE_BASE_URL"] : ["ECE_BASE_URL", "ECE_CLIENT_KEY", "ECE_CLIENT_SECRET"];
+  const missing = required.filter((variable) => !env[variable]);
   for (const variable of missing) problems.push(`${variable} is not set (see ece-messaging --help)`);
   if (missing.length > 0) return undefined;
   // Every log line goes to stderr, whether --verbose or ECE_LOG turned logging on: stdout holds the outcome alone.
   const toStderr = (line: string) => io.stderr(`${line}\n`);
+  const options = {
+    baseUrl: env.ECE_BASE_URL!,
+    ...(env.ECE_API_ROOT ? { apiRoot: env.ECE_API_ROOT } : {}),
+    ...(env.ECE_CHAT_ROOT ? { chatRoot: env.ECE_CHAT_ROOT } : {}),
+    forceLogin: env.ECE_FORCE_LOGIN === "yes",
+    logger: { debug: toStderr, info: toStderr, warn: toStderr, error: toStderr },
+    ...(verbose ? { logLevel: "debug" as const } : {}),
+  };
+  const credentials = { clientKey: env.ECE_CLIENT_KEY!, clientSecret: env.ECE_CLIENT_SECRET! };
   try {
-    return createEceClient({
-      baseUrl: env.ECE_BASE_URL!,
-      ...(env.ECE_API_ROOT ? { apiRoot: env.ECE_API_ROOT } : {}),
-      credentials: { clientKey: env.ECE_CLIENT_KEY!, clientSecret: env.ECE_CLIENT_SECRET! },
-      forceLogin: env.ECE_FORCE_LOGIN === "yes",
-      logger: { debug: toStderr, info: toStderr, warn: toStderr, error: toStderr },
-      ...(verbose ? { logLevel: "debug" as const } : {}),
-    });
+    return createEceClient(noCredentials ? options : { ...options, credentials });
   } catch (error) {
     const issues = setupIssuesOf(error);
     if (issues === undefined) throw error;
@@ -354,7 +389,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     problems.push(...command.check(values));
     return problems.length > 0 ? usage(problems) : command.serve(values, io);
   }
-  const client = clientOf(env, values.verbose === true, io, problems);
+  const client = clientOf(env, { verbose: values.verbose === true, noCredentials: command.noCredentials === true }, io, problems);
   if (client === undefined || problems.length > 0) {
     await client?.close();
     return usage(problems);

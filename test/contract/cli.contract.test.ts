@@ -143,7 +143,8 @@ function expectUsage(result: { code: number; stdout: string; stderr: string }, l
 
 describe("usage errors (issue 22 item 4): one line each on stderr, all in one pass, exit 2, stdout empty", () => {
   it("an unknown command, with the nearest one when it is a near miss, and the list of commands (mock included)", async () => {
-    const list = "the commands are config, start, text, html, accept, reject, upload, geolocation, mock (see ece-messaging --help)";
+    const list =
+      "the commands are availability, capacity, eligibility, config, conversation, start, text, html, accept, reject, upload, geolocation, mock (see ece-messaging --help)";
     expectUsage(await run(["strat", "--entry-point", "1001"]), [`ece-messaging strat: unknown command (did you mean start?); ${list}`]);
     expectUsage(await run(["txt"], {}), [`ece-messaging txt: unknown command (did you mean text?); ${list}`]);
     expectUsage(await run(["send"]), [`ece-messaging send: unknown command; ${list}`]);
@@ -218,6 +219,44 @@ describe("--id (issue 22 item 4): only the outcome's ID on stdout, to hand to th
   });
 });
 
+describe("the chat web service's commands (issue 21) need only ECE_BASE_URL", () => {
+  const chatOnly = { ECE_BASE_URL: prismUrl, ECE_CHAT_ROOT: "/" };
+  it.each([
+    ["availability", "agentAvailable"],
+    ["capacity", "slotAvailable"],
+    ["eligibility", "eligible"],
+  ])("%s against Prism, with no credentials in the environment, exits 0 with %s", async (command, kind) => {
+    const { code, stdout, stderr } = await run([command, "--entry-point", "1001"], chatOnly);
+    expect([code, stderr]).toEqual([0, ""]);
+    expect(JSON.parse(stdout)).toMatchObject({ kind, status: 200 });
+  });
+
+  it("sends no credentials and asks for no token, even when the environment has them; the default chat root", async () => {
+    const stub = await startEceStub((_request, response) => {
+      response.writeHead(200, { "content-type": "application/xml" }).end('<checkEligibility xmlns:ns2="http://bindings.egain.com/chat" responseType="2"/>');
+    });
+    try {
+      const { code, stdout } = await run(["eligibility", "--entry-point", "1001"], { ...environment, ECE_BASE_URL: stub.url, ECE_API_ROOT: "/system/ws/v19/clientapplications" });
+      expect(code).toBe(0); // an answer: the queue is full
+      expect(JSON.parse(stdout)).toMatchObject({ kind: "queueFull", responseType: 2 });
+      expect(stub.requests.map(({ method, url }) => `${method} ${url}`)).toEqual(["GET /system/egain/chat/entrypoint/checkEligibility/1001"]);
+      expect(stub.requests[0]!.headers.authorization).toBeUndefined();
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it("conversation reads one back with credentials, and without them is a usage error naming the variables", async () => {
+    const found = await run(["conversation", "--conversation", conversation]);
+    expect(found.code).toBe(0);
+    expect(JSON.parse(found.stdout)).toMatchObject({ kind: "conversationFound", status: 200 });
+    const refused = await run(["conversation", "--conversation", conversation], { ECE_BASE_URL: prismUrl });
+    expect([refused.code, refused.stdout]).toEqual([2, ""]);
+    expect(refused.stderr).toContain("ECE_CLIENT_KEY is not set");
+    expect(refused.stderr).toContain("ECE_CLIENT_SECRET is not set");
+  });
+});
+
 describe("failures from ECE exit 1", () => {
   it("an error status is its outcome, and the secret ECE echoes is not printed", async () => {
     const stub = await startEceStub(
@@ -241,7 +280,8 @@ describe("--help", () => {
   it("lists every command and the exit codes, exit 0, without any environment", async () => {
     const { code, stdout } = await run(["--help"], {});
     expect(code).toBe(0);
-    for (const command of ["config", "start", "text", "html", "accept", "reject", "upload", "geolocation", "mock"]) expect(stdout).toContain(`  ${command} `);
+    const commands = ["availability", "capacity", "eligibility", "config", "conversation", "start", "text", "html", "accept", "reject", "upload", "geolocation", "mock"];
+    for (const command of commands) expect(stdout).toContain(`  ${command} `);
     expect(stdout).toMatch(/Exit status:\n  0 .*\n  1 .*\n  2 /);
   });
 
