@@ -41,23 +41,21 @@ export type FakeTarget = FakeOperation | `/${string}`;
  */
 export type ScriptedFailure = { status: number; body?: unknown; headers?: Record<string, string> } | "timeout" | "reset";
 
-/** An entry point of the fake, as given to {@link FakeEceOptions.entryPoints}. */
-export interface FakeEntryPointOptions {
-  /** The entry point's ID (a positive whole number). */
-  id: number;
-  /** Its last-modified date, sent as the configuration's `lastModified.date` (text or a number). */
-  lastModified?: string | number;
-  /** Whether client applications may use it (default `true`); `false` answers 403. */
-  allowed?: boolean;
-}
-
 /** An entry point as the fake holds it. */
 export interface FakeEntryPoint {
+  /** The entry point's ID (a positive whole number). */
   id: number;
-  /** The date a start must echo, exactly (same JSON type, same text). */
+  /**
+   * Its last-modified date, sent as the configuration's `lastModified.date` (text or a number),
+   * which a start must echo exactly (same JSON type, same text). Default: the spec's example date.
+   */
   lastModified: string | number;
+  /** Whether client applications may use it (default `true`); `false` answers 403. */
   allowed: boolean;
 }
+
+/** An entry point of the fake, as given to {@link FakeEceOptions.entryPoints}: its ID, and what differs from the defaults. */
+export type FakeEntryPointOptions = Pick<FakeEntryPoint, "id"> & Partial<FakeEntryPoint>;
 
 /** Where, and how, the agent's side is posted (ECE's callback URL as configured in its admin console). */
 export interface FakeWebhookTarget {
