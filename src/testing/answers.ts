@@ -1,10 +1,11 @@
 /**
  * What the fake answers: ECE's error bodies (`{ code, developerMessage }`, the spec's examples,
- * word for word where the spec has one), and responses.
+ * word for word where the spec has one), the chat web service's and a conversation's bodies, and
+ * responses.
  *
  * @module
  */
-import type { FakeOperation } from "./types.js";
+import type { FakeAvailability, FakeConversation, FakeOperation } from "./types.js";
 
 /** ECE's error body. */
 export interface ErrorBody {
@@ -24,6 +25,8 @@ export const errors = {
     error("400-101", "Illegal unquoted character ((CTRL-CHAR, code 10)): has to be escaped using backslash to be included in string value"),
   attachmentNotFound: (attachmentId: string) =>
     error("400-102", `The attachment with ID ${attachmentId} could not be found in this conversation.`),
+  /** A conversation read with a query parameter (documented 400; the spec's example text). */
+  queryNotSupported: () => error("400-100", "Query parameters are not supported."),
   missingHeader: () => error("401-100", "The Authorization header is missing."),
   malformedHeader: () => error("401-101", "The format of the Authorization header is incorrect."),
   sessionNotFound: () => error("401-102", "Session not found for the given access token."),
@@ -47,7 +50,13 @@ export const errors = {
 };
 
 /** The operations about an entry point: their 403 and 404 name it. */
-const ABOUT_ENTRY_POINT: ReadonlySet<string> = new Set(["getEntryPointConfiguration", "startConversation"]);
+const ABOUT_ENTRY_POINT: ReadonlySet<string> = new Set([
+  "getEntryPointConfiguration",
+  "startConversation",
+  "getAgentAvailability",
+  "getAgentCapacity",
+  "checkEligibility",
+]);
 
 /**
  * The body the spec gives `status` for `operation`, for a scripted failure without a body; a
@@ -70,6 +79,39 @@ export function defaultErrorBody(
     500: errors.internalServerError(),
   };
   return byStatus[status] ?? error(`${status}-100`, `The fake ECE answered ${status}, as the test scripted.`);
+}
+
+const CHAT_NAMESPACE = 'xmlns:ns2="http://bindings.egain.com/chat"';
+
+/** The chat web service's answers: the spec's XML examples exactly (the documented format), and the inferred JSON forms. */
+export const chatAnswers = {
+  getAgentAvailability: ({ agentAvailable }: FakeAvailability) => ({
+    json: { available: agentAvailable },
+    xml: `<agentAvailability ${CHAT_NAMESPACE} available="${agentAvailable}"/>`,
+  }),
+  getAgentCapacity: ({ availableSlots }: FakeAvailability) => ({
+    json: { count: availableSlots },
+    xml: `<availableSlots ${CHAT_NAMESPACE}><ns2:count>${availableSlots}</ns2:count></availableSlots>`,
+  }),
+  checkEligibility: ({ eligibility }: FakeAvailability) => ({
+    json: { responseType: eligibility },
+    xml: `<checkEligibility ${CHAT_NAMESPACE} responseType="${eligibility}"/>`,
+  }),
+};
+
+/** A conversation read back: the documented XML element, and its inferred JSON form. */
+export function conversationAnswer({ id, activityId, created }: FakeConversation): { json: unknown; xml: string } {
+  const namespace = "http://bindings.egain.com/ws/model/v12/gen/interaction/conversation";
+  return {
+    json: { id, activity: { id: activityId, created: { date: created } } },
+    xml: `<conversation xmlns="${namespace}" id="${id}"><activity id="${activityId}"><created date="${created}"/></activity></conversation>`,
+  };
+}
+
+/** `formats.json` or `formats.xml` as a 200: the first of the two the request's `Accept` names, else `fallback`. */
+export function negotiated(request: Request, formats: { json: unknown; xml: string }, fallback: "json" | "xml"): Response {
+  const asked = /application\/(json|xml)/i.exec(request.headers.get("accept") ?? "")?.[1]?.toLowerCase() ?? fallback;
+  return asked === "json" ? json(200, formats.json) : answer(200, formats.xml, {}, "application/xml");
 }
 
 /** A response: `body` as JSON, a string as it is, none when absent. */

@@ -1,7 +1,8 @@
 /**
  * The fake ECE: a stateful, in-process stand-in for the API this SDK covers (token, revoke,
- * configuration, start, sendmessage) following shared/ece-api.md, scripted by tests, with the
- * agent's side posted to a webhook receiver.
+ * configuration, start, sendmessage, reading a conversation back, and the chat web service)
+ * following shared/ece-api.md, scripted by tests, with the agent's side posted to a webhook
+ * receiver.
  *
  * @module
  */
@@ -9,7 +10,7 @@ import type { components } from "../../generated/ece-messaging.js";
 import { DEFAULT_API_ROOT } from "../client/defaults.js";
 import { checkOptions, isAbsoluteHttpUrl, isPositiveWhole, type Fields } from "../internal/check.js";
 import { isRecord } from "../internal/wire.js";
-import { answer, defaultErrorBody, errors, json, type ErrorBody } from "./answers.js";
+import { answer, chatAnswers, conversationAnswer, defaultErrorBody, errors, json, negotiated, type ErrorBody } from "./answers.js";
 import { listen as listenOn, type Answer, type ListenOptions } from "./listen.js";
 import {
   conversationIdOf,
@@ -26,6 +27,7 @@ import type {
   AgentFile,
   AttachmentOfferDelivery,
   FakeAgent,
+  FakeAvailability,
   FakeConversation,
   FakeEceOptions,
   FakeEntryPoint,
@@ -50,19 +52,35 @@ const ANY_APPLICATION = "*";
 /** The application of {@link FakeEce.addConversation}'s foreign conversations. */
 const ANOTHER_APPLICATION = "another-application";
 
-/** Each operation's method and path under the API root; all but the token request take a bearer token. */
+/**
+ * Each operation's method, and its path under the API root (`api`: all but the token request take
+ * a bearer token) or under the chat root (`chat`: no token); `{id}` is the ID the path names.
+ */
 const ROUTES = {
-  createAccessToken: ["POST", "/authentication/oauth2/token"],
-  revokeAccessToken: ["POST", "/authentication/oauth2/revoke"],
-  getEntryPointConfiguration: ["GET", "/messaging/configuration"],
-  startConversation: ["POST", "/messaging/conversation/start"],
-  sendMessage: ["POST", "/messaging/sendmessage"],
+  createAccessToken: ["POST", "/authentication/oauth2/token", "api"],
+  revokeAccessToken: ["POST", "/authentication/oauth2/revoke", "api"],
+  getEntryPointConfiguration: ["GET", "/messaging/configuration", "api"],
+  startConversation: ["POST", "/messaging/conversation/start", "api"],
+  sendMessage: ["POST", "/messaging/sendmessage", "api"],
+  getConversation: ["GET", "/messaging/conversation/{id}", "api"],
+  getAgentAvailability: ["GET", "/agentAvailability/{id}", "chat"],
+  getAgentCapacity: ["GET", "/capacity/{id}", "chat"],
+  checkEligibility: ["GET", "/checkEligibility/{id}", "chat"],
 } as const;
 type RouteOperation = keyof typeof ROUTES;
+const ROUTE_LIST = Object.entries(ROUTES).map(([operation, [method, path, root]]) => ({
+  operation: operation as RouteOperation,
+  method,
+  root,
+  pattern: new RegExp(`^${path.replace("{id}", "([^/]+)")}$`),
+}));
 /** The operations {@link FakeEce.failNext} takes by name. */
 const OPERATIONS: ReadonlySet<string> = new Set([...Object.keys(ROUTES), ...messageOperations]);
 /** The failures that leave a request unanswered. */
-const UNANSWERED: ReadonlySet<unknown> = new Set(["timeout", "reset"]);
+const UNANSWERED: ReadonlySet<unknown> = new Set(["timeout", "reset", "refused"]);
+/** How `fetch` rejects when the connection dropped (`reset`) or was never made (`refused`, as undici reports it). */
+const DROPPED = { reset: ["other side closed", "UND_ERR_SOCKET"], refused: ["connect ECONNREFUSED", "ECONNREFUSED"] } as const;
+const DEFAULT_AVAILABILITY: FakeAvailability = { agentAvailable: true, availableSlots: 3, eligibility: 0 };
 
 /**
  * A fake ECE for tests: its state, its scripting, and the agent's side. Create one with
@@ -72,12 +90,16 @@ const UNANSWERED: ReadonlySet<unknown> = new Set(["timeout", "reset"]);
 export interface FakeEce {
   /**
    * A `fetch` that answers as ECE would, in process (no port): pass it as the client's `fetch`.
-   * Any host is accepted; the path must be under {@link FakeEce.apiRoot}.
+   * Any host is accepted; the path must be under {@link FakeEce.apiRoot} (or, for the chat web
+   * service, {@link FakeEce.chatRoot}).
    */
   readonly fetch: typeof fetch;
 
   /** The API root the fake serves under. */
   readonly apiRoot: string;
+
+  /** Where the fake serves the chat web service (`/system/egain/chat/entrypoint` by default). */
+  readonly chatRoot: string;
 
   /** How many sessions one client application may hold at once. */
   readonly sessionLimit: number;
@@ -310,6 +332,28 @@ export interface FakeEce {
   touchEntryPoint(entryPointId: number): FakeEntryPoint;
 
   /**
+   * Sets what the chat web service answers for an entry point, without a token:
+   * `agentAvailability` (`agentAvailable`), `capacity` (`availableSlots`) and `checkEligibility`
+   * (`eligibility`: `0` eligible, `1` no agent available, `2` queue full). Fields not given keep
+   * their value (by default: available, 3 slots, eligible). Each answers XML unless asked
+   * `Accept: application/json`; an entry point the fake does not have answers 404 with ECE's
+   * error body.
+   *
+   * @throws RangeError when the fake has no such entry point; TypeError when a field is unusable.
+   *
+   * @example
+   * ```ts
+   * import { createFakeEce } from "ece-messaging/testing";
+   *
+   * const fake = createFakeEce();
+   * fake.setAvailability(1001, { agentAvailable: false, availableSlots: 0, eligibility: 1 });
+   * const answer = await fake.fetch("https://ece.example.com/system/egain/chat/entrypoint/checkEligibility/1001");
+   * console.log(await answer.text()); // <checkEligibility xmlns:ns2="http://bindings.egain.com/chat" responseType="1"/>
+   * ```
+   */
+  setAvailability(entryPointId: number, availability: Partial<FakeAvailability>): FakeEntryPoint;
+
+  /**
    * Ends a conversation without a webhook post (the agent's `ends()` posts `complete` too):
    * later sends into it get 404 with the spec's `404-100` body.
    *
@@ -398,6 +442,8 @@ interface Session extends FakeToken {
 interface Incoming {
   request: Request;
   url: URL;
+  /** The ID its path names (a conversation's, an entry point's). */
+  id?: string;
   /** The body as text (a POST's; empty otherwise). */
   text: string;
   /** A JSON body, parsed (start and sendmessage). */
@@ -411,8 +457,10 @@ type Handled = Response | { response: Response; conversationId: string };
 
 function checkFakeOptions(options: FakeEceOptions): void {
   checkOptions("createFakeEce", options, (fields) => {
-    const apiRoot = fields.get("apiRoot");
-    if (apiRoot !== undefined && (typeof apiRoot !== "string" || !apiRoot.startsWith("/"))) fields.add("apiRoot", 'must start with "/"');
+    for (const name of ["apiRoot", "chatRoot"]) {
+      const root = fields.get(name);
+      if (root !== undefined && (typeof root !== "string" || !root.startsWith("/"))) fields.add(name, 'must start with "/"');
+    }
     for (const name of ["sessionLimit", "tokenLifetimeSeconds"]) {
       if (fields.has(name) && !isPositiveWhole(fields.get(name))) fields.add(name, "must be a whole number of at least 1");
     }
@@ -446,11 +494,6 @@ function basicCredentials(header: string | null): { clientKey: string; clientSec
 function laterDate(date: string | number): string | number {
   const later = Math.max((typeof date === "number" ? date : Date.parse(date) || 0) + 1000, Date.now());
   return typeof date === "number" ? later : new Date(later).toISOString();
-}
-
-/** As `fetch` rejects when the server dropped the connection. */
-function droppedConnection(): TypeError {
-  return new TypeError("fetch failed", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) });
 }
 
 /**
@@ -491,6 +534,7 @@ function droppedConnection(): TypeError {
 export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
   checkFakeOptions(options);
   const apiRoot = (options.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
+  const chatRoot = (options.chatRoot ?? apiRoot.replace(/\/ws\/v19\/clientapplications$/, "/egain/chat/entrypoint")).replace(/\/+$/, "");
   const sessionLimit = options.sessionLimit ?? 10;
   const lifetimeSeconds = options.tokenLifetimeSeconds ?? 86_400;
   const applications = options.applications ? new Map(options.applications.map((a) => [a.clientKey, a.clientSecret])) : undefined;
@@ -500,7 +544,7 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
   const entryPoints = new Map<number, FakeEntryPoint>();
   for (const point of options.entryPoints ?? [1001]) {
     const { id, lastModified = DEFAULT_LAST_MODIFIED, allowed = true } = typeof point === "number" ? { id: point } : point;
-    entryPoints.set(id, { id, lastModified, allowed });
+    entryPoints.set(id, { id, lastModified, allowed, availability: { ...DEFAULT_AVAILABILITY } });
   }
   /** The entry points touchEntryPoint touched: the next start on each answers 409 whatever date it carries. */
   const touched = new Set<number>();
@@ -559,11 +603,26 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
   }
 
   function addConversationFor(startedBy: string, entryPointId: number, start?: FakeConversation["start"]): FakeConversation {
-    const ids = { id: crypto.randomUUID(), activityId: String(nextActivityId++), entryPointId, startedBy };
+    const ids = { id: crypto.randomUUID(), activityId: String(nextActivityId++), created: new Date().toISOString(), entryPointId, startedBy };
     const conversation: FakeConversation = { ...ids, ...(start && { start }), state: "ongoing", messages: [], attachments: [] };
     conversations.set(conversation.id, conversation);
     return conversation;
   }
+
+  /** The caller's conversation, or ECE's 404 (no such conversation) or 403 (another application's). */
+  function ownConversation(conversationId: string, session: Session): FakeConversation | Response {
+    const conversation = conversations.get(conversationId);
+    if (!conversation) return json(404, errors.conversationNotFound(conversationId));
+    return conversation.startedBy === session.application ? conversation : json(403, errors.notStartedByThisApplication());
+  }
+
+  /** The chat web service's answer for the entry point the path names (no token needed). */
+  const chat =
+    (operation: keyof typeof chatAnswers) =>
+    ({ request, id }: Incoming): Response => {
+      const point = entryPointOr404(id!);
+      return point instanceof Response ? point : negotiated(request, chatAnswers[operation](point.availability), "xml");
+    };
 
   const operations: Record<RouteOperation, (incoming: Incoming) => Handled> = {
     createAccessToken({ request, url, text }) {
@@ -606,13 +665,23 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
     sendMessage({ body, session }) {
       const message = readMessage(body);
       if (!message) return json(400, errors.refused());
-      const conversationId = message.conversation.id;
-      const conversation = conversations.get(conversationId);
-      if (conversation && conversation.startedBy !== session!.application) return json(403, errors.notStartedByThisApplication());
-      if (conversation?.state !== "ongoing") return json(404, errors.conversationNotFound(conversationId));
+      const conversation = ownConversation(message.conversation.id, session!);
+      if (conversation instanceof Response) return conversation;
+      if (conversation.state !== "ongoing") return json(404, errors.conversationNotFound(conversation.id));
       const received = receive(conversation, message);
       return "code" in received ? json(400, received) : json(200, received);
     },
+
+    // Documented for completed conversations: an ended one answers too.
+    getConversation({ request, url, id, session }) {
+      if (url.search !== "") return json(400, errors.queryNotSupported());
+      const conversation = ownConversation(id!, session!);
+      return conversation instanceof Response ? conversation : negotiated(request, conversationAnswer(conversation), "json");
+    },
+
+    getAgentAvailability: chat("getAgentAvailability"),
+    getAgentCapacity: chat("getAgentCapacity"),
+    checkEligibility: chat("checkEligibility"),
   };
 
   /** Records a message into its (ongoing) conversation; the response body, or the 400's error. */
@@ -662,10 +731,27 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
   // One request
   // -------------------------------------------------------------------------------------------
 
-  /** The path under the API root, or the path itself when it is not under it. */
+  /** The path under `root`, or `undefined` when it is not under it. */
+  function under(root: string, pathname: string): string | undefined {
+    if (root === "" || pathname.startsWith(`${root}/`)) return pathname.slice(root.length);
+    return pathname === root ? "/" : undefined;
+  }
+
+  /** The path under the API root or the chat root, or the path itself when it is under neither. */
   function relative(pathname: string): string {
-    if (apiRoot === "" || !(pathname === apiRoot || pathname.startsWith(`${apiRoot}/`))) return pathname;
-    return pathname.slice(apiRoot.length) || "/";
+    return under(apiRoot, pathname) ?? under(chatRoot, pathname) ?? pathname;
+  }
+
+  /** The operation a request is for, the ID its path names and its path under its root; or the status ECE answers. */
+  function locate(pathname: string, method: string): { route: RouteOperation | 404 | 405; id?: string; path: string } {
+    let route: 404 | 405 = 404;
+    for (const { operation, method: routeMethod, root, pattern } of ROUTE_LIST) {
+      const path = under(root === "api" ? apiRoot : chatRoot, pathname);
+      const match = path === undefined ? null : pattern.exec(path);
+      if (match && routeMethod === method) return { route: operation, path: path!, id: match[1] };
+      if (match) route = 405;
+    }
+    return { route, path: relative(pathname) };
   }
 
   function matches(target: FakeTarget, record: FakeRequestRecord): boolean {
@@ -675,9 +761,8 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
 
   async function handle(request: Request): Promise<Answer> {
     const url = new URL(request.url);
-    const path = relative(url.pathname);
     const method = request.method.toUpperCase();
-    const route = routeOf(path, method);
+    const { route, id, path } = locate(url.pathname, method);
     const known = typeof route === "string";
     const text = known && method === "POST" ? await request.text() : "";
     // Every POST body but the token request's (a form) is JSON.
@@ -685,22 +770,25 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
     const body = parsed?.ok ? parsed.value : undefined;
     const operation = route === "sendMessage" ? (messageOperationOf(body) ?? route) : known ? route : "unknown";
     const record: FakeRequestRecord = { operation, method, path, query: url.search.slice(1), scripted: false };
-    let conversationId = conversationIdOf(body);
+    const scheme = request.headers.get("authorization")?.trim().split(/\s+/)[0];
+    if (scheme) record.authorization = scheme;
+    const isChat = known && ROUTES[route][2] === "chat";
+    let conversationId = route === "getConversation" ? id : conversationIdOf(body);
 
     let answer: Answer;
     const script = scripts.findIndex(({ target }) => matches(target, record));
     if (script >= 0) {
       record.scripted = true;
-      const entryPointId = url.searchParams.get("entrypoint") ?? entryPointOf(body);
+      const entryPointId = url.searchParams.get("entrypoint") ?? entryPointOf(body) ?? (isChat ? id : undefined);
       answer = scriptedAnswer(scripts.splice(script, 1)[0]!.failure, operation, { conversationId, entryPointId });
     } else if (!known) {
       answer = json(route, { code: `${route}-100`, developerMessage: `No operation at ${method} ${url.pathname}.` });
     } else {
-      const session = route === "createAccessToken" ? undefined : authorize(request);
+      const session = route === "createAccessToken" || isChat ? undefined : authorize(request);
       let handled: Handled;
       if (session instanceof Response) handled = session;
       else if (parsed?.ok === false) handled = json(400, parsed.error);
-      else handled = operations[route]({ request, url, text, body, session });
+      else handled = operations[route]({ request, url, id, text, body, session });
       if (handled instanceof Response) answer = handled;
       else ({ response: answer, conversationId } = handled);
     }
@@ -718,7 +806,10 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
     const { signal } = request;
     signal.throwIfAborted();
     const answer = await handle(request);
-    if (answer === "reset") throw droppedConnection();
+    if (answer === "reset" || answer === "refused") {
+      const [message, code] = DROPPED[answer];
+      throw new TypeError("fetch failed", { cause: Object.assign(new Error(message), { code }) });
+    }
     if (answer !== "timeout") return answer;
     return new Promise<Response>((_resolve, reject) => {
       const abort = () => reject(signal.reason);
@@ -803,6 +894,7 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
   return {
     fetch: fakeFetch as typeof fetch,
     apiRoot: apiRoot === "" ? "/" : apiRoot,
+    chatRoot: chatRoot === "" ? "/" : chatRoot,
     sessionLimit,
     listen: (listenOptions) => listenOn(handle, listenOptions),
     entryPoints: () => structuredClone([...entryPoints.values()]),
@@ -818,7 +910,7 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
     failNext(target, failure) {
       const status = isRecord(failure) ? failure.status : undefined;
       if (!UNANSWERED.has(failure) && !(Number.isInteger(status) && (status as number) >= 200 && (status as number) <= 599)) {
-        throw new TypeError('failNext: the failure must be { status: 200..599, body? }, "timeout" or "reset".');
+        throw new TypeError('failNext: the failure must be { status: 200..599, body? }, "timeout", "reset" or "refused".');
       }
       if (typeof target !== "string" || (!target.startsWith("/") && !OPERATIONS.has(target))) {
         throw new TypeError(`failNext: ${String(target)} is neither an operation nor a path.`);
@@ -832,7 +924,12 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
       const point = found(entryPoints, entryPointId, "entry point");
       point.lastModified = laterDate(point.lastModified);
       touched.add(point.id);
-      return { ...point };
+      return structuredClone(point);
+    },
+    setAvailability(entryPointId, availability) {
+      const point = found(entryPoints, entryPointId, "entry point");
+      point.availability = { ...point.availability, ...checkAvailability(availability) };
+      return structuredClone(point);
     },
     endConversation(conversationId) {
       found(conversations, conversationId, "conversation").state = "ended";
@@ -858,13 +955,6 @@ function found<K, V>(map: ReadonlyMap<K, V>, key: K, what: string): V {
   const value = map.get(key);
   if (value === undefined) throw new RangeError(`The fake ECE has no ${what} ${String(key)}.`);
   return value;
-}
-
-/** The operation at `path` and `method`, or the status ECE answers when there is none. */
-function routeOf(path: string, method: string): RouteOperation | 404 | 405 {
-  const found = Object.entries(ROUTES).find(([, [, routePath]]) => routePath === path);
-  if (!found) return 404;
-  return found[1][0] === method ? (found[0] as RouteOperation) : 405;
 }
 
 /** A start body's entry point ID, for a scripted answer's default body. */
@@ -899,8 +989,24 @@ function checkFile(file: AgentFile): AgentFile {
     }
     if (contentUrl !== undefined && !isAbsoluteHttpUrl(contentUrl)) fields.add("contentUrl", "must be an absolute http or https URL");
     const size = fields.get("size");
-    if (!(Number.isSafeInteger(size) && (size as number) >= 0)) fields.add("size", "must be a whole number of bytes");
+    if (!isCount(size)) fields.add("size", "must be a whole number of bytes");
     return { fileName: fileName!, contentType: contentType!, size: size as number, contentUrl };
   };
   return checkOptions("offersAttachment", file, read, "file");
+}
+
+/** Whether `value` is a whole number of at least 0. */
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** The fields of an availability that are given, checked. */
+function checkAvailability(availability: Partial<FakeAvailability>): Partial<FakeAvailability> {
+  const read = (fields: Fields): Partial<FakeAvailability> => {
+    const [agentAvailable, availableSlots, eligibility] = ["agentAvailable", "availableSlots", "eligibility"].map((name) => fields.get(name));
+    if (agentAvailable !== undefined && typeof agentAvailable !== "boolean") fields.add("agentAvailable", "must be true or false");
+    if (availableSlots !== undefined && !isCount(availableSlots)) fields.add("availableSlots", "must be a whole number of at least 0");
+    if (eligibility !== undefined && eligibility !== 0 && eligibility !== 1 && eligibility !== 2) fields.add("eligibility", "must be 0, 1 or 2");
+    const given = Object.entries({ agentAvailable, availableSlots, eligibility }).filter(([, value]) => value !== undefined);
+    return Object.fromEntries(given) as Partial<FakeAvailability>;
+  };
+  return checkOptions("setAvailability", availability, read, "availability");
 }

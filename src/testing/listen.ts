@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import type { FakeServer } from "./types.js";
 
 /** What the fake does with one request: an answer, or a scripted failure that leaves it unanswered. */
-export type Answer = Response | "timeout" | "reset";
+export type Answer = Response | "timeout" | "reset" | "refused";
 
 /** Options of {@link FakeEce.listen}. */
 export interface ListenOptions {
@@ -32,8 +32,10 @@ export async function listen(handle: (request: Request) => Promise<Answer>, opti
       const method = req.method ?? "GET";
       const body = method === "GET" || method === "HEAD" ? null : new Blob(chunks);
       const answer = await handle(new Request(`${url}${req.url ?? "/"}`, { method, headers, body }));
-      if (answer === "reset") req.socket.destroy();
-      if (typeof answer === "string") return; // "timeout": held until the client gives up or the server closes
+      // "reset" and "refused" close the connection without an answer (an open connection cannot be
+      // refused any more); "timeout" holds it until the client gives up or the server closes.
+      if (answer === "reset" || answer === "refused") req.socket.destroy();
+      if (typeof answer === "string") return;
       res.writeHead(answer.status, Object.fromEntries(answer.headers));
       res.end(new Uint8Array(await answer.arrayBuffer()));
     } catch {
