@@ -113,13 +113,27 @@ const attachmentTypes = new Set(["acceptAttachment", "uploadAttachment", "reject
 const predefinedEntities: Readonly<Record<string, string>> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 const entityReference = /&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));/g;
 
-/** Decodes XML's five predefined entities and character references; nothing else (no expansion). */
+/** A character XML 1.0 does not allow, sent raw or by reference: C0 controls but tab, LF and CR, surrogates, U+FFFE, U+FFFF. */
+const notXmlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/u;
+
+/** Why a body holding `character` is not well-formed XML. */
+function notAllowed(character: string): string {
+  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")} is a character XML does not allow`;
+}
+
+/**
+ * Decodes XML's five predefined entities and character references; nothing else (no expansion).
+ * A reference to a character XML does not allow throws a SyntaxError: the body is not well-formed.
+ */
 function decodeXmlText(text: string): string {
   if (!text.includes("&")) return text;
   return text.replace(entityReference, (match, decimal?: string, hex?: string, name?: string) => {
     if (name) return predefinedEntities[name]!;
     const codePoint = decimal ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
-    return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : match;
+    if (codePoint === 0 || codePoint > 0x10ffff) return match; // no character at all: left as text
+    const character = String.fromCodePoint(codePoint);
+    if (notXmlCharacter.test(character)) throw new SyntaxError(notAllowed(character));
+    return character;
   });
 }
 
@@ -165,6 +179,8 @@ function readJsonItems(body: string): RawItems {
 
 function readXmlItems(body: string): RawItems {
   if (/<!DOCTYPE/i.test(body)) return invalid("body", "must not contain a DOCTYPE declaration");
+  const forbidden = notXmlCharacter.exec(body);
+  if (forbidden) return invalid("body", `is not well-formed XML (${notAllowed(forbidden[0])})`);
   const validation = XMLValidator.validate(body);
   if (validation !== true) {
     const { msg, line, col } = validation.err;
@@ -173,8 +189,8 @@ function readXmlItems(body: string): RawItems {
   let document: unknown;
   try {
     document = withoutLayoutText(xmlParser.parse(body));
-  } catch {
-    return invalid("body", "is not readable XML");
+  } catch (error) {
+    return invalid("body", error instanceof SyntaxError ? `is not well-formed XML (${error.message})` : "is not readable XML");
   }
   const roots = isRecord(document) ? Object.keys(document).filter((key) => key !== "#text") : [];
   if (roots.length !== 1) return invalid("body", "must have one root element holding <message> elements");
