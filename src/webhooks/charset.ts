@@ -36,11 +36,28 @@ const windows1252High =
   "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f" +
   "\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
 
+/** What decodes a body: a TextDecoder, or the windows-1252 one below. */
+type BodyDecoder = Pick<TextDecoder, "encoding" | "decode">;
+
+/**
+ * Decoders by label, each made once: a TextDecoder's first decode costs more than a small body's
+ * (bench/'s webhookRatio). Labels come from the network: at most 64 are kept.
+ */
+const decoders = new Map<string, BodyDecoder | undefined>();
+
 /**
  * A decoder that throws on bytes not valid in `label`'s encoding, or `undefined` when the runtime's
  * TextDecoder knows no such label.
  */
-export function strictDecoder(label: string): Pick<TextDecoder, "encoding" | "decode"> | undefined {
+export function strictDecoder(label: string): BodyDecoder | undefined {
+  if (!decoders.has(label)) {
+    if (decoders.size >= 64) decoders.clear();
+    decoders.set(label, newDecoder(label));
+  }
+  return decoders.get(label);
+}
+
+function newDecoder(label: string): BodyDecoder | undefined {
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(label, { fatal: true });
