@@ -491,19 +491,7 @@ export interface OutcomeByOperation {
 }
 
 /** Any outcome of any operation: a single kind is `Extract<Outcome, { kind: "conflict" }>`. */
-export type Outcome =
-  | GetEntryPointConfigurationOutcome
-  | StartConversationOutcome
-  | SendTextMessageOutcome
-  | SendHtmlMessageOutcome
-  | UploadAttachmentFromUrlOutcome
-  | AcceptAttachmentOutcome
-  | RejectAttachmentOutcome
-  | SendGeolocationOutcome
-  | GetAgentAvailabilityOutcome
-  | GetAgentCapacityOutcome
-  | CheckEligibilityOutcome
-  | GetConversationOutcome;
+export type Outcome = OutcomeByOperation[OperationName];
 
 /** Every `kind` an outcome can have. */
 export type OutcomeKind = Outcome["kind"];
