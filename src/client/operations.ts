@@ -1,7 +1,7 @@
 /**
  * Every operation as data: how its input is checked, what (if anything) it needs first, the
  * request it makes, and how a 2xx answer becomes its success. The one path they all take is in
- * call.ts; the lifecycle's state (entry-point dates) in lifecycle.ts.
+ * src/call/run-operation.ts; the lifecycle's state (entry-point dates) in entry-point-dates.ts.
  *
  * @module
  */
@@ -9,32 +9,17 @@ import type { components } from "../../generated/ece-messaging.js";
 import type { EceApi, RequestExtras } from "../http/request.js";
 import type { EntryPointDates } from "./entry-point-dates.js";
 import type {
-  ChatOperationName,
-  EntryPointConfigurationFoundOutcome,
-  EntryPointNotFoundOutcome,
-  ErrorOutcome,
-  FailureOutcome,
-  GetEntryPointConfigurationOutcome,
-  OperationName,
-  OutcomeByOperation,
-  SuccessKind,
+  ChatOperationName, EntryPointConfigurationFoundOutcome, ErrorOutcome, FailureOutcome, GetEntryPointConfigurationOutcome, OperationName, OutcomeByOperation, SuccessKind,
 } from "../outcomes/outcomes.js";
 import { redactBody, type Redact } from "../internal/redact.js";
 import type { Result } from "../internal/result.js";
 import type { SpecOperation } from "../outcomes/status-table.js";
 import type { Deadline } from "../http/transport.js";
 import {
-  checkAttachmentDecisionInput,
-  checkConversationInput,
-  checkEntryPointInput,
-  checkGeolocationInput,
-  checkMessageInput,
-  checkStartConversationInput,
-  checkUploadAttachmentFromUrlInput,
-  type CheckedGeolocation,
-  type CheckedStart,
+  checkAttachmentDecisionInput, checkConversationInput, checkEntryPointInput, checkGeolocationInput, checkMessageInput, checkStartConversationInput,
+  checkUploadAttachmentFromUrlInput, type CheckedStart,
 } from "./validation.js";
-import type { AttachmentDecisionInput, ConversationInput, MessageInput, UploadAttachmentFromUrlInput } from "./inputs.js";
+import type { AttachmentDecisionInput, ConversationInput, MessageInput } from "./inputs.js";
 import type { Checked } from "../internal/check.js";
 import { attachmentItems, attachmentOf, idOf, isRecord, jsonSourceAt, wholeNumberOf } from "../internal/wire.js";
 import { readXml } from "../internal/xml.js";
@@ -138,13 +123,13 @@ const decisionBody =
     ({ conversation: { id: conversationId }, type: { value }, attachments: { attachment: [{ id: attachmentId }] } }) as SendMessageBody;
 
 /**
- * A body read as text: parsed JSON, or - when ECE answered XML - no `data` and the XML in `text`.
- * Either way `text` keeps the body as received.
+ * A success body read as text, kept in `text`: its parsed JSON in `data` - or, when `xml` may come
+ * and did, no `data`.
  */
-function jsonOrXml(answer: { data?: string; error?: unknown; response: Response }): Answer {
+function textBody(answer: { data?: string; error?: unknown; response: Response }, xml: boolean): Answer {
   const text = answer.data;
   if (!text) return answer;
-  return text.trimStart().startsWith("<") ? { ...answer, data: undefined, text } : { ...answer, data: JSON.parse(text) as unknown, text };
+  return { ...answer, data: xml && text.trimStart().startsWith("<") ? undefined : (JSON.parse(text) as unknown), text };
 }
 
 /** A conversation's `id` and its activity's (when present), or the error of an answer without an `id`. */
@@ -161,12 +146,6 @@ function conversationOfXml(text: string | undefined): Record<string, unknown> | 
   if (root?.name !== "conversation") return undefined;
   const activity = root.children.find((child) => child.name === "activity");
   return { id: root.attributes.id, activity: { id: activity?.attributes.id } };
-}
-
-/** What a read of the chat web service sends: the entry point, under the chat root. */
-interface ChatRequest {
-  entryPointId: number;
-  chatRoot: string;
 }
 
 const NO_CHAT_ROOT =
@@ -196,20 +175,16 @@ function chat<O extends ChatOperationName>(
   path: "/agentAvailability/{entryPointId}" | "/capacity/{entryPointId}" | "/checkEligibility/{entryPointId}",
   [root, field, what]: [string, string, string],
   toKind: (value: unknown) => ChatSuccess<O> | undefined,
-): OperationDefinition<O, { entryPointId: number }, ChatRequest> {
+): OperationDefinition<O, { entryPointId: number }, { entryPointId: number; chatRoot: string }> {
   return {
     spec,
     check: checkEntryPointInput,
     noToken: true,
     read: true,
-    prepare: ({ entryPointId }, { chatRoot }) =>
-      Promise.resolve(
-        chatRoot === undefined
-          ? { ok: false, error: { kind: "error", message: NO_CHAT_ROOT, delivered: false } }
-          : { ok: true, value: { entryPointId, chatRoot } },
-      ),
+    prepare: async ({ entryPointId }, { chatRoot }) =>
+      chatRoot === undefined ? { ok: false, error: { kind: "error", message: NO_CHAT_ROOT, delivered: false } } : { ok: true, value: { entryPointId, chatRoot } },
     request: async (api, { entryPointId, chatRoot }, init) =>
-      jsonOrXml(
+      textBody(
         // The three paths take the same parameter; their answers are read as text alike.
         await api.GET(path as "/capacity/{entryPointId}", {
           params: { path: { entryPointId } },
@@ -218,6 +193,7 @@ function chat<O extends ChatOperationName>(
           ...init,
           headers: { ...init.headers, Accept: "application/xml" },
         }),
+        true,
       ),
     toSuccess: (status, payload, _sent, _redact, text) => {
       const success = toKind(chatFieldOf(payload, text, root, field));
@@ -249,7 +225,7 @@ function configurationFound(
   entryPointId: number,
   redact: Redact,
   text: string | undefined,
-): EntryPointConfigurationFoundOutcome | EntryPointNotFoundOutcome | ErrorOutcome {
+): GetEntryPointConfigurationOutcome {
   const what = "the entry point's lastModified.date";
   const list = payload?.entryPointConfiguration;
   if (list === undefined) return unreadable(status, what);
@@ -280,11 +256,12 @@ interface PreparedStart {
 /** The start body of the wire contract (ece-api.md section 7), only the fields given. */
 function startBody({ start, found }: PreparedStart): StartConversationBody {
   const { customer, subject, customAttributes } = start;
+  // A field left undefined is not sent: JSON.stringify (startJson) leaves it out.
   const contact = {
-    ...(customer.firstName === undefined ? {} : { firstName: customer.firstName }),
-    ...(customer.lastName === undefined ? {} : { lastName: customer.lastName }),
-    ...(customer.email === undefined ? {} : { email: [{ emailAddress: customer.email }] }),
-    ...(customer.social === undefined ? {} : { social: [{ type: { value: customer.social.type }, socialId: customer.social.id }] }),
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+    email: customer.email === undefined ? undefined : [{ emailAddress: customer.email }],
+    social: customer.social === undefined ? undefined : [{ type: { value: customer.social.type }, socialId: customer.social.id }],
   };
   const customAttribute = customAttributes.map(([attribName, values]) => ({
     attribName,
@@ -296,8 +273,8 @@ function startBody({ start, found }: PreparedStart): StartConversationBody {
       lastModified: { date: found.lastModified }, // its text is spliced in by startJson
     },
     activity: {
-      ...(subject === undefined ? {} : { subject }),
-      ...(customAttribute.length === 0 ? {} : { customAttributes: { customAttribute } }),
+      subject,
+      customAttributes: customAttribute.length === 0 ? undefined : { customAttribute },
       customer: { type: { value: "individual" }, contacts: { contact: [contact] } } as StartConversationBody["activity"]["customer"],
     },
   };
@@ -311,45 +288,20 @@ function startJson({ entryPointConfiguration: { entryPoint }, activity }: StartC
   return `{"entryPointConfiguration":{"entryPoint":${JSON.stringify(entryPoint)},"lastModified":{"date":${dateJson}}},"activity":${JSON.stringify(activity)}}`;
 }
 
-/** What each operation's check gives the rest of its definition. */
-interface CheckedInput {
-  getEntryPointConfiguration: { entryPointId: number };
-  startConversation: CheckedStart;
-  sendTextMessage: MessageInput;
-  sendHtmlMessage: MessageInput;
-  uploadAttachmentFromUrl: UploadAttachmentFromUrlInput;
-  acceptAttachment: AttachmentDecisionInput;
-  rejectAttachment: AttachmentDecisionInput;
-  sendGeolocation: CheckedGeolocation;
-  getAgentAvailability: { entryPointId: number };
-  getAgentCapacity: { entryPointId: number };
-  checkEligibility: { entryPointId: number };
-  getConversation: ConversationInput;
-}
-
-/** What each operation prepares before its request (its checked input, unless it says otherwise). */
-interface PreparedInput extends Omit<CheckedInput, "startConversation" | ChatOperationName> {
-  startConversation: PreparedStart;
-  getAgentAvailability: ChatRequest;
-  getAgentCapacity: ChatRequest;
-  checkEligibility: ChatRequest;
-}
+/** One operation's definition, with its types (operation, checked input, prepared input) named. */
+const define = <O extends OperationName, I, P = I>(definition: OperationDefinition<O, I, P>) => definition;
 
 /** Every operation as data; the bodies are byte-for-byte those of the wire contract. */
-export const operationDefinitions: {
-  readonly [O in OperationName]: OperationDefinition<O, CheckedInput[O], PreparedInput[O]>;
-} = {
-  getEntryPointConfiguration: {
+export const operationDefinitions = {
+  getEntryPointConfiguration: define<"getEntryPointConfiguration", { entryPointId: number }>({
     spec: "getEntryPointConfiguration",
     check: checkEntryPointInput,
-    async request(api, { entryPointId }, init) {
-      // As text: the date goes back as written, which the parsed number may not say.
-      const answer = await api.GET("/messaging/configuration", { params: { query: { entrypoint: entryPointId } }, parseAs: "text", ...init });
-      return answer.data ? { ...answer, data: JSON.parse(answer.data) as unknown, text: answer.data } : answer;
-    },
+    // As text: the date goes back as written, which the parsed number may not say.
+    request: async (api, { entryPointId }, init) =>
+      textBody(await api.GET("/messaging/configuration", { params: { query: { entrypoint: entryPointId } }, parseAs: "text", ...init }), false),
     toSuccess: (status, payload, { entryPointId }, redact, text) => configurationFound(status, payload, entryPointId, redact, text),
-  },
-  startConversation: {
+  }),
+  startConversation: define<"startConversation", CheckedStart, PreparedStart>({
     spec: "startConversation",
     check: checkStartConversationInput,
     async prepare(start, { deadline, dates }, stale) {
@@ -372,7 +324,7 @@ export const operationDefinitions: {
       const ids = conversationIdsOf(status, payload);
       return "kind" in ids ? ids : { kind: "conversationStarted", status, ...ids };
     },
-  },
+  }),
   sendTextMessage: message(checkMessageInput, contentBody("text/plain"), sendMessageSuccess),
   sendHtmlMessage: message(checkMessageInput, contentBody("text/html"), sendMessageSuccess),
   uploadAttachmentFromUrl: message(
@@ -439,14 +391,12 @@ export const operationDefinitions: {
       return responseType === undefined ? undefined : eligibility[responseType];
     },
   ),
-  getConversation: {
+  getConversation: define<"getConversation", ConversationInput>({
     spec: "getConversation",
     check: checkConversationInput,
     read: true,
     request: async (api, { conversationId }, init) =>
-      jsonOrXml(
-        await api.GET("/messaging/conversation/{conversationId}", { params: { path: { conversationId } }, parseAs: "text", ...init }),
-      ),
+      textBody(await api.GET("/messaging/conversation/{conversationId}", { params: { path: { conversationId } }, parseAs: "text", ...init }), true),
     toSuccess: (status, payload, _sent, redact, text) => {
       // XML: its IDs go through the same redaction as JSON's (kept as sent unless a secret whole).
       const xml = payload === undefined ? conversationOfXml(text) : undefined;
@@ -455,5 +405,5 @@ export const operationDefinitions: {
       const raw = xml === undefined ? redactBody(payload!, redact) : redact(text!);
       return { kind: "conversationFound", status, ...ids, raw };
     },
-  },
-};
+  }),
+} satisfies { readonly [O in OperationName]: OperationDefinition<O, unknown, unknown> };
