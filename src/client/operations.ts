@@ -183,18 +183,12 @@ function chat<O extends ChatOperationName>(
     read: true,
     prepare: async ({ entryPointId }, { chatRoot }) =>
       chatRoot === undefined ? { ok: false, error: { kind: "error", message: NO_CHAT_ROOT, delivered: false } } : { ok: true, value: { entryPointId, chatRoot } },
-    request: async (api, { entryPointId, chatRoot }, init) =>
-      textBody(
-        // The three paths take the same parameter; their answers are read as text alike.
-        await api.GET(path as "/capacity/{entryPointId}", {
-          params: { path: { entryPointId } },
-          parseAs: "text",
-          baseUrl: chatRoot,
-          ...init,
-          headers: { ...init.headers, Accept: "application/xml" },
-        }),
-        true,
-      ),
+    async request(api, { entryPointId, chatRoot }, init) {
+      const headers = { ...init.headers, Accept: "application/xml" };
+      // The three paths take the same parameter; their answers are read as text alike.
+      const answer = await api.GET(path as "/capacity/{entryPointId}", { params: { path: { entryPointId } }, parseAs: "text", baseUrl: chatRoot, ...init, headers });
+      return textBody(answer, true);
+    },
     toSuccess: (status, payload, _sent, _redact, text) => {
       const success = toKind(chatFieldOf(payload, text, root, field));
       return success === undefined ? unreadable(status, what) : ({ ...success, status } as SuccessOf<O>);
@@ -329,12 +323,10 @@ export const operationDefinitions = {
   sendHtmlMessage: message(checkMessageInput, contentBody("text/html"), sendMessageSuccess),
   uploadAttachmentFromUrl: message(
     checkUploadAttachmentFromUrlInput,
-    (file) => ({
-      conversation: { id: file.conversationId },
+    ({ conversationId, fileName, contentType, fileSize, contentUrl }) => ({
+      conversation: { id: conversationId },
       type: { value: "uploadAttachment" },
-      attachments: {
-        attachment: [{ fileName: file.fileName, contentType: file.contentType, size: String(file.fileSize), contentUrl: file.contentUrl }],
-      },
+      attachments: { attachment: [{ fileName, contentType, size: String(fileSize), contentUrl }] },
     }),
     (status, payload) => {
       const attachmentId = firstAttachment(payload)?.id;
