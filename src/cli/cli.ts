@@ -10,8 +10,8 @@
  */
 import { readFileSync } from "node:fs";
 import { createEceClient, DEFAULT_API_ROOT, DEFAULT_TIMEOUT_MS, type EceClient } from "../client/client.js";
-import type { CallOptions } from "../client/operations.js";
-import type { Outcome, OutcomeByOperation } from "../outcomes/outcomes.js";
+import { operationDefinitions, type CallOptions } from "../client/operations.js";
+import type { ChatOperationName, Outcome, OutcomeByOperation } from "../outcomes/outcomes.js";
 import { isSuccess } from "../outcomes/status-table.js";
 import { invalidDataOutcome, setupIssuesOf } from "../internal/check.js";
 import type { MockOptions } from "./mock.js";
@@ -41,8 +41,6 @@ interface CommandBase {
 /** A command that calls one client method and prints its outcome. */
 interface OperationCommand extends CommandBase {
   method: keyof OutcomeByOperation;
-  /** The chat web service asks for no credentials: ECE_BASE_URL is all it needs. */
-  noCredentials?: true;
 }
 /** A command that runs until it is stopped (`mock`). */
 interface ServerCommand extends CommandBase {
@@ -60,26 +58,18 @@ const message: Flag = { description: "the content", required: true, field: "mess
 const attachment: Flag = { description: "ID of the attachment the agent offered", required: true, field: "attachmentId" };
 const MOCK_PORT = 4010;
 
+/** A read of the chat web service: it takes no token, so ECE_BASE_URL is all it needs. */
+const chatCommand = (summary: string, method: ChatOperationName): OperationCommand => ({
+  summary: `${summary} (needs only ECE_BASE_URL).`,
+  method,
+  flags: { "entry-point": entryPoint },
+});
+
 /** Each command, named after its operation, with flags named after the operation's input. */
 const commands: Record<string, Command> = {
-  availability: {
-    summary: "Ask whether an agent can take a chat on an entry point (needs only ECE_BASE_URL).",
-    method: "getAgentAvailability",
-    flags: { "entry-point": entryPoint },
-    noCredentials: true,
-  },
-  capacity: {
-    summary: "Ask how many more chats an entry point's agents can take (needs only ECE_BASE_URL).",
-    method: "getAgentCapacity",
-    flags: { "entry-point": entryPoint },
-    noCredentials: true,
-  },
-  eligibility: {
-    summary: "Ask whether a new chat can start on an entry point now (needs only ECE_BASE_URL).",
-    method: "checkEligibility",
-    flags: { "entry-point": entryPoint },
-    noCredentials: true,
-  },
+  availability: chatCommand("Ask whether an agent can take a chat on an entry point", "getAgentAvailability"),
+  capacity: chatCommand("Ask how many more chats an entry point's agents can take", "getAgentCapacity"),
+  eligibility: chatCommand("Ask whether a new chat can start on an entry point now", "checkEligibility"),
   config: { summary: "Read an entry point's configuration.", method: "getEntryPointConfiguration", flags: { "entry-point": entryPoint } },
   conversation: { summary: "Read a conversation back (ECE documents it for completed ones).", method: "getConversation", flags: { conversation } },
   start: {
@@ -314,8 +304,8 @@ function flagOf(field: string, flags: Record<string, Flag>): string {
 const variableOf = (option: string): string => `ECE_${option.replace(/^.*\./, "").replace(/[A-Z]/g, "_$&").toUpperCase()}`;
 
 /**
- * A client from the environment (with credentials unless `noCredentials`), or `undefined` with a
- * line in `problems` per variable it cannot take.
+ * A client from the environment (with credentials unless `noCredentials`: the chat web service
+ * takes no token), or `undefined` with a line in `problems` per variable it cannot take.
  */
 function clientOf(
   env: Record<string, string | undefined>,
@@ -331,11 +321,12 @@ function clientOf(
   const toStderr = (line: string) => io.stderr(`${line}\n`);
   const options = {
     baseUrl: env.ECE_BASE_URL!,
-    ...(env.ECE_API_ROOT ? { apiRoot: env.ECE_API_ROOT } : {}),
-    ...(env.ECE_CHAT_ROOT ? { chatRoot: env.ECE_CHAT_ROOT } : {}),
+    // An empty variable is an unset one: the option's default.
+    apiRoot: env.ECE_API_ROOT || undefined,
+    chatRoot: env.ECE_CHAT_ROOT || undefined,
     forceLogin: env.ECE_FORCE_LOGIN === "yes",
     logger: { debug: toStderr, info: toStderr, warn: toStderr, error: toStderr },
-    ...(verbose ? { logLevel: "debug" as const } : {}),
+    logLevel: verbose ? ("debug" as const) : undefined,
   };
   const credentials = { clientKey: env.ECE_CLIENT_KEY!, clientSecret: env.ECE_CLIENT_SECRET! };
   try {
@@ -389,7 +380,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     problems.push(...command.check(values));
     return problems.length > 0 ? usage(problems) : command.serve(values, io);
   }
-  const client = clientOf(env, { verbose: values.verbose === true, noCredentials: command.noCredentials === true }, io, problems);
+  const noCredentials = operationDefinitions[command.method].noToken === true;
+  const client = clientOf(env, { verbose: values.verbose === true, noCredentials }, io, problems);
   if (client === undefined || problems.length > 0) {
     await client?.close();
     return usage(problems);
