@@ -83,9 +83,10 @@ export interface OperationDefinition<O extends OperationName, I, P = I> {
   toSuccess(status: number, payload: Record<string, unknown> | undefined, sent: P, redact: Redact, text?: string): SuccessOf<O> | FailureOutcome;
 }
 
-function messageIdOf(payload: Record<string, unknown> | undefined): { messageId?: string } {
-  const id = idOf(payload?.id);
-  return id === undefined ? {} : { messageId: id };
+/** A message's success of `kind`, with the ID ECE gave the message when its answer has one. */
+function messageSuccess<K extends SuccessKind>(kind: K, status: number, payload: Record<string, unknown> | undefined) {
+  const messageId = idOf(payload?.id);
+  return { kind, status, ...(messageId === undefined ? {} : { messageId }) };
 }
 
 /** The first attachment item of a response, as the one attachment shape (`id` may be absent). */
@@ -95,7 +96,7 @@ function firstAttachment(payload: Record<string, unknown> | undefined) {
 }
 
 const sendMessageSuccess = (status: number, payload: Record<string, unknown> | undefined) =>
-  ({ kind: "sendMessageSuccess", status, ...messageIdOf(payload) }) as const;
+  messageSuccess("sendMessageSuccess", status, payload);
 
 /** A message operation: its check, its sendmessage body, its success. */
 function message<O extends OperationName, I>(
@@ -307,13 +308,10 @@ export const operationDefinitions = {
       return { ok: true, value: { start, configuration, found: outcome } };
     },
     refreshOn409: true,
-    request: (api, prepared, init) =>
-      api.POST("/messaging/conversation/start", {
-        params: { query: prepared.start.query },
-        body: startBody(prepared),
-        bodySerializer: (body) => startJson(body, prepared.found.lastModifiedJson),
-        ...init,
-      }),
+    request(api, prepared, init) {
+      const bodySerializer = (body: StartConversationBody) => startJson(body, prepared.found.lastModifiedJson);
+      return api.POST("/messaging/conversation/start", { params: { query: prepared.start.query }, body: startBody(prepared), bodySerializer, ...init });
+    },
     toSuccess: (status, payload) => {
       const ids = conversationIdsOf(status, payload);
       return "kind" in ids ? ids : { kind: "conversationStarted", status, ...ids };
@@ -339,24 +337,18 @@ export const operationDefinitions = {
     },
   ),
   acceptAttachment: message(checkAttachmentDecisionInput, decisionBody("acceptAttachment"), (status, payload, sent) => ({
-    kind: "attachmentAccepted",
-    status,
-    ...messageIdOf(payload),
+    ...messageSuccess("attachmentAccepted", status, payload),
     // The ID accepted, when ECE does not repeat it.
     attachment: { ...firstAttachment(payload), id: firstAttachment(payload)?.id ?? sent.attachmentId },
   })),
-  rejectAttachment: message(checkAttachmentDecisionInput, decisionBody("rejectAttachment"), (status, payload) => ({
-    kind: "attachmentRejected",
-    status,
-    ...messageIdOf(payload),
-  })),
+  rejectAttachment: message(checkAttachmentDecisionInput, decisionBody("rejectAttachment"), (status, payload) =>
+    messageSuccess("attachmentRejected", status, payload),
+  ),
   sendGeolocation: message(
     checkGeolocationInput,
     ({ conversationId, ...geolocation }) => ({ conversation: { id: conversationId }, type: { value: "geolocation" }, geolocation }),
     (status, payload, _sent, redact) => ({
-      kind: "sendGeolocationSuccess",
-      status,
-      ...messageIdOf(payload),
+      ...messageSuccess("sendGeolocationSuccess", status, payload),
       ...(payload === undefined ? {} : { response: redactBody(payload, redact) }),
     }),
   ),
