@@ -14,13 +14,7 @@ import { operationDefinitions, type CallOptions } from "../client/operations.js"
 import type { ChatOperationName, Outcome, OutcomeByOperation } from "../outcomes/outcomes.js";
 import { isSuccess } from "../outcomes/status-table.js";
 import { invalidDataOutcome, setupIssuesOf } from "../internal/check.js";
-import type { MockOptions } from "./mock.js";
-
-/** Where the CLI writes. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
+import type { CliIo, MockOptions } from "./mock.js";
 
 /** A flag's value: text as typed, a number the CLI read, `true` for a switch, or every `name=value`. */
 type Values = Record<string, string | number | boolean | string[] | undefined>;

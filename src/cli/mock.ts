@@ -32,8 +32,8 @@ export interface MockOptions {
   verbose?: boolean;
 }
 
-/** Where the command writes: what to use and what the agent did on stdout, its log on stderr. */
-interface MockIo {
+/** Where the CLI writes (the mock: what to use and what the agent did on stdout, its log on stderr). */
+export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
 }
@@ -57,11 +57,11 @@ function stopSignal(): Promise<void> {
 }
 
 /** Runs the mock until it is stopped; resolves to its exit status. */
-export function runMock(options: MockOptions, io: MockIo, stopped: Promise<void> = stopSignal()): Promise<number> {
+export function runMock(options: MockOptions, io: CliIo, stopped: Promise<void> = stopSignal()): Promise<number> {
   return options.prism ? runPrism(options, io, stopped) : runFake(options, io, stopped);
 }
 
-async function runFake({ port, verbose }: MockOptions, io: MockIo, stopped: Promise<void>): Promise<number> {
+async function runFake({ port, verbose }: MockOptions, io: CliIo, stopped: Promise<void>): Promise<number> {
   const log = (kind: string, value: unknown) => verbose && io.stderr(`${kind} ${JSON.stringify(value)}\n`);
   const fake = createFakeEce({
     webhook: {
@@ -90,13 +90,10 @@ async function runFake({ port, verbose }: MockOptions, io: MockIo, stopped: Prom
       // The conversation ended first: nothing to greet.
     }
   }
-  let server;
-  try {
-    server = await fake.listen({ port });
-  } catch (error) {
-    io.stderr(`ece-messaging mock could not listen on port ${port}: ${(error as Error).message}\n`);
-    return 1;
-  }
+  const server = await fake.listen({ port }).catch((error: Error) => {
+    io.stderr(`ece-messaging mock could not listen on port ${port}: ${error.message}\n`);
+  });
+  if (server === undefined) return 1;
   io.stdout(
     `Fake ECE listening (any client key and secret; Ctrl-C to stop). Use:\nECE_BASE_URL=${server.url}\nECE_API_ROOT=${fake.apiRoot}\n`,
   );
@@ -125,7 +122,7 @@ function shippedSpecPath(): string {
   return found;
 }
 
-async function runPrism({ port, errors }: MockOptions, io: MockIo, stopped: Promise<void>): Promise<number> {
+async function runPrism({ port, errors }: MockOptions, io: CliIo, stopped: Promise<void>): Promise<number> {
   const bin = prismBin();
   if (bin === undefined) {
     io.stderr(`${PRISM_INSTALL_HINT}\n`);
