@@ -111,8 +111,8 @@ export function readErrorBody(body: unknown): ErrorBody {
 
 /** Reads the 401 reason from the error code, else from the message text. */
 export function unauthorizedReasonOf(body: ErrorBody): UnauthorizedReason {
-  const byCode = body.code === undefined ? undefined : unauthorizedReasonByCode[body.code];
-  if (byCode) return byCode;
+  // Own codes only: `toString` is no reason.
+  if (body.code !== undefined && Object.hasOwn(unauthorizedReasonByCode, body.code)) return unauthorizedReasonByCode[body.code]!;
   const text = body.text;
   if (/client[ -]?application/i.test(text) && /session/i.test(text)) return "notClientApplicationSession";
   if (/header/i.test(text)) {
