@@ -16,6 +16,9 @@ import { isSuccess } from "../outcomes/status-table.js";
 import { invalidDataOutcome, setupIssuesOf } from "../internal/check.js";
 import type { CliIo, MockOptions } from "./mock.js";
 
+/** The environment variables the CLI reads (see the help's "Environment"). */
+type Environment = Record<string, string | undefined>;
+
 /** A flag's value: text as typed, a number the CLI read, `true` for a switch, or every `name=value`. */
 type Values = Record<string, string | number | boolean | string[] | undefined>;
 
@@ -298,15 +301,11 @@ function flagOf(field: string, flags: Record<string, Flag>): string {
 const variableOf = (option: string): string => `ECE_${option.replace(/^.*\./, "").replace(/[A-Z]/g, "_$&").toUpperCase()}`;
 
 /**
- * A client from the environment (with credentials unless `noCredentials`: the chat web service
- * takes no token), or `undefined` with a line in `problems` per variable it cannot take.
+ * A client for `command` from the environment (with credentials unless its operation takes no
+ * token), or `undefined` with a line in `problems` per variable it cannot take.
  */
-function clientOf(
-  env: Record<string, string | undefined>,
-  { verbose, noCredentials }: { verbose: boolean; noCredentials: boolean },
-  io: CliIo,
-  problems: string[],
-): EceClient | undefined {
+function clientOf(env: Environment, command: OperationCommand, verbose: boolean, io: CliIo, problems: string[]): EceClient | undefined {
+  const noCredentials = operationDefinitions[command.method].noToken === true;
   const required = noCredentials ? ["ECE_BASE_URL"] : ["ECE_BASE_URL", "ECE_CLIENT_KEY", "ECE_CLIENT_SECRET"];
   const missing = required.filter((variable) => !env[variable]);
   for (const variable of missing) problems.push(`${variable} is not set (see ece-messaging --help)`);
@@ -345,7 +344,7 @@ function idOf(outcome: Outcome): string | undefined {
  * Runs the CLI with `argv` (without node and script) and `env`, writing to `io`; resolves to its
  * exit status. The `ece-messaging` binary (src/bin.ts) is this on the process's own.
  */
-export async function runCli(argv: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+export async function runCli(argv: string[], env: Environment, io: CliIo): Promise<number> {
   const [name, ...args] = argv;
   if (name === "--version" || name === "-v") {
     io.stdout(`${version()}\n`);
@@ -374,19 +373,13 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     problems.push(...command.check(values));
     return problems.length > 0 ? usage(problems) : command.serve(values, io);
   }
-  const noCredentials = operationDefinitions[command.method].noToken === true;
-  const client = clientOf(env, { verbose: values.verbose === true, noCredentials }, io, problems);
+  const client = clientOf(env, command, values.verbose === true, io, problems);
   if (client === undefined || problems.length > 0) {
     await client?.close();
     return usage(problems);
   }
-  let outcome: Outcome;
-  try {
-    const call = client[command.method] as (input: unknown, options: CallOptions) => Promise<Outcome>;
-    outcome = await call(inputOf(command.flags, values), { timeoutMs: values["timeout-ms"] as number | undefined });
-  } finally {
-    await client.close();
-  }
+  const call = client[command.method] as (input: unknown, options: CallOptions) => Promise<Outcome>;
+  let outcome = await call(inputOf(command.flags, values), { timeoutMs: values["timeout-ms"] as number | undefined }).finally(() => client.close());
   if (outcome.kind === "invalidData") {
     // The SDK names its input's fields; the CLI's user typed flags.
     outcome = invalidDataOutcome(outcome.issues.map(({ field, problem }) => ({ field: flagOf(field, command.flags), problem })));

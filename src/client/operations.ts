@@ -210,37 +210,6 @@ function unreadable(status: number, what: string): ErrorOutcome {
   return { kind: "error", message: `ECE answered ${status} without ${what}.`, status, delivered: "unknown" };
 }
 
-/**
- * The configuration element for `entryPointId` as the found outcome, its date's text read from
- * `text`; a configuration that has none for it is `entryPointNotFound`.
- */
-function configurationFound(
-  status: number,
-  payload: Record<string, unknown> | undefined,
-  entryPointId: number,
-  redact: Redact,
-  text: string | undefined,
-): GetEntryPointConfigurationOutcome {
-  const what = "the entry point's lastModified.date";
-  const list = payload?.entryPointConfiguration;
-  if (list === undefined) return unreadable(status, what);
-  const items: unknown[] = Array.isArray(list) ? list : [list];
-  const index = items.findIndex((element) => {
-    const id = isRecord(element) && isRecord(element.entryPoint) ? element.entryPoint.id : undefined;
-    return id !== undefined && String(id) === String(entryPointId);
-  });
-  if (index === -1) {
-    const message = `ECE answered ${status} with no configuration for entry point ${entryPointId}: no such entry point, or not active.`;
-    return { kind: "entryPointNotFound", message, status, delivered: false };
-  }
-  const item = items[index] as Record<string, unknown>;
-  const date = isRecord(item.lastModified) ? item.lastModified.date : undefined;
-  const at = Array.isArray(list) ? [index] : [];
-  const dateJson = text === undefined ? undefined : jsonSourceAt(text, ["entryPointConfiguration", ...at, "lastModified", "date"]);
-  if ((typeof date !== "string" && typeof date !== "number") || dateJson === undefined) return unreadable(status, what);
-  return { kind: "entryPointConfigurationFound", status, entryPointId, lastModified: date, lastModifiedJson: dateJson, raw: redactBody(item, redact) };
-}
-
 /** A start, ready to send: the checked input and the configuration it echoes. */
 interface PreparedStart {
   start: CheckedStart;
@@ -294,7 +263,27 @@ export const operationDefinitions = {
     // As text: the date goes back as written, which the parsed number may not say.
     request: async (api, { entryPointId }, init) =>
       textBody(await api.GET("/messaging/configuration", { params: { query: { entrypoint: entryPointId } }, parseAs: "text", ...init }), false),
-    toSuccess: (status, payload, { entryPointId }, redact, text) => configurationFound(status, payload, entryPointId, redact, text),
+    // The configuration element for this entry point; a configuration without it is entryPointNotFound.
+    toSuccess(status, payload, { entryPointId }, redact, text) {
+      const what = "the entry point's lastModified.date";
+      const list = payload?.entryPointConfiguration;
+      if (list === undefined) return unreadable(status, what);
+      const items: unknown[] = Array.isArray(list) ? list : [list];
+      const index = items.findIndex((element) => {
+        const id = isRecord(element) && isRecord(element.entryPoint) ? element.entryPoint.id : undefined;
+        return id !== undefined && String(id) === String(entryPointId);
+      });
+      if (index === -1) {
+        const message = `ECE answered ${status} with no configuration for entry point ${entryPointId}: no such entry point, or not active.`;
+        return { kind: "entryPointNotFound", message, status, delivered: false };
+      }
+      const item = items[index] as Record<string, unknown>;
+      const date = isRecord(item.lastModified) ? item.lastModified.date : undefined;
+      const at = Array.isArray(list) ? [index] : [];
+      const dateJson = text === undefined ? undefined : jsonSourceAt(text, ["entryPointConfiguration", ...at, "lastModified", "date"]);
+      if ((typeof date !== "string" && typeof date !== "number") || dateJson === undefined) return unreadable(status, what);
+      return { kind: "entryPointConfigurationFound", status, entryPointId, lastModified: date, lastModifiedJson: dateJson, raw: redactBody(item, redact) };
+    },
   }),
   startConversation: define<"startConversation", CheckedStart, PreparedStart>({
     spec: "startConversation",
