@@ -188,9 +188,8 @@ ${environment}
 }
 
 function commandHelp(name: string, command: Command): string {
-  const flags = Object.entries(flagsOf(command)).map(
-    ([flag, { description, required }]) => `  --${flag.padEnd(15)}  ${description}${required ? " (required)" : ""}`,
-  );
+  const flagLine = ([flag, { description, required }]: [string, Flag]) => `  --${flag.padEnd(15)}  ${description}${required ? " (required)" : ""}`;
+  const flags = Object.entries(flagsOf(command)).map(flagLine);
   const about = "method" in command ? `${command.summary} Calls ${command.method}.` : command.about;
   const footer = "method" in command ? `\n\n${exitCodes}\n\n${environment}` : "";
   return `Usage: ece-messaging ${name} [flags]\n\n${about}\n\nFlags:\n${flags.join("\n")}${footer}\n`;

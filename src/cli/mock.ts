@@ -73,9 +73,8 @@ async function runFake({ port, verbose }: MockOptions, io: CliIo, stopped: Promi
     },
     onRequest: (record) => {
       log("request", record);
-      if (record.operation === "startConversation" && record.status === 200 && record.conversationId !== undefined) {
-        void greet(record.conversationId);
-      }
+      const started = record.operation === "startConversation" && record.status === 200;
+      if (started && record.conversationId !== undefined) void greet(record.conversationId);
     },
   });
   async function greet(conversationId: string): Promise<void> {
@@ -94,9 +93,7 @@ async function runFake({ port, verbose }: MockOptions, io: CliIo, stopped: Promi
     io.stderr(`ece-messaging mock could not listen on port ${port}: ${error.message}\n`);
   });
   if (server === undefined) return 1;
-  io.stdout(
-    `Fake ECE listening (any client key and secret; Ctrl-C to stop). Use:\nECE_BASE_URL=${server.url}\nECE_API_ROOT=${fake.apiRoot}\n`,
-  );
+  io.stdout(`Fake ECE listening (any client key and secret; Ctrl-C to stop). Use:\nECE_BASE_URL=${server.url}\nECE_API_ROOT=${fake.apiRoot}\n`);
   await stopped;
   await server.close();
   return 0;

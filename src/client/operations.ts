@@ -164,8 +164,6 @@ function chatFieldOf(payload: Record<string, unknown> | undefined, text: string 
   return element.attributes[field] ?? element.children.find((child) => child.name === field)?.text;
 }
 
-type ChatSuccess<O extends ChatOperationName> = Omit<SuccessOf<O>, "status" | "requestId">;
-
 /**
  * A read of the chat web service: no token, under the chat root, XML asked for (JSON read too).
  * Its success is what `toKind` makes of the one field it reads; `undefined` is an `error` that
@@ -175,7 +173,7 @@ function chat<O extends ChatOperationName>(
   spec: O,
   path: "/agentAvailability/{entryPointId}" | "/capacity/{entryPointId}" | "/checkEligibility/{entryPointId}",
   [root, field, what]: [string, string, string],
-  toKind: (value: unknown) => ChatSuccess<O> | undefined,
+  toKind: (value: unknown) => Omit<SuccessOf<O>, "status" | "requestId"> | undefined,
 ): OperationDefinition<O, { entryPointId: number }, { entryPointId: number; chatRoot: string }> {
   return {
     spec,

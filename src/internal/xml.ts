@@ -53,10 +53,10 @@ export function readXml(xml: string): XmlElement | undefined {
     if (stray !== undefined) return undefined;
     if (text !== undefined) {
       const decoded = decode(text);
-      if (decoded === undefined) return undefined;
-      if (stack.length === 0) {
-        if (decoded.trim() !== "") return undefined;
-      } else stack[stack.length - 1]!.text += decoded;
+      const parent = stack.at(-1);
+      // Outside the root, only blank text may stand.
+      if (decoded === undefined || (parent === undefined && decoded.trim() !== "")) return undefined;
+      if (parent !== undefined) parent.text += decoded;
       continue;
     }
     if (name === undefined) continue; // a comment

@@ -110,10 +110,9 @@ export function readErrorBody(body: unknown): ErrorBody {
 }
 
 /** Reads the 401 reason from the error code, else from the message text. */
-export function unauthorizedReasonOf(body: ErrorBody): UnauthorizedReason {
+export function unauthorizedReasonOf({ code, text }: ErrorBody): UnauthorizedReason {
   // Own codes only: `toString` is no reason.
-  if (body.code !== undefined && Object.hasOwn(unauthorizedReasonByCode, body.code)) return unauthorizedReasonByCode[body.code]!;
-  const text = body.text;
+  if (code !== undefined && Object.hasOwn(unauthorizedReasonByCode, code)) return unauthorizedReasonByCode[code]!;
   if (/client[ -]?application/i.test(text) && /session/i.test(text)) return "notClientApplicationSession";
   if (/header/i.test(text)) {
     if (/\b(missing|absent|not (?:present|provided|found|supplied))\b/i.test(text)) return "missingHeader";
