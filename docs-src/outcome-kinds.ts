@@ -122,8 +122,9 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
   },
   internalServerError: {
     when: "500",
-    fields: "HTTP details; `delivered: \"unknown\"`",
+    fields: "HTTP details; `delivered: \"unknown\"` (a read's: `false`)",
     action: "retry with care",
+    per: { getEntryPointConfiguration: { fields: "HTTP details; `delivered: false` (a read, retried already)", action: "try again later" } },
   },
   illegalUnquotedCharacter: {
     when: "400 \"Illegal unquoted character\"",
@@ -135,7 +136,7 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
   sendGeolocationFailure: { when: "400: ECE refused the geolocation", fields: "HTTP details", action: "see `developerMessage`" },
   invalidChoice: {
     when: "any status without a kind of its own (429, 503, 3xx...; a 400 for configuration, text, HTML, upload)",
-    fields: "HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`)",
+    fields: "HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already)",
     action: "see `status`; wait `retryAfterMs`",
     per: {
       ...each(["getEntryPointConfiguration", "sendTextMessage", "sendHtmlMessage", "uploadAttachmentFromUrl"], {
@@ -158,8 +159,8 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
   },
   error: {
     when: "network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect)",
-    fields: "`aborted?`, `status?`, `delivered`",
-    action: "retry if `delivered` is `false`",
+    fields: "`aborted?`, `status?`, `delivered`, `retryAfterMs?`",
+    action: "retry if `delivered` is `false` (no connection: the SDK retried already)",
   },
 };
 
@@ -209,4 +210,4 @@ export const operationLabels: Record<OperationName, string> = {
 
 /** The note under every table. */
 export const footnote =
-  'Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.';
+  'Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`. A failure the SDK would have retried but for the call\'s deadline (or a wait over 60 s) carries `retryAfterMs`.';

@@ -26,6 +26,7 @@ export type {
   ObservabilityOptions,
   RequestEvent,
   ResponseEvent,
+  RetryEvent,
   TokenRefreshedEvent,
   TokenRequestedEvent,
   TokenRevokedEvent,

@@ -42,6 +42,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Time allowed for this call, the token request included; overrides the client's. */
   timeoutMs?: number;
+  /** How often this call may be retried (see the client's `maxRetries`); overrides the client's. */
+  maxRetries?: number;
 }
 
 /** The JSON body of `POST /messaging/sendmessage`, as the spec defines it. */
@@ -79,6 +81,11 @@ export interface OperationDefinition<O extends OperationName, I, P = I> {
   prepare?(input: I, scope: CallScope, stale?: P): Promise<Result<P, FailureOutcome>>;
   /** Whether a 409 means `prepare`'s value went stale: prepare again and repeat once. */
   refreshOn409?: true;
+  /**
+   * A read: it changes nothing at ECE, so it is also retried after a 408, a 5xx or a network
+   * failure, and every failure of it is `delivered: false`.
+   */
+  read?: true;
   /** The request, with the token's header and the HTTP skeleton's extras. */
   request(api: EceApi, prepared: P, init: RequestExtras & { headers: { Authorization: string } }): Promise<Answer>;
   /**
@@ -229,6 +236,7 @@ export const operationDefinitions: {
 } = {
   getEntryPointConfiguration: {
     spec: "getEntryPointConfiguration",
+    read: true,
     check: checkEntryPointInput,
     async request(api, { entryPointId }, init) {
       // As text: the date goes back as written, which the parsed number may not say.

@@ -19,7 +19,7 @@ import type {
 import { isRecord } from "../internal/wire.js";
 
 /** The spec's operations whose errors the table maps. */
-export type SpecOperation = "createAccessToken" | "getEntryPointConfiguration" | "startConversation" | "sendMessage";
+export type SpecOperation = "createAccessToken" | "revokeAccessToken" | "getEntryPointConfiguration" | "startConversation" | "sendMessage";
 
 /** The error statuses the spec declares for an operation (every one must have a row). */
 type DeclaredErrorStatus<Op extends SpecOperation> = {
@@ -52,6 +52,7 @@ const rows: { readonly [Op in SpecOperation]: Rows<Op> } = {
     404: "noEndpoint",
     500: "internalServerError",
   },
+  revokeAccessToken: { 401: "unauthorized" },
   getEntryPointConfiguration: {
     401: "unauthorized",
     403: "forbidden",
