@@ -55,8 +55,11 @@ const sdkOtel = createEceClient({ baseUrl, credentials: { clientKey: "bench", cl
 const bare = createClient<paths>({ baseUrl: `${baseUrl}${API_ROOT}` });
 const rawUrl = `${baseUrl}${API_ROOT}/messaging/sendmessage`;
 
-const send = (client: typeof sdk, name: string) => async () => {
-  const outcome = await client.sendTextMessage({ conversationId, message });
+// The throughput run's 64 lanes each send into a conversation of their own: a client sends into
+// one conversation one call at a time (call order), so one shared conversation would measure that.
+const laneConversations = Array.from({ length: CONCURRENCY }, (_, lane) => `${conversationId.slice(0, -2)}${String(lane).padStart(2, "0")}`);
+const send = (client: typeof sdk, name: string) => async (lane = 0) => {
+  const outcome = await client.sendTextMessage({ conversationId: laneConversations[lane]!, message });
   if (outcome.kind !== "sendMessageSuccess") throw new Error(`${name}: ${outcome.kind}`);
 };
 const variants = {
@@ -100,8 +103,8 @@ async function throughputOf(name: Variant): Promise<number> {
   let remaining = THROUGHPUT_CALLS_PER_ROUND;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (remaining-- > 0) await variants[name]();
+    Array.from({ length: CONCURRENCY }, async (_, lane) => {
+      while (remaining-- > 0) await variants[name](lane);
     }),
   );
   return THROUGHPUT_CALLS_PER_ROUND / ((performance.now() - started) / 1000);

@@ -45,6 +45,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Time allowed for this call, the token request included; overrides the client's. */
   timeoutMs?: number;
+  /** How often this call may be retried (see the client's `maxRetries`); overrides the client's. */
+  maxRetries?: number;
 }
 
 /** The JSON body of `POST /messaging/sendmessage`, as the spec defines it. */
@@ -86,7 +88,10 @@ export interface OperationDefinition<O extends OperationName, I, P = I> {
   refreshOn409?: true;
   /** Sent without a token (the chat web service): no `Authorization`, no token request. */
   noToken?: true;
-  /** A read: it delivers nothing, so each of its failures says `delivered: false`. */
+  /**
+   * A read: it changes nothing at ECE, so it is also retried after a 408, a 5xx or a network
+   * failure, and every failure of it is `delivered: false`.
+   */
   read?: true;
   /** The request, with the token's header (none with `noToken`) and the HTTP skeleton's extras. */
   request(api: EceApi, prepared: P, init: RequestExtras & { headers: Record<string, string> }): Promise<Answer>;
@@ -341,6 +346,7 @@ export const operationDefinitions: {
 } = {
   getEntryPointConfiguration: {
     spec: "getEntryPointConfiguration",
+    read: true,
     check: checkEntryPointInput,
     async request(api, { entryPointId }, init) {
       // As text: the date goes back as written, which the parsed number may not say.

@@ -164,6 +164,15 @@ export function checkGeolocationInput(input: unknown): Checked<CheckedGeolocatio
 export interface CheckedCallOptions {
   signal: AbortSignal | undefined;
   timeoutMs: number | undefined;
+  maxRetries?: number;
+}
+
+/** Checks `maxRetries`: a whole number, 0 (no retries) or more. */
+function checkMaxRetries(fields: Fields): number | undefined {
+  const maxRetries = fields.get("maxRetries");
+  if (maxRetries === undefined || (Number.isSafeInteger(maxRetries) && (maxRetries as number) >= 0)) return maxRetries as number | undefined;
+  fields.add("maxRetries", "must be a whole number, 0 or more");
+  return undefined;
 }
 
 /** Checks the per-call options (own properties only; never throws); fields are `options.<name>`. */
@@ -178,10 +187,12 @@ export function checkCallOptions(options: unknown): Checked<CheckedCallOptions> 
       }
       const signal = fields.get("signal");
       if (signal !== undefined && !(signal instanceof AbortSignal)) fields.add("signal", "must be an AbortSignal");
-      // Both keys are always own, so that reading an absent one never reaches the prototype.
+      const maxRetries = checkMaxRetries(fields);
+      // The keys are always own, so that reading an absent one never reaches the prototype.
       return {
         signal: signal instanceof AbortSignal ? signal : undefined,
         timeoutMs: isTimerDelay(timeoutMs) ? timeoutMs : undefined,
+        ...(maxRetries === undefined ? {} : { maxRetries }),
       };
     },
     "options",
@@ -222,6 +233,7 @@ export function checkClientOptions(options: unknown) {
       }
       const forceLogin = fields.get("forceLogin");
       if (forceLogin !== undefined && typeof forceLogin !== "boolean") fields.add("forceLogin", "must be a boolean");
+      const maxRetries = checkMaxRetries(fields);
       const fetchOption = fields.get("fetch");
       if (fetchOption !== undefined && typeof fetchOption !== "function") fields.add("fetch", "must be a function");
       const credentialsInput = fields.get("credentials");
@@ -262,6 +274,7 @@ export function checkClientOptions(options: unknown) {
         chatRoot: chatRoot as string | undefined,
         timeoutMs: timeoutMs as number | undefined,
         forceLogin: forceLogin as boolean | undefined,
+        maxRetries,
         fetch: fetchOption as typeof fetch | undefined,
         credentials,
         accessToken: accessToken as string | undefined,

@@ -22,6 +22,7 @@ import { isRecord } from "../internal/wire.js";
 /** The spec's operations whose errors the table maps. */
 export type SpecOperation =
   | "createAccessToken"
+  | "revokeAccessToken"
   | "getEntryPointConfiguration"
   | "startConversation"
   | "sendMessage"
@@ -62,6 +63,7 @@ const rows: { readonly [Op in SpecOperation]: Rows<Op> } = {
     404: "noEndpoint",
     500: "internalServerError",
   },
+  revokeAccessToken: { 401: "unauthorized" },
   getEntryPointConfiguration: {
     401: "unauthorized",
     403: "forbidden",

@@ -7,6 +7,7 @@
  */
 import type { AuthorizationFailOutcome, ErrorOutcome, InternalServerErrorOutcome, InvalidChoiceOutcome, TimeoutOutcome } from "../outcomes/outcomes.js";
 import { outcomeOfThrown, request, underDeadline, type EceApi, type Progress } from "../http/request.js";
+import { mayRetry, nextRetry, pause, retryEvent } from "../http/retry.js";
 import { createRedactor, redactBody } from "../internal/redact.js";
 import { base64Utf8 } from "../internal/wire.js";
 import type { Result } from "../internal/result.js";
@@ -32,7 +33,10 @@ export interface ClientCredentials {
   clientSecret: string;
 }
 
-/** A failure to get a token, as the call's outcome. */
+/**
+ * A failure to get a token. Its `delivered` says whether the token request may have reached ECE
+ * (and opened a session): the call that needed the token ends with it as `delivered: false`.
+ */
 export type TokenFailure = AuthorizationFailOutcome | InternalServerErrorOutcome | InvalidChoiceOutcome | TimeoutOutcome | ErrorOutcome;
 
 /** A token a call was given, and whether it was cached before the call asked (a 401 then may earn a new one). */
@@ -94,6 +98,8 @@ export interface ClientCredentialsSettings {
   forceLogin: boolean;
   /** Time allowed for one token request. */
   timeoutMs: number;
+  /** How often the revoke on close is retried, as a read (the token request's retries are its call's). */
+  maxRetries?: number;
   /** The API root the client calls under (named when no token endpoint answers there). */
   apiRoot: string;
   /** The clock, in epoch milliseconds. */
@@ -184,7 +190,7 @@ export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens:
           const hasLifetime = typeof expiresIn === "number" && Number.isFinite(expiresIn) && expiresIn > 0;
           return { ok: true, value: { token, lifetimeMs: hasLifetime ? expiresIn * 1000 : undefined } };
         },
-        (thrown, deadline) => ({ ok: false, error: { ...outcomeOfThrown(thrown, deadline, progress, redact), delivered: false } }),
+        (thrown, deadline) => ({ ok: false, error: outcomeOfThrown(thrown, deadline, progress, redact) }),
       );
       annotate(span, { "http.response.status_code": progress.status, "ece.outcome.kind": result.ok ? "token" : result.error.kind });
       return result;
@@ -192,21 +198,33 @@ export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens:
   }
 
   function revoke(token: string, revokeTimeoutMs: number): Promise<boolean> {
-    return underDeadline(
+    const progress: Progress = { sent: false, ...(emit ? { watch: watch("revoke") } : {}) };
+    const ended = underDeadline(
       revokeTimeoutMs,
       undefined,
       async (deadline) => {
-        const { response } = await request(deadline, { sent: false, ...(emit ? { watch: watch("revoke") } : {}) }, (extras) =>
-          api.POST("/authentication/oauth2/revoke", { headers: { Authorization: `Bearer ${token}` }, ...extras }),
-        );
-        emit?.({ type: "tokenRevoked", ok: response.ok });
-        return response.ok;
+        // Retried as a read: revoking twice ends one session.
+        for (let attempt = 1; ; attempt++) {
+          const failure = await request(deadline, progress, (extras) =>
+            api.POST("/authentication/oauth2/revoke", { headers: { Authorization: `Bearer ${token}` }, ...extras }),
+          ).then(
+            ({ response: { ok, status, headers } }) => (ok ? undefined : failureOutcomeOf("revokeAccessToken", { status, body: undefined, headers })),
+            (thrown: unknown) => outcomeOfThrown(thrown, deadline, progress, redact),
+          );
+          if (!failure) return true;
+          if (attempt > (settings.maxRetries ?? 0) || deadline.cause || !mayRetry(failure, true)) return false;
+          const { delayMs, starts } = nextRetry(failure, attempt - 1, deadline);
+          if (!starts) return false;
+          emit?.(retryEvent("revoke", attempt, delayMs, failure));
+          await pause(delayMs, deadline);
+        }
       },
-      () => {
-        emit?.({ type: "tokenRevoked", ok: false });
-        return false;
-      },
+      () => false,
     );
+    return ended.then((ok) => {
+      emit?.({ type: "tokenRevoked", ok });
+      return ok;
+    });
   }
 
   return { request: requestToken, revoke, credentialSecrets, redact };

@@ -32,7 +32,8 @@ function member(store: MemoryTokenStore, options: { forceLogin?: boolean; revoke
   return { client, events };
 }
 
-const send = (client: EceClient, content: string) => client.sendTextMessage({ conversationId: "c-1", message: content });
+/** A send into a conversation of its own: a conversation's sends go one at a time. */
+const send = (client: EceClient, content: string) => client.sendTextMessage({ conversationId: `c-${content}`, message: content });
 const kinds = (outcomes: { kind: string }[]) => [...new Set(outcomes.map((outcome) => outcome.kind))];
 const key = () => storeKeyOf(ece!.url, API_ROOT, CREDENTIALS.clientKey);
 
