@@ -66,11 +66,22 @@ export class Fields {
     return this.list.some((issue) => issue.field === field && issue.problem === UNREADABLE);
   }
 
-  /** A string with at least one non-white-space character. */
-  requiredText(field: string): string | undefined {
+  /** The value of a required `field`; `undefined` when it is missing (named as such) or could not be read. */
+  required(field: string): unknown {
     const value = this.get(field);
     if (this.unreadable(field)) return undefined;
-    return value === undefined || value === null ? this.add(field, "is required") : this.optionalText(field);
+    return value === undefined || value === null ? this.add(field, "is required") : value;
+  }
+
+  /** The value of an optional `field` when it is absent or `valid`; else `undefined`, with `problem` added. */
+  optional<T>(field: string, valid: (value: unknown) => boolean, problem: string): T | undefined {
+    const value = this.get(field);
+    return value === undefined || valid(value) ? (value as T | undefined) : this.add(field, problem);
+  }
+
+  /** A string with at least one non-white-space character. */
+  requiredText(field: string): string | undefined {
+    return this.required(field) === undefined ? undefined : this.optionalText(field);
   }
 
   /** An optional non-blank string, of at most `max` characters (Unicode code points) when given. */
@@ -122,26 +133,22 @@ export function nested<T>(fields: Fields, field: string, value: unknown, read: (
  * checked, whatever the caller does to `list` afterwards.
  */
 export function elementsOf(list: unknown[]): unknown[] {
-  const length = list.length;
-  const copy: unknown[] = [];
-  for (let index = 0; index < length; index += 1) copy.push(Object.hasOwn(list, index) ? list[index] : undefined);
-  return copy;
+  return Array.from({ length: list.length }, (_, index) => (Object.hasOwn(list, index) ? list[index] : undefined));
 }
 
 /**
  * Whether `text` is, as written, an absolute `http://` or `https://` URL with a host: URL
  * parsers forgive forms like `https:x`, `http:\\\\x` or surrounding spaces, but the text is sent
  * as given, so it must already be well-formed (no white space or control characters either).
+ * Parsed, an http(s) URL always has a host: the WHATWG parser refuses an empty one.
  */
 export function isAbsoluteHttpUrl(text: string): boolean {
   if (!/^https?:\/\/[^/?#]/i.test(text) || /[\s\u0000-\u001f\u007f]/.test(text)) return false;
-  let url: URL;
   try {
-    url = new URL(text);
+    return new URL(text).host !== "";
   } catch {
     return false;
   }
-  return (url.protocol === "http:" || url.protocol === "https:") && url.host !== "";
 }
 
 /** Whether `value` is a usable timer delay: a positive number of milliseconds a timer can wait. */
