@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { StoredToken, TokenStore } from "./token-store.js";
+import { DEFAULT_LOCK_TTL_MS, type StoredToken, type TokenStore } from "./token-store.js";
 import { checkOptions, isPositiveWhole } from "../internal/check.js";
 
 /** A node-redis client (`createClient()` of `redis` 5 or 6), connected (`await client.connect()`). */
@@ -36,9 +36,6 @@ export interface RedisTokenStoreOptions {
    */
   lockTtlMs?: number;
 }
-
-/** The default of {@link RedisTokenStoreOptions.lockTtlMs}. */
-export const DEFAULT_LOCK_TTL_MS = 10_000;
 
 /**
  * The token and how long it has left (its PTTL), in one round trip: `{}` when there is none. A key

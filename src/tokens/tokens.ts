@@ -71,10 +71,7 @@ export function createFixedTokenSource(accessToken: string): TokenSource {
   return {
     get: () => Promise.resolve(result),
     refused: () => Promise.resolve("stop"),
-    close: async (callsDone) => {
-      await callsDone;
-      return { revoked: 0, failed: 0 };
-    },
+    close: (callsDone) => callsDone.then(() => ({ revoked: 0, failed: 0 })),
     secrets: () => [accessToken],
   };
 }
@@ -410,8 +407,7 @@ export function createTokenSource(settings: TokenSourceSettings): TokenSource {
       lockSeenAt ??= now();
       const { lockStuckMs } = storeTimings;
       if (now() - lockSeenAt > lockStuckMs) {
-        const message = `The token store's lock stayed taken for over ${lockStuckMs} ms with no token stored: it does not free itself.`;
-        throw new StoreFailure("lock", message);
+        throw new StoreFailure("lock", `The token store's lock stayed taken for over ${lockStuckMs} ms with no token stored: it does not free itself.`);
       }
       if (closed) {
         const message = "The client closed while another process held the token store's lock.";
@@ -448,16 +444,11 @@ export function createTokenSource(settings: TokenSourceSettings): TokenSource {
       if (inflight) await inflight.catch(() => undefined);
       current = undefined;
       const held = ownHeld();
-      if (store && settings.revokeOnClose && shared !== undefined) {
-        const token = shared;
-        shared = undefined;
+      const token = shared; // kept among the secrets: a store's error may quote it
+      if (store && settings.revokeOnClose && token !== undefined) {
         held.push(token);
-        try {
-          const key = await keyOf();
-          await storeCall("delete", () => store.deleteIf(key, token));
-        } catch (thrown) {
-          storeFailed(store, thrown as StoreFailure);
-        }
+        const deleted = keyOf().then((key) => storeCall("delete", () => store.deleteIf(key, token)));
+        await deleted.catch((thrown: StoreFailure) => storeFailed(store, thrown));
       }
       return revoke(held, revokeTimeoutMs);
     },
