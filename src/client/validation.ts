@@ -8,18 +8,7 @@
 import type { TokenStore } from "../tokens/token-store.js";
 import type { Tracer } from "../observe/tracing.js";
 import { checkObservabilityOptions } from "../observe/events.js";
-import {
-  checkObject,
-  describe,
-  elementsOf,
-  hasMethods,
-  isAbsoluteHttpUrl,
-  isPositiveWhole,
-  isTimerDelay,
-  nested,
-  type Checked,
-  type Fields,
-} from "../internal/check.js";
+import { checkObject, describe, elementsOf, hasMethods, isAbsoluteHttpUrl, isPositiveWhole, isTimerDelay, nested, type Checked, type Fields } from "../internal/check.js";
 import { definedFields } from "../internal/wire.js";
 import type { AttachmentDecisionInput, CustomerInput, MessageInput, UploadAttachmentFromUrlInput } from "./inputs.js";
 

@@ -61,15 +61,9 @@ export class Fields {
     return this.get(field) !== undefined;
   }
 
-  /** Whether reading `field` threw (already named as an issue). */
-  unreadable(field: string): boolean {
-    return this.list.some((issue) => issue.field === field && issue.problem === UNREADABLE);
-  }
-
-  /** The value of a required `field`; `undefined` when it is missing (named as such) or could not be read. */
+  /** The value of a required `field`; `undefined` when it is missing or could not be read (each named once). */
   required(field: string): unknown {
     const value = this.get(field);
-    if (this.unreadable(field)) return undefined;
     return value === undefined || value === null ? this.add(field, "is required") : value;
   }
 

@@ -14,17 +14,7 @@ import { failureOutcomeOf } from "../outcomes/status-table.js";
 import type { Emit } from "../observe/events.js";
 import { annotate, inSpan, type Tracer } from "../observe/tracing.js";
 import type { Deadline } from "../http/transport.js";
-import {
-  callStore,
-  ECE_LIFETIME_MS,
-  problemOf,
-  STORE_POLL_INTERVAL_MS,
-  StoreFailure,
-  storeKeyOf,
-  timingsOf,
-  usable,
-  type TokenStore,
-} from "./token-store.js";
+import { callStore, ECE_LIFETIME_MS, problemOf, STORE_POLL_INTERVAL_MS, StoreFailure, storeKeyOf, timingsOf, usable, type TokenStore } from "./token-store.js";
 
 /** The client key and secret of the client application registered in ECE's admin console. */
 export interface ClientCredentials {
@@ -355,11 +345,9 @@ export function createTokenSource(settings: TokenSourceSettings): TokenSource {
    */
   async function readShared(store: TokenStore, key: string, replacing = false): Promise<TokenResult | undefined> {
     const found: unknown = await storeCall("read", () => store.read(key));
-    if (found === undefined || found === null) return undefined;
-    const problem = problemOf(found);
-    if (problem !== undefined && replacing) {
-      emit?.({ type: "tokenStoreError", action: "read", message: `The token store held no valid token (${problem}): replacing it.` });
-    }
+    const problem = found === undefined || found === null ? undefined : problemOf(found);
+    const message = `The token store held no valid token (${problem}): replacing it.`;
+    if (problem !== undefined && replacing) emit?.({ type: "tokenStoreError", action: "read", message });
     if (!usable(found) || found.token === refusedShared) return undefined;
     adopt(found.token, found.ttlMs);
     // Fetched before this call asked: a 401 on it earns one new token and one repeat.
