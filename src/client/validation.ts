@@ -146,49 +146,45 @@ const isBoolean = (value: unknown) => typeof value === "boolean";
 const TOKEN_STORE_METHODS = ["read", "write", "deleteIf", "acquireLock", "releaseLock"] as const;
 
 /**
- * Checks the options of `createEceClient`: own properties only, credentials copied. No problem
+ * Reads the options of `createEceClient`: own properties only, credentials copied. No problem
  * names a secret or repeats a value.
  */
+function readClientOptions(fields: Fields) {
+  const baseUrl = fields.get("baseUrl");
+  if (typeof baseUrl !== "string" || !isAbsoluteHttpUrl(baseUrl)) fields.add("baseUrl", NOT_HTTP_URL);
+  else if (/^[a-z]+:\/\/[^/?#]*@/i.test(baseUrl)) fields.add("baseUrl", "must not carry a user name or password (give credentials instead)");
+  const apiRoot = fields.optional<string>("apiRoot", (root) => typeof root === "string" && root.startsWith("/"), 'must be a path starting with "/"');
+  const timeoutMs = fields.optional<number>("timeoutMs", isTimerDelay, NOT_TIMER_DELAY);
+  const forceLogin = fields.optional<boolean>("forceLogin", isBoolean, "must be a boolean");
+  const fetchOption = fields.optional<typeof fetch>("fetch", (given) => typeof given === "function", "must be a function");
+  const credentialsInput = fields.get("credentials");
+  const accessToken = fields.get("accessToken");
+  let credentials: { clientKey: string; clientSecret: string } | undefined;
+  if ((credentialsInput === undefined) === (accessToken === undefined)) {
+    fields.add("credentials", "or accessToken: give exactly one of them");
+  } else if (credentialsInput !== undefined) {
+    credentials = nested(fields, "credentials", credentialsInput, (inner) => requiredTexts(inner, ["clientKey", "clientSecret"]));
+  } else if (typeof accessToken !== "string" || accessToken === "") {
+    fields.add("accessToken", "must be a non-empty string");
+  }
+  const observability = checkObservabilityOptions(fields);
+  const tracerProblem = "must be an OpenTelemetry Tracer (with startActiveSpan)";
+  const tracer = fields.optional<Tracer>("tracer", (given) => hasMethods(given, ["startActiveSpan"]), tracerProblem);
+  const storeProblem = `must be a TokenStore (with ${TOKEN_STORE_METHODS.join(", ")})`;
+  const tokenStore = fields.optional<TokenStore>("tokenStore", (given) => hasMethods(given, TOKEN_STORE_METHODS), storeProblem);
+  if (tokenStore !== undefined && accessToken !== undefined) {
+    fields.add("tokenStore", "needs credentials (a caller's accessToken is never shared or refreshed)");
+  }
+  const revokeOnClose = fields.optional<boolean>("revokeOnClose", isBoolean, "must be a boolean");
+  return {
+    baseUrl: baseUrl as string, apiRoot, timeoutMs, forceLogin, fetch: fetchOption, credentials,
+    accessToken: accessToken as string | undefined, observability, tracer, tokenStore, revokeOnClose,
+  };
+}
+
+/** Checks the options of `createEceClient`. */
 export function checkClientOptions(options: unknown) {
-  return checkObject(
-    options,
-    (fields) => {
-      const baseUrl = fields.get("baseUrl");
-      if (typeof baseUrl !== "string" || !isAbsoluteHttpUrl(baseUrl)) fields.add("baseUrl", NOT_HTTP_URL);
-      else if (/^[a-z]+:\/\/[^/?#]*@/i.test(baseUrl)) fields.add("baseUrl", "must not carry a user name or password (give credentials instead)");
-      const apiRoot = fields.optional<string>("apiRoot", (root) => typeof root === "string" && root.startsWith("/"), 'must be a path starting with "/"');
-      const timeoutMs = fields.optional<number>("timeoutMs", isTimerDelay, NOT_TIMER_DELAY);
-      const forceLogin = fields.optional<boolean>("forceLogin", isBoolean, "must be a boolean");
-      const fetchOption = fields.optional<typeof fetch>("fetch", (given) => typeof given === "function", "must be a function");
-      const credentialsInput = fields.get("credentials");
-      const accessToken = fields.get("accessToken");
-      let credentials: { clientKey: string; clientSecret: string } | undefined;
-      if ((credentialsInput === undefined) === (accessToken === undefined)) {
-        fields.add("credentials", "or accessToken: give exactly one of them");
-      } else if (credentialsInput !== undefined) {
-        credentials = nested(fields, "credentials", credentialsInput, (c) => ({
-          clientKey: c.requiredText("clientKey")!,
-          clientSecret: c.requiredText("clientSecret")!,
-        }));
-      } else if (typeof accessToken !== "string" || accessToken === "") {
-        fields.add("accessToken", "must be a non-empty string");
-      }
-      const observability = checkObservabilityOptions(fields);
-      const tracerProblem = "must be an OpenTelemetry Tracer (with startActiveSpan)";
-      const tracer = fields.optional<Tracer>("tracer", (given) => hasMethods(given, ["startActiveSpan"]), tracerProblem);
-      const storeProblem = `must be a TokenStore (with ${TOKEN_STORE_METHODS.join(", ")})`;
-      const tokenStore = fields.optional<TokenStore>("tokenStore", (given) => hasMethods(given, TOKEN_STORE_METHODS), storeProblem);
-      if (tokenStore !== undefined && accessToken !== undefined) {
-        fields.add("tokenStore", "needs credentials (a caller's accessToken is never shared or refreshed)");
-      }
-      const revokeOnClose = fields.optional<boolean>("revokeOnClose", isBoolean, "must be a boolean");
-      return {
-        baseUrl: baseUrl as string, apiRoot, timeoutMs, forceLogin, fetch: fetchOption, credentials,
-        accessToken: accessToken as string | undefined, observability, tracer, tokenStore, revokeOnClose,
-      };
-    },
-    "options",
-  );
+  return checkObject(options, readClientOptions, "options");
 }
 
 /** Custom attribute values: letters, digits, space, `@ : . _ - & , ( ) ? # = ' "`, and above code 127. */

@@ -50,7 +50,6 @@ export class Fields {
       value = descriptor === undefined ? undefined : "value" in descriptor ? descriptor.value : descriptor.get?.call(this.#record);
     } catch {
       this.add(field, UNREADABLE);
-      value = undefined;
     }
     this.#values.set(field, value);
     return value;

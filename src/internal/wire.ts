@@ -40,9 +40,12 @@ export function attachmentItems(item: Record<string, unknown> | undefined): unkn
   return isRecord(list) ? [list] : [];
 }
 
+/** `T` with each field optional, and never `undefined` when present. */
+type DefinedFields<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+
 /** `record` without its `undefined` fields: an optional field that has no value is absent. */
-export function definedFields<T extends object>(record: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+export function definedFields<T extends object>(record: T): DefinedFields<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as DefinedFields<T>;
 }
 
 /** An attachment item's fields; `id` is absent when the item has none. */

@@ -116,10 +116,7 @@ export async function storeKeyOf(baseUrl: string, apiRoot: string, clientKey: st
 
 /** A store call that failed: what the client was doing, and why. */
 export class StoreFailure extends Error {
-  constructor(
-    readonly action: string,
-    cause: unknown,
-  ) {
+  constructor(readonly action: string, cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
 }
