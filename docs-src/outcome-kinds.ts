@@ -33,6 +33,11 @@ export const messageOperations: readonly OperationName[] = [
   "sendGeolocation",
 ] satisfies MessageOperationName[];
 
+/** The chat web service's reads (no token). */
+const chatOperations: readonly OperationName[] = ["getAgentAvailability", "getAgentCapacity", "checkEligibility"];
+/** Every read: its failures are never delivered. */
+const readOperations: readonly OperationName[] = [...chatOperations, "getConversation"];
+
 /** The same words for several operations. */
 function each(operations: readonly OperationName[], text: Partial<KindText>): Partial<Record<OperationName, Partial<KindText>>> {
   return Object.fromEntries(operations.map((operation) => [operation, text]));
@@ -66,6 +71,25 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
   },
   attachmentRejected: { when: "any 2xx", fields: "`messageId?`", action: "nothing" },
   sendGeolocationSuccess: { when: "any 2xx", fields: "`messageId?`, `response?`", action: "nothing" },
+  conversationFound: {
+    when: "any 2xx with the conversation's `id` (JSON, or XML)",
+    fields: "`conversationId`, `activityId?`, `raw` (parsed JSON, or the XML text)",
+    action: "read what you need from `raw`",
+  },
+  agentAvailable: { when: "2xx, `available` true", fields: "none", action: "start the chat" },
+  noAgentAvailable: {
+    when: "2xx: `available` false (availability), `responseType` 1 (eligibility)",
+    fields: "`responseType: 1` (eligibility)",
+    action: "offer another channel, or ask again later",
+    per: {
+      getAgentAvailability: { when: "2xx, `available` false", fields: "none" },
+      checkEligibility: { when: "2xx, `responseType` 1: no agent available", fields: "`responseType: 1`" },
+    },
+  },
+  slotAvailable: { when: "2xx, a slot count above 0", fields: "`availableSlots`", action: "start the chat" },
+  maximumLoad: { when: "2xx, a slot count of 0", fields: "`availableSlots: 0`", action: "offer another channel, or ask again later" },
+  eligible: { when: "2xx, `responseType` 0: a new chat can start", fields: "`responseType: 0`", action: "start the chat" },
+  queueFull: { when: "2xx, `responseType` 2: the queue is full", fields: "`responseType: 2`", action: "ask again later" },
   invalidData: {
     when: "your input, before anything was sent",
     fields: "`issues: { field, problem }[]`",
@@ -79,6 +103,7 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
       getEntryPointConfiguration: {
         when: "404, or a 2xx without this entry point's configuration: no such entry point, or not active for this application",
       },
+      ...each(chatOperations, { when: "404 with ECE's error body: no such chat entry point" }),
     },
   },
   badRequest: {
@@ -90,6 +115,7 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
     when: "404, or a message saying the conversation does not exist",
     fields: "HTTP details",
     action: "stop sending: the chat ended",
+    per: { getConversation: { when: "404: no conversation with this ID that this application started", action: "check the conversation ID" } },
   },
   unauthorized: {
     when: "401 after the one token refresh",
@@ -105,7 +131,7 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
         when: "403: this application may not use this entry point",
         action: "use an entry point of this application",
       }),
-      ...each(messageOperations, {
+      ...each([...messageOperations, "getConversation"], {
         when: "403: this application did not start the conversation",
         action: "start the conversation with this client",
       }),
@@ -122,8 +148,9 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
   },
   internalServerError: {
     when: "500",
-    fields: "HTTP details; `delivered: \"unknown\"`",
+    fields: "HTTP details; `delivered: \"unknown\"` (`false` for conversation, availability, capacity, eligibility)",
     action: "retry with care",
+    per: each(readOperations, { fields: "HTTP details; `delivered: false` (a read)", action: "retry later" }),
   },
   illegalUnquotedCharacter: {
     when: "400 \"Illegal unquoted character\"",
@@ -144,6 +171,8 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
       ...each(["startConversation", "acceptAttachment", "rejectAttachment", "sendGeolocation"], {
         when: "any status without a kind of its own (429, 503, 3xx...)",
       }),
+      ...each(chatOperations, { when: "any status without a kind of its own (400, 401, 403, 429, 503, 3xx...)" }),
+      getConversation: { when: "400 (ECE refuses any query parameter; the SDK sends none), or any other status without a kind of its own" },
     },
   },
   authorizationFail: {
@@ -157,9 +186,13 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
     action: "retry if `delivered` is `false`",
   },
   error: {
-    when: "network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect)",
+    when: "network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials",
     fields: "`aborted?`, `status?`, `delivered`",
     action: "retry if `delivered` is `false`",
+    per: each(chatOperations, {
+      when: "an answer of another shape (e.g. another `responseType`), unreadable, or a 404 without ECE's error body; no `chatRoot`; network failure, closed client, your abort",
+      action: "check `chatRoot`; retry",
+    }),
   },
 };
 
@@ -178,6 +211,8 @@ const messageFailures = [
   "error",
 ] as const;
 
+const chatFailures = ["entryPointNotFound", "invalidData", "internalServerError", "invalidChoice", "timeout", "error"] as const;
+
 /** Each operation's kinds, in the order of its table: its own first, then the shared failures. */
 export const kindsByOperation = {
   getEntryPointConfiguration: ["entryPointConfigurationFound", "entryPointNotFound", ...lifecycleFailures],
@@ -188,6 +223,10 @@ export const kindsByOperation = {
   acceptAttachment: ["attachmentAccepted", "attachmentAcceptFailed", ...messageFailures],
   rejectAttachment: ["attachmentRejected", "attachmentRejectFailed", ...messageFailures],
   sendGeolocation: ["sendGeolocationSuccess", "sendGeolocationFailure", ...messageFailures],
+  getConversation: ["conversationFound", "conversationNotFound", ...lifecycleFailures],
+  getAgentAvailability: ["agentAvailable", "noAgentAvailable", ...chatFailures],
+  getAgentCapacity: ["slotAvailable", "maximumLoad", ...chatFailures],
+  checkEligibility: ["eligible", "noAgentAvailable", "queueFull", ...chatFailures],
 } as const satisfies { [O in OperationName]: readonly OutcomeByOperation[O]["kind"][] };
 
 /** A kind an operation's union has but its list above lacks (`never` when none). */
@@ -205,6 +244,10 @@ export const operationLabels: Record<OperationName, string> = {
   acceptAttachment: "accept",
   rejectAttachment: "reject",
   sendGeolocation: "geolocation",
+  getConversation: "conversation",
+  getAgentAvailability: "availability",
+  getAgentCapacity: "capacity",
+  checkEligibility: "eligibility",
 };
 
 /** The note under every table. */

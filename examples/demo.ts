@@ -2,8 +2,9 @@
  * `npm start`: a whole conversation, from first contact to the last message, against a Prism
  * mock of the spec and a local webhook receiver. Nothing leaves this machine.
  *
- * configuration -> start (ECE first answers 409: one refresh, one repeat) -> each kind of send
- * -> the agent's message arriving at the webhook -> close; and a refused input on the way.
+ * is anyone there? (checkEligibility) -> configuration -> start (ECE first answers 409: one
+ * refresh, one repeat) -> each kind of send -> the agent's message arriving at the webhook ->
+ * close; and a refused input on the way.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -41,12 +42,18 @@ const mockFetch = preferMatchingExample(async (input, init) => {
 const ece = createEceClient({
   baseUrl: prism.url,
   apiRoot: "/", // Prism serves the spec's paths at its root
+  chatRoot: "/", // the chat web service's too
   credentials: { clientKey: "demo-key", clientSecret: "demo-secret" },
   timeoutMs: 10_000,
   fetch: mockFetch,
 });
 
 try {
+  // Ask first whether a chat can start now (no token: the chat web service is unauthenticated).
+  const eligibility = await ece.checkEligibility({ entryPointId: 1001 });
+  show("checkEligibility", eligibility);
+  if (eligibility.kind !== "eligible") throw new Error(`no chat now: ${eligibility.kind}`);
+
   show("getEntryPointConfiguration", await ece.getEntryPointConfiguration({ entryPointId: 1001 }));
 
   const refused = await ece.startConversation({

@@ -5,8 +5,8 @@ import { Comment, CommentTag, Converter } from "typedoc";
 
 /** Group -> the exported names in it, or tests on a name. */
 const groups = [
-  ["Client", ["createEceClient", "EceClient", "EceClientOptions", "CredentialsClientOptions", "AccessTokenClientOptions", "ClientCredentials", "CallOptions", "CloseResult", "DEFAULT_API_ROOT", "DEFAULT_TIMEOUT_MS", "OperationName", "MessageOperationName"]],
-  ["Conversation lifecycle", ["EntryPointInput", "StartConversationInput", "CustomerInput"]],
+  ["Client", ["createEceClient", "EceClient", "EceClientOptions", "CredentialsClientOptions", "AccessTokenClientOptions", "ChatOnlyClientOptions", "ClientCredentials", "CallOptions", "CloseResult", "DEFAULT_API_ROOT", "DEFAULT_TIMEOUT_MS", "OperationName", "MessageOperationName", "ChatOperationName"]],
+  ["Conversation lifecycle", ["EntryPointInput", "StartConversationInput", "CustomerInput", "ConversationInput"]],
   ["Sending", ["MessageInput", "AttachmentDecisionInput", "UploadAttachmentFromUrlInput", "GeolocationInput", "Attachment"]],
   ["Outcomes", (name) => /Outcome$|^Outcome(Kind)?$/.test(name) || ["isSuccess", "Delivered", "FailureDetails", "AnswerDetails", "MessageSuccessDetails", "HttpFailureDetails", "ValidationIssue", "UnauthorizedReason"].includes(name)],
   ["Webhooks", (name) => /^Webhook(?!Delivery$)/.test(name) || ["createWebhookHandler", "toNodeListener", "parseWebhookPayload", "NodeRequestLike", "NodeResponseLike"].includes(name)],

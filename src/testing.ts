@@ -2,7 +2,9 @@
  * `ece-messaging/testing`: a fake ECE to test an integration against, without an ECE server.
  *
  * {@link createFakeEce} plays the whole API this SDK covers - tokens and their revocation, entry
- * point configuration, starting conversations, every kind of message - as a stateful server:
+ * point configuration, starting conversations, every kind of message, reading a conversation
+ * back, and the chat web service's availability, capacity and eligibility per entry point
+ * ({@link FakeEce.setAvailability}) - as a stateful server:
  * pass {@link FakeEce.fetch} as the client's `fetch` (no port), or {@link FakeEce.listen} for a
  * real HTTP server. Tests read what it received (in the SDK's own input shapes), script what ECE
  * does next ({@link FakeEce.failNext}, {@link FakeEce.expireTokens},

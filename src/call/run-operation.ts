@@ -1,6 +1,6 @@
 /**
- * The one path every operation takes: input -> checks -> (what it needs first) -> token ->
- * HTTP (one deadline) -> the status table -> outcome. A 401 on a cached token earns one new
+ * The one path every operation takes: input -> checks -> (what it needs first) -> token (none
+ * for the chat web service) -> HTTP (one deadline) -> the status table -> outcome. A 401 on a cached token earns one new
  * token and one repeat per call; a start's 409 earns one fresh configuration and one repeat.
  * Nothing else is repeated. Never rejects.
  *
@@ -30,6 +30,8 @@ export interface OperationContext {
   tokens: TokenSource;
   /** Each entry point's configuration, shared by the client's starts. */
   dates: EntryPointDates;
+  /** Where the chat web service is (a URL), or `undefined` when the client could not tell. */
+  chatRoot: string | undefined;
   defaultTimeoutMs: number;
   /** Whether `close()` has been called: no new call starts. */
   isClosed(): boolean;
@@ -66,7 +68,9 @@ export async function runOperation<O extends OperationName>(
     const attributes: Record<string, string> = conversationId === undefined ? {} : { "ece.conversation.id": conversationId };
     outcome = await context.track(
       inSpan(context.tracer, `ece.${name}`, attributes, async (span) => {
-        const ended = await call(context, name, definition, checked.value, callOptions.value, span, conversationId);
+        let ended = await call(context, name, definition, checked.value, callOptions.value, span, conversationId);
+        // A read delivers nothing, whatever went wrong.
+        if (definition.read && "delivered" in ended) ended = { ...ended, delivered: false } as Outcome;
         conversationId ??= ended.kind === "conversationStarted" ? ended.conversationId : undefined;
         annotate(span, {
           "http.response.status_code": "status" in ended ? ended.status : undefined,
@@ -135,12 +139,12 @@ async function call(
       let repeatedAfter401 = false;
       /** The request with the call's token; one repeat per call, when the token source mends a 401. */
       const authorized = async (prepared: unknown): Promise<Result<Answer, TokenFailure>> => {
-        const attempt = (token: string) => {
-          used.push(token);
-          return request(deadline, progress, (extras) =>
-            definition.request(context.api, prepared, { ...extras, headers: { Authorization: `Bearer ${token}` } }),
-          );
+        const attempt = (token: string | undefined) => {
+          if (token !== undefined) used.push(token);
+          const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
+          return request(deadline, progress, (extras) => definition.request(context.api, prepared, { ...extras, headers }));
         };
+        if (definition.noToken) return { ok: true, value: await attempt(undefined) };
         let token = await context.tokens.get(deadline);
         for (;;) {
           if (!token.ok) return token;
@@ -155,7 +159,7 @@ async function call(
         }
       };
 
-      const scope: CallScope = { deadline, dates: context.dates };
+      const scope: CallScope = { deadline, dates: context.dates, chatRoot: context.chatRoot };
       let prepared: Result<unknown, Outcome> = definition.prepare ? await definition.prepare(input, scope) : { ok: true, value: input };
       if (!prepared.ok) return prepared.error;
       let answer = await authorized(prepared.value);
@@ -176,7 +180,7 @@ async function call(
         return { ...success, ...withRequestId } as Outcome;
       }
       const body = redactBody(error, redact, false);
-      return { ...failureOutcomeOf(definition.spec, { status: response.status, body, headers: response.headers }, name), ...withRequestId };
+      return { ...failureOutcomeOf(definition.spec, { status: response.status, body, headers: response.headers, path: progress.path }, name), ...withRequestId };
     },
     (thrown, deadline) => {
       const outcome = outcomeOfThrown(thrown, deadline, progress, redact);

@@ -5,8 +5,9 @@
  *   realistic, stateful answers per operation (a conversation must be started before it is sent
  *   into; upload answers an attachment ID; accept describes the file). Any client key and secret
  *   are accepted. Its agent greets each new conversation and offers it a file (so that `accept`
- *   and `reject` have something to act on); the agent's webhook messages are printed, one line
- *   each (`agent <json>`), as is each request (`request <json>`).
+ *   and `reject` have something to act on), announced in one line on stdout with the attachment
+ *   ID to accept; with `--verbose`, each request (`request <json>`) and each webhook message of
+ *   the agent (`agent <json>`) is a line on stderr.
  * - `ece-messaging mock --prism [--errors] [--port 4010]` runs Prism's own command (`prism mock`)
  *   on the spec shipped in the package, when `@stoplight/prism-cli` (an optional peer dependency)
  *   is installed; Prism serves the spec's paths at its root.
@@ -20,37 +21,27 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { createFakeEce } from "../testing/fake.js";
 
-/** Where the command writes. */
-interface MockIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+/** What `ece-messaging mock` was asked for (src/cli/cli.ts reads and checks the flags). */
+export interface MockOptions {
+  port: number;
+  prism?: boolean;
+  errors?: boolean;
+  /** Each request, and each message of the agent, as a line of JSON on stderr. */
+  verbose?: boolean;
 }
 
-/** The default port: Prism's own. */
-const DEFAULT_PORT = 4010;
-const PRISM_RANGE = "~5.14";
-const PRISM_INSTALL_HINT = `ece-messaging mock --prism needs @stoplight/prism-cli (an optional peer dependency; ${PRISM_RANGE}, later versions need Node 22): npm install --save-dev @stoplight/prism-cli@${PRISM_RANGE}`;
+/** Where the command writes: what to use and what the agent did on stdout, its log on stderr. */
+interface MockIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const PRISM_INSTALL_HINT =
+  "ece-messaging mock --prism needs @stoplight/prism-cli (an optional peer dependency; ~5.14, later versions need Node 22): npm install --save-dev @stoplight/prism-cli@~5.14";
 const MAX_LOG_CHARS = 200_000;
-
-const help = `Usage: ece-messaging mock [--port ${DEFAULT_PORT}] [--prism [--errors]]
-
-Serves a fake ECE on 127.0.0.1 and prints the ECE_BASE_URL and ECE_API_ROOT to use; runs until
-Ctrl-C. Any client key and secret are accepted.
-
-Flags:
-  --port N      the port (default ${DEFAULT_PORT}; 0 for a free one)
-  --prism       serve a Prism mock of the spec shipped in the package instead (needs
-                @stoplight/prism-cli ${PRISM_RANGE}); every answer is the spec's example
-  --errors      with --prism: a spec example that breaks its own schema answers 500
-  --help        show this help
-
-The fake (without --prism) keeps state: start a conversation before sending into it. Its agent
-greets each new conversation and offers a file (accept or reject it by the printed attachment
-ID); every request and every message of the agent is printed as a line of JSON.
-`;
+const WELCOME_FILE = { fileName: "welcome.pdf", contentType: "application/pdf", size: 48213 };
 
 /** Resolves on the first of SIGINT or SIGTERM. */
 function stopSignal(): Promise<void> {
@@ -65,48 +56,23 @@ function stopSignal(): Promise<void> {
   });
 }
 
-/** Runs the command until it is stopped; resolves to its exit status. */
-export async function runMock(argv: string[], io: MockIo, stopped: Promise<void> = stopSignal()): Promise<number> {
-  let values: { port?: string; prism?: boolean; errors?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { port: { type: "string" }, prism: { type: "boolean" }, errors: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`${(error as Error).message}\n\n${help}`);
-    return 1;
-  }
-  if (values.help) {
-    io.stdout(help);
-    return 0;
-  }
-  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    io.stderr(`--port must be a port number (0-65535), not ${values.port}.\n`);
-    return 1;
-  }
-  if (values.errors && !values.prism) {
-    io.stderr("--errors applies to --prism only.\n");
-    return 1;
-  }
-  return values.prism ? runPrism(port, values.errors ?? false, io, stopped) : runFake(port, io, stopped);
+/** Runs the mock until it is stopped; resolves to its exit status. */
+export function runMock(options: MockOptions, io: MockIo, stopped: Promise<void> = stopSignal()): Promise<number> {
+  return options.prism ? runPrism(options, io, stopped) : runFake(options, io, stopped);
 }
 
-async function runFake(port: number, io: MockIo, stopped: Promise<void>): Promise<number> {
-  const line = (kind: string, value: unknown) => io.stdout(`${kind} ${JSON.stringify(value)}\n`);
+async function runFake({ port, verbose }: MockOptions, io: MockIo, stopped: Promise<void>): Promise<number> {
+  const log = (kind: string, value: unknown) => verbose && io.stderr(`${kind} ${JSON.stringify(value)}\n`);
   const fake = createFakeEce({
     webhook: {
-      // No receiver: the agent's side is printed, as ECE would post it.
+      // No receiver: the agent's side is logged, as ECE would post it.
       handler: async (request) => {
-        line("agent", JSON.parse(await request.text()));
+        log("agent", JSON.parse(await request.text()));
         return new Response(null, { status: 204 });
       },
     },
     onRequest: (record) => {
-      line("request", record);
+      log("request", record);
       if (record.operation === "startConversation" && record.status === 200 && record.conversationId !== undefined) {
         void greet(record.conversationId);
       }
@@ -116,7 +82,10 @@ async function runFake(port: number, io: MockIo, stopped: Promise<void>): Promis
     const agent = fake.agent(conversationId);
     try {
       await agent.says("Hello, this is the mock agent. Here is a file for you.");
-      await agent.offersAttachment({ fileName: "welcome.pdf", contentType: "application/pdf", size: 48213 });
+      const { attachmentId } = await agent.offersAttachment(WELCOME_FILE);
+      io.stdout(
+        `The mock agent offered ${WELCOME_FILE.fileName} in conversation ${conversationId}; to accept it: ece-messaging accept --conversation ${conversationId} --attachment ${attachmentId}\n`,
+      );
     } catch {
       // The conversation ended first: nothing to greet.
     }
@@ -148,18 +117,15 @@ function prismBin(): string | undefined {
   }
 }
 
-/** The package's spec, found by walking up from this module (dist/cli.js, or src/cli/mock.ts). */
+/** The package's spec: beside dist/ in the package, or two folders up from src/cli/mock.ts in the clone. */
 function shippedSpecPath(): string {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    const candidate = join(directory, "spec", "ece-messaging.yaml");
-    if (existsSync(candidate)) return candidate;
-    directory = dirname(directory);
-  }
-  throw new Error("spec/ece-messaging.yaml was not found beside the ece-messaging package.");
+  const candidates = ["../spec/ece-messaging.yaml", "../../spec/ece-messaging.yaml"].map((path) => fileURLToPath(new URL(path, import.meta.url)));
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found === undefined) throw new Error("spec/ece-messaging.yaml was not found beside the ece-messaging package.");
+  return found;
 }
 
-async function runPrism(port: number, errors: boolean, io: MockIo, stopped: Promise<void>): Promise<number> {
+async function runPrism({ port, errors }: MockOptions, io: MockIo, stopped: Promise<void>): Promise<number> {
   const bin = prismBin();
   if (bin === undefined) {
     io.stderr(`${PRISM_INSTALL_HINT}\n`);
@@ -169,17 +135,17 @@ async function runPrism(port: number, errors: boolean, io: MockIo, stopped: Prom
   // Prism's own Node process, spawned directly (not through npx or a shell): stopping it frees the port.
   const prism = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
-  let url: string | undefined;
-  let heard!: (url: string) => void;
-  const listening = new Promise<string>((resolve) => (heard = resolve));
-  const keep = (chunk: Buffer): void => {
-    log = (log + chunk.toString("utf8")).slice(-MAX_LOG_CHARS);
-    // Prism says where it listens (with --port 0, the port it was given).
-    url ??= /Prism is listening on (http:\/\/[\d.]+:\d+)/.exec(log)?.[1];
-    if (url !== undefined) heard(url);
-  };
-  prism.stdout.on("data", keep);
-  prism.stderr.on("data", keep);
+  const listening = new Promise<string>((resolve) => {
+    const keep = (chunk: Buffer): void => {
+      log = (log + chunk.toString("utf8")).slice(-MAX_LOG_CHARS);
+      // Prism says where it listens (with --port 0, the port it was given).
+      const url = /Prism is listening on (http:\/\/[\d.]+:\d+)/.exec(log)?.[1];
+      if (url !== undefined) resolve(url);
+    };
+    prism.stdout.on("data", keep);
+    prism.stderr.on("data", keep);
+  });
+  void listening.then((url) => io.stdout(`Prism mock of the spec listening (Ctrl-C to stop). Use:\nECE_BASE_URL=${url}\nECE_API_ROOT=/\n`));
   const exited = new Promise<"exited">((resolve) => {
     prism.once("error", (error) => {
       log += error.message;
@@ -187,14 +153,7 @@ async function runPrism(port: number, errors: boolean, io: MockIo, stopped: Prom
     });
     prism.once("exit", () => resolve("exited"));
   });
-  const whenStopped = stopped.then(() => "stopped" as const);
-  const started = await Promise.race([listening, exited, whenStopped]);
-  let ended = started;
-  if (started !== "exited" && started !== "stopped") {
-    io.stdout(`Prism mock of the spec listening (Ctrl-C to stop). Use:\nECE_BASE_URL=${started}\nECE_API_ROOT=/\n`);
-    ended = await Promise.race([exited, whenStopped]);
-  }
-  if (ended === "exited") {
+  if ((await Promise.race([exited, stopped])) === "exited") {
     io.stderr(`Prism exited. Its log:\n${log}\n`);
     return 1;
   }

@@ -1,6 +1,6 @@
 /**
- * The client: configuration, the openapi-fetch client, the token source, and the six
- * operations bound to them.
+ * The client: configuration, the openapi-fetch client, the token source, and the operations
+ * bound to them.
  *
  * @module
  */
@@ -15,6 +15,10 @@ import { createEntryPointDates } from "./entry-point-dates.js";
 import type { Tracer } from "../observe/tracing.js";
 import type {
   AcceptAttachmentOutcome,
+  CheckEligibilityOutcome,
+  GetAgentAvailabilityOutcome,
+  GetAgentCapacityOutcome,
+  GetConversationOutcome,
   GetEntryPointConfigurationOutcome,
   StartConversationOutcome,
   RejectAttachmentOutcome,
@@ -25,10 +29,11 @@ import type {
 } from "../outcomes/outcomes.js";
 import { createCappedFetch } from "../http/transport.js";
 import { checkClientOptions } from "./validation.js";
-import { checkedOrThrow } from "../internal/check.js";
+import { checkedOrThrow, isAbsoluteHttpUrl } from "../internal/check.js";
 import { DEFAULT_API_ROOT, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 import type {
   AttachmentDecisionInput,
+  ConversationInput,
   EntryPointInput,
   StartConversationInput,
   GeolocationInput,
@@ -48,6 +53,13 @@ interface CommonClientOptions extends ObservabilityOptions {
   baseUrl: string;
   /** The API root under `baseUrl`; differs when ECE's context root is not `system`. */
   apiRoot?: string;
+  /**
+   * Where ECE's chat web service is (the availability calls): a path on `baseUrl`, or an absolute
+   * URL. Default: `apiRoot` with its trailing `/ws/v19/clientapplications` replaced by
+   * `/egain/chat/entrypoint` (`/system/egain/chat/entrypoint`). With an `apiRoot` that does not
+   * end so and no `chatRoot`, those calls end `error` (nothing sent), saying to set it.
+   */
+  chatRoot?: string;
   /** Time allowed per call, the token request included. Default 30 000 ms. */
   timeoutMs?: number;
   /** Ask for tokens with `?forceLogin=yes`, ending an older session instead of failing. */
@@ -83,8 +95,18 @@ export interface AccessTokenClientOptions extends CommonClientOptions {
   credentials?: never;
 }
 
-/** Options of {@link createEceClient}: credentials, or a ready access token. */
-export type EceClientOptions = CredentialsClientOptions | AccessTokenClientOptions;
+/**
+ * Options of a client without credentials: only the chat web service's calls
+ * ({@link EceClient.getAgentAvailability}, {@link EceClient.getAgentCapacity},
+ * {@link EceClient.checkEligibility}) work; every other call ends `error`, nothing sent.
+ */
+export interface ChatOnlyClientOptions extends CommonClientOptions {
+  credentials?: never;
+  accessToken?: never;
+}
+
+/** Options of {@link createEceClient}: credentials, a ready access token, or neither (availability only). */
+export type EceClientOptions = CredentialsClientOptions | AccessTokenClientOptions | ChatOnlyClientOptions;
 
 /** What {@link EceClient.close} did. */
 export interface CloseResult {
@@ -246,6 +268,68 @@ export interface EceClient {
   sendGeolocation(input: GeolocationInput, options?: CallOptions): Promise<SendGeolocationOutcome>;
 
   /**
+   * Reads a conversation this client application started back: its ID, its activity's ID and
+   * the body as ECE sent it (`raw`). ECE documents it for completed conversations (ECE 12.0 ES1
+   * and later, a client application of type Chat). Asks for JSON; reads XML too if ECE answers it.
+   *
+   * @example
+   * ```ts
+   * import { createEceClient } from "ece-messaging";
+   *
+   * const ece = createEceClient({ baseUrl: "https://ece.example.com", accessToken: "token" });
+   * const outcome = await ece.getConversation({ conversationId: "c-1" });
+   * if (outcome.kind === "conversationFound") console.log(outcome.activityId, outcome.raw);
+   * ```
+   */
+  getConversation(input: ConversationInput, options?: CallOptions): Promise<GetConversationOutcome>;
+
+  /**
+   * Asks ECE's chat web service whether an agent can take a chat on an entry point (what Webex
+   * Connect's "Agent Availability" node asks). No token: it works on a client made with only
+   * `baseUrl`, and never sends credentials. ECE answers `true` with no agent logged in when the
+   * entry point's "Agent Available" setting is "Not Required".
+   *
+   * @example
+   * ```ts
+   * import { createEceClient } from "ece-messaging";
+   *
+   * const ece = createEceClient({ baseUrl: "https://ece.example.com" });
+   * const outcome = await ece.getAgentAvailability({ entryPointId: 1001 });
+   * if (outcome.kind === "noAgentAvailable") console.log("nobody there: offer email instead");
+   * ```
+   */
+  getAgentAvailability(input: EntryPointInput, options?: CallOptions): Promise<GetAgentAvailabilityOutcome>;
+
+  /**
+   * Asks ECE's chat web service how many more chats an entry point's agents can take. No token.
+   *
+   * @example
+   * ```ts
+   * import { createEceClient } from "ece-messaging";
+   *
+   * const ece = createEceClient({ baseUrl: "https://ece.example.com" });
+   * const outcome = await ece.getAgentCapacity({ entryPointId: 1001 });
+   * if (outcome.kind === "slotAvailable") console.log(outcome.availableSlots, "slots free");
+   * ```
+   */
+  getAgentCapacity(input: EntryPointInput, options?: CallOptions): Promise<GetAgentCapacityOutcome>;
+
+  /**
+   * Asks ECE's chat web service whether a new chat can start on an entry point now: `eligible`,
+   * `noAgentAvailable` or `queueFull`. No token.
+   *
+   * @example
+   * ```ts
+   * import { createEceClient } from "ece-messaging";
+   *
+   * const ece = createEceClient({ baseUrl: "https://ece.example.com" });
+   * const outcome = await ece.checkEligibility({ entryPointId: 1001 });
+   * if (outcome.kind === "eligible") console.log("start the chat");
+   * ```
+   */
+  checkEligibility(input: EntryPointInput, options?: CallOptions): Promise<CheckEligibilityOutcome>;
+
+  /**
    * Stops the client. From the moment it is called, new calls resolve to `error` ("closed");
    * calls already in flight finish, a start's 409 refresh and repeat included (a 401 then is
    * `unauthorized`: no token is fetched any more).
@@ -269,6 +353,14 @@ export interface EceClient {
   close(): Promise<CloseResult>;
 }
 
+/** The API root's suffix that the chat web service's root replaces (see `chatRoot`). */
+const API_SUFFIX = "/ws/v19/clientapplications";
+
+/** The chat web service's root under the same context root as `apiRoot`, if it has the usual suffix. */
+function defaultChatRoot(apiRoot: string): string | undefined {
+  return apiRoot.endsWith(API_SUFFIX) ? `${apiRoot.slice(0, -API_SUFFIX.length)}/egain/chat/entrypoint` : undefined;
+}
+
 /** Query strings from own properties only (openapi-fetch's default walks inherited keys too). */
 function ownQuery(query: unknown): string {
   const search = new URLSearchParams();
@@ -284,7 +376,8 @@ function ownQuery(query: unknown): string {
  * Creates a client of ECE's Messaging API. With `credentials` the client gets a token from
  * ECE's token endpoint when first needed, shares it across calls, renews it before it expires
  * (or once after a 401) and revokes it on {@link EceClient.close}. With a `tokenStore` too,
- * every process using the same store shares that token (see {@link TokenStore}).
+ * every process using the same store shares that token (see {@link TokenStore}). With neither
+ * `credentials` nor `accessToken`, only the chat web service's calls work (no token needed).
  *
  * @throws TypeError when the options are unusable (the message names each problem, never a secret).
  *
@@ -317,6 +410,7 @@ export function createEceClient(options: EceClientOptions): EceClient {
   const baseUrl = settings.baseUrl.replace(/\/+$/, "");
   const apiRoot = (settings.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const chatRoot = (settings.chatRoot ?? defaultChatRoot(apiRoot))?.replace(/\/+$/, "");
   const api = createClient<paths>({
     baseUrl: `${baseUrl}${apiRoot}`,
     ...createCappedFetch(settings.fetch ?? ((input, init) => globalThis.fetch(input, init))),
@@ -338,7 +432,7 @@ export function createEceClient(options: EceClientOptions): EceClient {
         store: settings.tokenStore,
         revokeOnClose: settings.revokeOnClose,
       })
-    : createFixedTokenSource(settings.accessToken!);
+    : createFixedTokenSource(settings.accessToken);
 
   let closing: Promise<CloseResult> | undefined;
   const inFlight = new Set<Promise<unknown>>();
@@ -347,6 +441,7 @@ export function createEceClient(options: EceClientOptions): EceClient {
     tokens,
     emit,
     tracer: settings.tracer,
+    chatRoot: chatRoot === undefined || isAbsoluteHttpUrl(chatRoot) ? chatRoot : `${baseUrl}${chatRoot}`,
     // A start's configuration is fetched as a call of its own (own deadline, shared by all), on
     // behalf of starts already in flight: close() lets them finish, their 409 refresh included.
     dates: createEntryPointDates((entryPointId) => runOperation(context, "getEntryPointConfiguration", { entryPointId }, undefined, true)),
@@ -380,6 +475,10 @@ export function createEceClient(options: EceClientOptions): EceClient {
     uploadAttachmentFromUrl: (input, callOptions) =>
       runOperation(context, "uploadAttachmentFromUrl", input, callOptions),
     sendGeolocation: (input, callOptions) => runOperation(context, "sendGeolocation", input, callOptions),
+    getConversation: (input, callOptions) => runOperation(context, "getConversation", input, callOptions),
+    getAgentAvailability: (input, callOptions) => runOperation(context, "getAgentAvailability", input, callOptions),
+    getAgentCapacity: (input, callOptions) => runOperation(context, "getAgentCapacity", input, callOptions),
+    checkEligibility: (input, callOptions) => runOperation(context, "checkEligibility", input, callOptions),
     close: () => {
       closing ??= close().catch(() => ({ revoked: false }));
       return closing;

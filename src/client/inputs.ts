@@ -53,7 +53,16 @@ export interface GeolocationInput {
   address?: string;
 }
 
-/** Input of {@link EceClient.getEntryPointConfiguration}. */
+/** Input of {@link EceClient.getConversation}. */
+export interface ConversationInput {
+  /** The conversation's ID, as `startConversation` gave it. */
+  conversationId: string;
+}
+
+/**
+ * Input of {@link EceClient.getEntryPointConfiguration}, {@link EceClient.getAgentAvailability},
+ * {@link EceClient.getAgentCapacity} and {@link EceClient.checkEligibility}.
+ */
 export interface EntryPointInput {
   /** The entry point's ID: a positive integer, as a number or as digit text (`1001`, `"1001"`). */
   entryPointId: number | string;

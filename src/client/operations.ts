@@ -9,6 +9,7 @@ import type { components } from "../../generated/ece-messaging.js";
 import type { EceApi, RequestExtras } from "../http/request.js";
 import type { EntryPointDates } from "./entry-point-dates.js";
 import type {
+  ChatOperationName,
   EntryPointConfigurationFoundOutcome,
   EntryPointNotFoundOutcome,
   ErrorOutcome,
@@ -24,6 +25,7 @@ import type { SpecOperation } from "../outcomes/status-table.js";
 import type { Deadline } from "../http/transport.js";
 import {
   checkAttachmentDecisionInput,
+  checkConversationInput,
   checkEntryPointInput,
   checkGeolocationInput,
   checkMessageInput,
@@ -32,9 +34,10 @@ import {
   type CheckedGeolocation,
   type CheckedStart,
 } from "./validation.js";
-import type { AttachmentDecisionInput, MessageInput, UploadAttachmentFromUrlInput } from "./inputs.js";
+import type { AttachmentDecisionInput, ConversationInput, MessageInput, UploadAttachmentFromUrlInput } from "./inputs.js";
 import type { Checked } from "../internal/check.js";
-import { attachmentItems, attachmentOf, idOf, isRecord, jsonSourceAt } from "../internal/wire.js";
+import { attachmentItems, attachmentOf, idOf, isRecord, jsonSourceAt, wholeNumberOf } from "../internal/wire.js";
+import { readXml } from "../internal/xml.js";
 
 /** Options every operation takes as its second argument. */
 export interface CallOptions {
@@ -62,6 +65,8 @@ export interface Answer {
 export interface CallScope {
   deadline: Deadline;
   dates: EntryPointDates;
+  /** Where the chat web service is (a URL), or `undefined` when the client could not tell. */
+  chatRoot: string | undefined;
 }
 
 type SuccessOf<O extends OperationName> = Extract<OutcomeByOperation[O], { kind: SuccessKind }>;
@@ -79,8 +84,12 @@ export interface OperationDefinition<O extends OperationName, I, P = I> {
   prepare?(input: I, scope: CallScope, stale?: P): Promise<Result<P, FailureOutcome>>;
   /** Whether a 409 means `prepare`'s value went stale: prepare again and repeat once. */
   refreshOn409?: true;
-  /** The request, with the token's header and the HTTP skeleton's extras. */
-  request(api: EceApi, prepared: P, init: RequestExtras & { headers: { Authorization: string } }): Promise<Answer>;
+  /** Sent without a token (the chat web service): no `Authorization`, no token request. */
+  noToken?: true;
+  /** A read: it delivers nothing, so each of its failures says `delivered: false`. */
+  read?: true;
+  /** The request, with the token's header (none with `noToken`) and the HTTP skeleton's extras. */
+  request(api: EceApi, prepared: P, init: RequestExtras & { headers: Record<string, string> }): Promise<Answer>;
   /**
    * `payload`'s values are redacted already (its dates and IDs are as sent); `redact` is for its
    * keys, where it is kept whole. `text` is the body as sent, when `request` kept it (see
@@ -127,6 +136,102 @@ const decisionBody =
   (value: "acceptAttachment" | "rejectAttachment") =>
   ({ conversationId, attachmentId }: AttachmentDecisionInput) =>
     ({ conversation: { id: conversationId }, type: { value }, attachments: { attachment: [{ id: attachmentId }] } }) as SendMessageBody;
+
+/**
+ * A body read as text: parsed JSON, or - when ECE answered XML - no `data` and the XML in `text`.
+ * Either way `text` keeps the body as received.
+ */
+function jsonOrXml(answer: { data?: string; error?: unknown; response: Response }): Answer {
+  const text = answer.data;
+  if (!text) return answer;
+  return text.trimStart().startsWith("<") ? { ...answer, data: undefined, text } : { ...answer, data: JSON.parse(text) as unknown, text };
+}
+
+/** A conversation's `id` and its activity's (when present), or the error of an answer without an `id`. */
+function conversationIdsOf(status: number, body: Record<string, unknown> | undefined) {
+  const conversationId = idOf(body?.id);
+  if (conversationId === undefined) return unreadable(status, "the conversation's id");
+  const activityId = idOf(isRecord(body?.activity) ? body.activity.id : undefined);
+  return { conversationId, ...(activityId === undefined ? {} : { activityId }) };
+}
+
+/** A conversation's fields from its documented XML: the root's `id`, its `activity`'s `id`. */
+function conversationOfXml(text: string | undefined): Record<string, unknown> | undefined {
+  const root = text === undefined ? undefined : readXml(text);
+  if (root?.name !== "conversation") return undefined;
+  const activity = root.children.find((child) => child.name === "activity");
+  return { id: root.attributes.id, activity: { id: activity?.attributes.id } };
+}
+
+/** What a read of the chat web service sends: the entry point, under the chat root. */
+interface ChatRequest {
+  entryPointId: number;
+  chatRoot: string;
+}
+
+const NO_CHAT_ROOT =
+  "This client does not know where ECE's chat web service is: its apiRoot does not end with " +
+  "/ws/v19/clientapplications, so set the chatRoot option (e.g. /system/egain/chat/entrypoint).";
+
+/**
+ * `field` of a chat web service answer: a key of its JSON object, or an attribute (else a child
+ * element's text) of its XML root element `root` - by local name.
+ */
+function chatFieldOf(payload: Record<string, unknown> | undefined, text: string | undefined, root: string, field: string): unknown {
+  if (payload !== undefined) return payload[field];
+  const element = text === undefined ? undefined : readXml(text);
+  if (element?.name !== root) return undefined;
+  return element.attributes[field] ?? element.children.find((child) => child.name === field)?.text;
+}
+
+type ChatSuccess<O extends ChatOperationName> = Omit<SuccessOf<O>, "status" | "requestId">;
+
+/**
+ * A read of the chat web service: no token, under the chat root, XML asked for (JSON read too).
+ * Its success is what `toKind` makes of the one field it reads; `undefined` is an `error` that
+ * says the answer lacks `what`.
+ */
+function chat<O extends ChatOperationName>(
+  spec: O,
+  path: "/agentAvailability/{entryPointId}" | "/capacity/{entryPointId}" | "/checkEligibility/{entryPointId}",
+  [root, field, what]: [string, string, string],
+  toKind: (value: unknown) => ChatSuccess<O> | undefined,
+): OperationDefinition<O, { entryPointId: number }, ChatRequest> {
+  return {
+    spec,
+    check: checkEntryPointInput,
+    noToken: true,
+    read: true,
+    prepare: ({ entryPointId }, { chatRoot }) =>
+      Promise.resolve(
+        chatRoot === undefined
+          ? { ok: false, error: { kind: "error", message: NO_CHAT_ROOT, delivered: false } }
+          : { ok: true, value: { entryPointId, chatRoot } },
+      ),
+    request: async (api, { entryPointId, chatRoot }, init) =>
+      jsonOrXml(
+        // The three paths take the same parameter; their answers are read as text alike.
+        await api.GET(path as "/capacity/{entryPointId}", {
+          params: { path: { entryPointId } },
+          parseAs: "text",
+          baseUrl: chatRoot,
+          ...init,
+          headers: { ...init.headers, Accept: "application/xml" },
+        }),
+      ),
+    toSuccess: (status, payload, _sent, _redact, text) => {
+      const success = toKind(chatFieldOf(payload, text, root, field));
+      return success === undefined ? unreadable(status, what) : ({ ...success, status } as SuccessOf<O>);
+    },
+  };
+}
+
+/** The eligibility kinds by `responseType`. */
+const eligibility = [
+  { kind: "eligible", responseType: 0 },
+  { kind: "noAgentAvailable", responseType: 1 },
+  { kind: "queueFull", responseType: 2 },
+] as const;
 
 /** The error outcome of a 2xx answer that lacks what the operation needs from it. */
 function unreadable(status: number, what: string): ErrorOutcome {
@@ -216,11 +321,18 @@ interface CheckedInput {
   acceptAttachment: AttachmentDecisionInput;
   rejectAttachment: AttachmentDecisionInput;
   sendGeolocation: CheckedGeolocation;
+  getAgentAvailability: { entryPointId: number };
+  getAgentCapacity: { entryPointId: number };
+  checkEligibility: { entryPointId: number };
+  getConversation: ConversationInput;
 }
 
 /** What each operation prepares before its request (its checked input, unless it says otherwise). */
-interface PreparedInput extends Omit<CheckedInput, "startConversation"> {
+interface PreparedInput extends Omit<CheckedInput, "startConversation" | ChatOperationName> {
   startConversation: PreparedStart;
+  getAgentAvailability: ChatRequest;
+  getAgentCapacity: ChatRequest;
+  checkEligibility: ChatRequest;
 }
 
 /** Every operation as data; the bodies are byte-for-byte those of the wire contract. */
@@ -257,10 +369,8 @@ export const operationDefinitions: {
         ...init,
       }),
     toSuccess: (status, payload) => {
-      const conversationId = idOf(payload?.id);
-      if (conversationId === undefined) return unreadable(status, "the conversation's id");
-      const activityId = idOf(isRecord(payload?.activity) ? payload.activity.id : undefined);
-      return { kind: "conversationStarted", status, conversationId, ...(activityId === undefined ? {} : { activityId }) };
+      const ids = conversationIdsOf(status, payload);
+      return "kind" in ids ? ids : { kind: "conversationStarted", status, ...ids };
     },
   },
   sendTextMessage: message(checkMessageInput, contentBody("text/plain"), sendMessageSuccess),
@@ -306,4 +416,44 @@ export const operationDefinitions: {
       ...(payload === undefined ? {} : { response: redactBody(payload, redact) }),
     }),
   ),
+  getAgentAvailability: chat(
+    "getAgentAvailability",
+    "/agentAvailability/{entryPointId}",
+    ["agentAvailability", "available", "`available` as true or false"],
+    (value) => {
+      if (value === true || value === "true") return { kind: "agentAvailable" };
+      return value === false || value === "false" ? { kind: "noAgentAvailable" } : undefined;
+    },
+  ),
+  getAgentCapacity: chat("getAgentCapacity", "/capacity/{entryPointId}", ["availableSlots", "count", "a slot count"], (value) => {
+    const slots = wholeNumberOf(value);
+    if (slots === undefined) return undefined;
+    return slots === 0 ? { kind: "maximumLoad", availableSlots: 0 } : { kind: "slotAvailable", availableSlots: slots };
+  }),
+  checkEligibility: chat(
+    "checkEligibility",
+    "/checkEligibility/{entryPointId}",
+    ["checkEligibility", "responseType", "a responseType of 0, 1 or 2"],
+    (value) => {
+      const responseType = wholeNumberOf(value);
+      return responseType === undefined ? undefined : eligibility[responseType];
+    },
+  ),
+  getConversation: {
+    spec: "getConversation",
+    check: checkConversationInput,
+    read: true,
+    request: async (api, { conversationId }, init) =>
+      jsonOrXml(
+        await api.GET("/messaging/conversation/{conversationId}", { params: { path: { conversationId } }, parseAs: "text", ...init }),
+      ),
+    toSuccess: (status, payload, _sent, redact, text) => {
+      // XML: its IDs go through the same redaction as JSON's (kept as sent unless a secret whole).
+      const xml = payload === undefined ? conversationOfXml(text) : undefined;
+      const ids = conversationIdsOf(status, xml === undefined ? payload : redactBody(xml, redact));
+      if ("kind" in ids) return ids;
+      const raw = xml === undefined ? redactBody(payload!, redact) : redact(text!);
+      return { kind: "conversationFound", status, ...ids, raw };
+    },
+  },
 };

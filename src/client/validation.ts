@@ -10,7 +10,7 @@ import type { Tracer } from "../observe/tracing.js";
 import { checkObservabilityOptions } from "../observe/events.js";
 import { checkObject, describe, elementsOf, hasMethods, isAbsoluteHttpUrl, isPositiveWhole, isTimerDelay, nested, type Checked, type Fields } from "../internal/check.js";
 import { definedFields } from "../internal/wire.js";
-import type { AttachmentDecisionInput, CustomerInput, MessageInput, UploadAttachmentFromUrlInput } from "./inputs.js";
+import type { AttachmentDecisionInput, ConversationInput, CustomerInput, MessageInput, UploadAttachmentFromUrlInput } from "./inputs.js";
 
 /** Longest text the geolocation fields accept. */
 const GEOLOCATION_TEXT_MAX = 255;
@@ -26,6 +26,11 @@ function requiredTexts<K extends string>(fields: Fields, names: readonly K[]): R
 /** Checks the input of the text and HTML operations. */
 export function checkMessageInput(input: unknown): Checked<MessageInput> {
   return checkObject(input, (fields) => requiredTexts(fields, ["conversationId", "message"]));
+}
+
+/** Checks the input of the conversation read. */
+export function checkConversationInput(input: unknown): Checked<ConversationInput> {
+  return checkObject(input, (fields) => requiredTexts(fields, ["conversationId"]));
 }
 
 /** Checks the input of the accept- and reject-attachment operations. */
@@ -142,6 +147,9 @@ export function checkCallOptions(options: unknown): Checked<CheckedCallOptions> 
 
 const isBoolean = (value: unknown) => typeof value === "boolean";
 
+/** Whether an absolute URL carries a user name or password (a secret in a URL). */
+const hasUserInfo = (url: string): boolean => /^[a-z]+:\/\/[^/?#]*@/i.test(url);
+
 /** The methods a token store must have. */
 const TOKEN_STORE_METHODS = ["read", "write", "deleteIf", "acquireLock", "releaseLock"] as const;
 
@@ -152,19 +160,22 @@ const TOKEN_STORE_METHODS = ["read", "write", "deleteIf", "acquireLock", "releas
 function readClientOptions(fields: Fields) {
   const baseUrl = fields.get("baseUrl");
   if (typeof baseUrl !== "string" || !isAbsoluteHttpUrl(baseUrl)) fields.add("baseUrl", NOT_HTTP_URL);
-  else if (/^[a-z]+:\/\/[^/?#]*@/i.test(baseUrl)) fields.add("baseUrl", "must not carry a user name or password (give credentials instead)");
+  else if (hasUserInfo(baseUrl)) fields.add("baseUrl", "must not carry a user name or password (give credentials instead)");
   const apiRoot = fields.optional<string>("apiRoot", (root) => typeof root === "string" && root.startsWith("/"), 'must be a path starting with "/"');
+  const isChatRoot = (root: unknown) => typeof root === "string" && (root.startsWith("/") || isAbsoluteHttpUrl(root));
+  const chatRoot = fields.optional<string>("chatRoot", isChatRoot, 'must be a path starting with "/" or an absolute http or https URL');
+  if (chatRoot !== undefined && hasUserInfo(chatRoot)) fields.add("chatRoot", "must not carry a user name or password");
   const timeoutMs = fields.optional<number>("timeoutMs", isTimerDelay, NOT_TIMER_DELAY);
   const forceLogin = fields.optional<boolean>("forceLogin", isBoolean, "must be a boolean");
   const fetchOption = fields.optional<typeof fetch>("fetch", (given) => typeof given === "function", "must be a function");
   const credentialsInput = fields.get("credentials");
   const accessToken = fields.get("accessToken");
   let credentials: { clientKey: string; clientSecret: string } | undefined;
-  if ((credentialsInput === undefined) === (accessToken === undefined)) {
-    fields.add("credentials", "or accessToken: give exactly one of them");
+  if (credentialsInput !== undefined && accessToken !== undefined) {
+    fields.add("credentials", "or accessToken: give at most one of them");
   } else if (credentialsInput !== undefined) {
     credentials = nested(fields, "credentials", credentialsInput, (inner) => requiredTexts(inner, ["clientKey", "clientSecret"]));
-  } else if (typeof accessToken !== "string" || accessToken === "") {
+  } else if (accessToken !== undefined && (typeof accessToken !== "string" || accessToken === "")) {
     fields.add("accessToken", "must be a non-empty string");
   }
   const observability = checkObservabilityOptions(fields);
@@ -172,12 +183,12 @@ function readClientOptions(fields: Fields) {
   const tracer = fields.optional<Tracer>("tracer", (given) => hasMethods(given, ["startActiveSpan"]), tracerProblem);
   const storeProblem = `must be a TokenStore (with ${TOKEN_STORE_METHODS.join(", ")})`;
   const tokenStore = fields.optional<TokenStore>("tokenStore", (given) => hasMethods(given, TOKEN_STORE_METHODS), storeProblem);
-  if (tokenStore !== undefined && accessToken !== undefined) {
+  if (tokenStore !== undefined && credentialsInput === undefined) {
     fields.add("tokenStore", "needs credentials (a caller's accessToken is never shared or refreshed)");
   }
   const revokeOnClose = fields.optional<boolean>("revokeOnClose", isBoolean, "must be a boolean");
   return {
-    baseUrl: baseUrl as string, apiRoot, timeoutMs, forceLogin, fetch: fetchOption, credentials,
+    baseUrl: baseUrl as string, apiRoot, chatRoot, timeoutMs, forceLogin, fetch: fetchOption, credentials,
     accessToken: accessToken as string | undefined, observability, tracer, tokenStore, revokeOnClose,
   };
 }

@@ -13,8 +13,11 @@ export type MessageOperationName =
   | "rejectAttachment"
   | "sendGeolocation";
 
-/** Every operation of the client: the conversation lifecycle and the messages. */
-export type OperationName = "getEntryPointConfiguration" | "startConversation" | MessageOperationName;
+/** The reads of the chat web service (no token): whether an entry point can take a chat. */
+export type ChatOperationName = "getAgentAvailability" | "getAgentCapacity" | "checkEligibility";
+
+/** Every operation of the client: the conversation lifecycle, the messages and the reads. */
+export type OperationName = "getEntryPointConfiguration" | "startConversation" | MessageOperationName | ChatOperationName | "getConversation";
 
 /**
  * A file in a conversation - the agent's, or one shared from a URL. The same shape on both
@@ -135,11 +138,11 @@ export type CommonFailureOutcome =
  * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application may not use this entry point | HTTP details | use an entry point of this application |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
  * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect) | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
  *
  * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
  */
@@ -179,11 +182,11 @@ export type GetEntryPointConfigurationOutcome =
  * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application may not use this entry point | HTTP details | use an entry point of this application |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
  * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect) | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
  *
  * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
  */
@@ -211,12 +214,12 @@ export type StartConversationOutcome =
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
  * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect) | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
  *
  * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
  */
@@ -233,12 +236,12 @@ export type SendTextMessageOutcome = (MessageSuccessDetails & { kind: "sendMessa
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
  * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect) | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
  *
  * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
  */
@@ -255,12 +258,12 @@ export type SendHtmlMessageOutcome = (MessageSuccessDetails & { kind: "sendMessa
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
  * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect) | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
  *
  * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
  */
@@ -286,12 +289,12 @@ export type UploadAttachmentFromUrlOutcome =
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
  * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect) | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
  *
  * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
  */
@@ -312,12 +315,12 @@ export type AcceptAttachmentOutcome =
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
  * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect) | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
  *
  * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
  */
@@ -338,12 +341,12 @@ export type RejectAttachmentOutcome =
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
  * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect) | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
  *
  * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
  */
@@ -359,6 +362,118 @@ export type SendGeolocationOutcome =
   | (HttpFailureDetails & { kind: "sendGeolocationFailure" })
   | CommonFailureOutcome;
 
+/**
+ * The failures of the chat web service's reads (no token: no 401 repeat, no
+ * `authorizationFail`). A read delivers nothing: `delivered` is always `false`.
+ */
+export type ChatFailureOutcome = (
+  | Extract<BaseFailureOutcome, { kind: "invalidData" | "internalServerError" | "invalidChoice" | "timeout" | "error" }>
+  | (HttpFailureDetails & { kind: "entryPointNotFound" })
+) & { delivered: false };
+
+/**
+ * What {@link EceClient.getAgentAvailability} resolves to: one of these kinds.
+ *
+ * | `kind` | when | fields | what a caller usually does |
+ * |---|---|---|---|
+ * | `agentAvailable` | 2xx, `available` true | none | start the chat |
+ * | `noAgentAvailable` | 2xx, `available` false | none | offer another channel, or ask again later |
+ * | `entryPointNotFound` | 404 with ECE's error body: no such chat entry point | HTTP details | check the entry point ID |
+ * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
+ * | `internalServerError` | 500 | HTTP details; `delivered: false` (a read) | retry later |
+ * | `invalidChoice` | any status without a kind of its own (400, 401, 403, 429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | an answer of another shape (e.g. another `responseType`), unreadable, or a 404 without ECE's error body; no `chatRoot`; network failure, closed client, your abort | `aborted?`, `status?`, `delivered` | check `chatRoot`; retry |
+ *
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ */
+export type GetAgentAvailabilityOutcome =
+  | (AnswerDetails & { kind: "agentAvailable" })
+  | (AnswerDetails & { kind: "noAgentAvailable" })
+  | ChatFailureOutcome;
+
+/**
+ * What {@link EceClient.getAgentCapacity} resolves to: one of these kinds.
+ *
+ * | `kind` | when | fields | what a caller usually does |
+ * |---|---|---|---|
+ * | `slotAvailable` | 2xx, a slot count above 0 | `availableSlots` | start the chat |
+ * | `maximumLoad` | 2xx, a slot count of 0 | `availableSlots: 0` | offer another channel, or ask again later |
+ * | `entryPointNotFound` | 404 with ECE's error body: no such chat entry point | HTTP details | check the entry point ID |
+ * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
+ * | `internalServerError` | 500 | HTTP details; `delivered: false` (a read) | retry later |
+ * | `invalidChoice` | any status without a kind of its own (400, 401, 403, 429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | an answer of another shape (e.g. another `responseType`), unreadable, or a 404 without ECE's error body; no `chatRoot`; network failure, closed client, your abort | `aborted?`, `status?`, `delivered` | check `chatRoot`; retry |
+ *
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ */
+export type GetAgentCapacityOutcome =
+  | (AnswerDetails & {
+      kind: "slotAvailable";
+      /** How many more chats the entry point's agents can take (more than 0). */
+      availableSlots: number;
+    })
+  | (AnswerDetails & { kind: "maximumLoad"; availableSlots: 0 })
+  | ChatFailureOutcome;
+
+/**
+ * What {@link EceClient.checkEligibility} resolves to: one of these kinds.
+ *
+ * | `kind` | when | fields | what a caller usually does |
+ * |---|---|---|---|
+ * | `eligible` | 2xx, `responseType` 0: a new chat can start | `responseType: 0` | start the chat |
+ * | `noAgentAvailable` | 2xx, `responseType` 1: no agent available | `responseType: 1` | offer another channel, or ask again later |
+ * | `queueFull` | 2xx, `responseType` 2: the queue is full | `responseType: 2` | ask again later |
+ * | `entryPointNotFound` | 404 with ECE's error body: no such chat entry point | HTTP details | check the entry point ID |
+ * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
+ * | `internalServerError` | 500 | HTTP details; `delivered: false` (a read) | retry later |
+ * | `invalidChoice` | any status without a kind of its own (400, 401, 403, 429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | an answer of another shape (e.g. another `responseType`), unreadable, or a 404 without ECE's error body; no `chatRoot`; network failure, closed client, your abort | `aborted?`, `status?`, `delivered` | check `chatRoot`; retry |
+ *
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ */
+export type CheckEligibilityOutcome =
+  | (AnswerDetails & { kind: "eligible"; responseType: 0 })
+  | (AnswerDetails & { kind: "noAgentAvailable"; responseType: 1 })
+  | (AnswerDetails & { kind: "queueFull"; responseType: 2 })
+  | ChatFailureOutcome;
+
+/**
+ * What {@link EceClient.getConversation} resolves to: one of these kinds.
+ *
+ * | `kind` | when | fields | what a caller usually does |
+ * |---|---|---|---|
+ * | `conversationFound` | any 2xx with the conversation's `id` (JSON, or XML) | `conversationId`, `activityId?`, `raw` (parsed JSON, or the XML text) | read what you need from `raw` |
+ * | `conversationNotFound` | 404: no conversation with this ID that this application started | HTTP details | check the conversation ID |
+ * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
+ * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
+ * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
+ * | `internalServerError` | 500 | HTTP details; `delivered: false` (a read) | retry later |
+ * | `invalidChoice` | 400 (ECE refuses any query parameter; the SDK sends none), or any other status without a kind of its own | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
+ * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ *
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ */
+export type GetConversationOutcome =
+  | (AnswerDetails & {
+      kind: "conversationFound";
+      /** The conversation's ID, as ECE sent it. */
+      conversationId: string;
+      /** The ID of its activity (chat), when the answer carried one. */
+      activityId?: string;
+      /**
+       * The body as received: the parsed JSON (any secret in its text redacted, but for dates
+       * and IDs, kept as sent), or the XML text when ECE answered XML (secrets redacted).
+       */
+      raw: Record<string, unknown> | string;
+    })
+  // A read delivers nothing: `delivered` is always `false`.
+  | ((BaseFailureOutcome | (HttpFailureDetails & { kind: "conversationNotFound" })) & { delivered: false });
+
 /** The outcome of each operation, by operation name. */
 export interface OutcomeByOperation {
   getEntryPointConfiguration: GetEntryPointConfigurationOutcome;
@@ -369,6 +484,10 @@ export interface OutcomeByOperation {
   acceptAttachment: AcceptAttachmentOutcome;
   rejectAttachment: RejectAttachmentOutcome;
   sendGeolocation: SendGeolocationOutcome;
+  getAgentAvailability: GetAgentAvailabilityOutcome;
+  getAgentCapacity: GetAgentCapacityOutcome;
+  checkEligibility: CheckEligibilityOutcome;
+  getConversation: GetConversationOutcome;
 }
 
 /** Any outcome of any operation: a single kind is `Extract<Outcome, { kind: "conflict" }>`. */
@@ -380,7 +499,11 @@ export type Outcome =
   | UploadAttachmentFromUrlOutcome
   | AcceptAttachmentOutcome
   | RejectAttachmentOutcome
-  | SendGeolocationOutcome;
+  | SendGeolocationOutcome
+  | GetAgentAvailabilityOutcome
+  | GetAgentCapacityOutcome
+  | CheckEligibilityOutcome
+  | GetConversationOutcome;
 
 /** Every `kind` an outcome can have. */
 export type OutcomeKind = Outcome["kind"];

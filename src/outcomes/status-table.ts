@@ -7,6 +7,7 @@
  */
 import type { operations } from "../../generated/ece-messaging.js";
 import type {
+  ChatOperationName,
   Delivered,
   ErrorOutcome,
   FailureOutcome,
@@ -19,7 +20,13 @@ import type {
 import { isRecord } from "../internal/wire.js";
 
 /** The spec's operations whose errors the table maps. */
-export type SpecOperation = "createAccessToken" | "getEntryPointConfiguration" | "startConversation" | "sendMessage";
+export type SpecOperation =
+  | "createAccessToken"
+  | "getEntryPointConfiguration"
+  | "startConversation"
+  | "sendMessage"
+  | "getConversation"
+  | ChatOperationName;
 
 /** The error statuses the spec declares for an operation (every one must have a row). */
 type DeclaredErrorStatus<Op extends SpecOperation> = {
@@ -31,10 +38,13 @@ type Rule =
   | Exclude<FailureOutcome["kind"], "invalidData" | "timeout" | "error">
   /** 400 for a message: the operation's own failure, or illegalUnquotedCharacter by its text. */
   | "refused"
-  /** Nothing of ECE's answered at that path: a wrong baseUrl or apiRoot. */
+  /** Nothing of ECE's answered at that path: a wrong baseUrl or apiRoot (chatRoot). */
   | "noEndpoint";
 
 type Rows<Op extends SpecOperation> = Readonly<Record<DeclaredErrorStatus<Op>, Rule> & Record<number, Rule>>;
+
+/** The chat web service's rows: a 404 without ECE's error body is no endpoint (see failureOutcomeOf). */
+const chatRows = { 404: "entryPointNotFound", 500: "internalServerError" } as const;
 
 const rows: { readonly [Op in SpecOperation]: Rows<Op> } = {
   sendMessage: {
@@ -66,6 +76,16 @@ const rows: { readonly [Op in SpecOperation]: Rows<Op> } = {
     409: "conflict",
     500: "internalServerError",
   },
+  getConversation: {
+    400: "invalidChoice",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "conversationNotFound",
+    500: "internalServerError",
+  },
+  getAgentAvailability: chatRows,
+  getAgentCapacity: chatRows,
+  checkEligibility: chatRows,
 };
 
 /** A refused (400) message, per operation: the node's own failure where it has one. */
@@ -83,6 +103,7 @@ const descriptionFor: Partial<Record<SpecOperation, Partial<Record<Rule, string>
   getEntryPointConfiguration: { forbidden: "This client application may not use this entry point." },
   startConversation: { forbidden: "This client application may not use this entry point." },
   sendMessage: { conflict: "ECE answered 409: the message conflicts with the conversation's state." },
+  getConversation: { conversationNotFound: "No conversation with this ID was started by this client application." },
 };
 
 const description: Readonly<Record<Exclude<Rule, "refused" | "noEndpoint">, string>> = {
@@ -191,8 +212,11 @@ export function failureOutcomeOf(specOperation: SpecOperation, answer: ErrorAnsw
   const delivered = deliveredByStatus(status);
   let rule: Rule = (rows[specOperation] as Readonly<Record<number, Rule>>)[status] ?? "invalidChoice";
   if (specOperation === "createAccessToken" && status >= 300 && status <= 399) rule = "noEndpoint";
+  const isChat = (rows[specOperation] as object) === chatRows;
+  if (isChat && status === 404 && body.code === undefined && body.developerMessage === undefined) rule = "noEndpoint";
   if (rule === "noEndpoint") {
-    const message = `No ECE token endpoint answered at ${answer.path} (status ${status}): check the client's baseUrl and apiRoot.`;
+    const [what, options] = specOperation === "createAccessToken" ? ["token endpoint", "baseUrl and apiRoot"] : ["chat web service", "chatRoot"];
+    const message = `No ECE ${what} answered at ${answer.path} (status ${status}): check the client's ${options}.`;
     return { kind: "error", message, status, delivered } satisfies ErrorOutcome;
   }
   // The text rules are the Send Message node's: for sends only.
@@ -223,6 +247,13 @@ const successKinds: Readonly<Record<SuccessKind, true>> = {
   attachmentAccepted: true,
   attachmentRejected: true,
   sendGeolocationSuccess: true,
+  agentAvailable: true,
+  noAgentAvailable: true,
+  slotAvailable: true,
+  maximumLoad: true,
+  eligible: true,
+  queueFull: true,
+  conversationFound: true,
 };
 
 /**

@@ -1,10 +1,11 @@
 /**
  * What the fake answers: ECE's error bodies (`{ code, developerMessage }`, the spec's examples,
- * word for word where the spec has one) and the JSON responses.
+ * word for word where the spec has one), the chat web service's and a conversation's bodies, and
+ * responses.
  *
  * @module
  */
-import type { FakeOperation } from "./types.js";
+import type { FakeAvailability, FakeConversation, FakeOperation } from "./types.js";
 
 /** ECE's error body. */
 export interface ErrorBody {
@@ -13,6 +14,7 @@ export interface ErrorBody {
 }
 
 const error = (code: string, developerMessage: string): ErrorBody => ({ code, developerMessage });
+const SESSION_LIMIT_HINT = "End one (revoke its token), or ask with forceLogin=yes to end the oldest.";
 
 /** The error bodies the fake answers with, by case (spec/ece-messaging.yaml's examples). */
 export const errors = {
@@ -20,12 +22,11 @@ export const errors = {
   refused: () => error("400-100", "The request could not be processed."),
   /** A string in the JSON held an unescaped control character (documented text). */
   illegalUnquotedCharacter: () =>
-    error(
-      "400-101",
-      "Illegal unquoted character ((CTRL-CHAR, code 10)): has to be escaped using backslash to be included in string value",
-    ),
+    error("400-101", "Illegal unquoted character ((CTRL-CHAR, code 10)): has to be escaped using backslash to be included in string value"),
   attachmentNotFound: (attachmentId: string) =>
     error("400-102", `The attachment with ID ${attachmentId} could not be found in this conversation.`),
+  /** A conversation read with a query parameter (documented 400; the spec's example text). */
+  queryNotSupported: () => error("400-100", "Query parameters are not supported."),
   missingHeader: () => error("401-100", "The Authorization header is missing."),
   malformedHeader: () => error("401-101", "The format of the Authorization header is incorrect."),
   sessionNotFound: () => error("401-102", "Session not found for the given access token."),
@@ -35,10 +36,7 @@ export const errors = {
    * application's session limit, without `forceLogin=yes`.
    */
   sessionLimitReached: (limit: number) =>
-    error(
-      "401-111",
-      `The client application already has ${limit} sessions, the most it may hold at once. End one (revoke its token), or ask with forceLogin=yes to end the oldest.`,
-    ),
+    error("401-111", `The client application already has ${limit} sessions, the most it may hold at once. ${SESSION_LIMIT_HINT}`),
   notStartedByThisApplication: () => error("403-100", "The conversation was not started by this client application."),
   entryPointNotAllowed: (entryPointId: number | string) =>
     error("403-100", `The client application is not configured to use the entry point with ID ${entryPointId}.`),
@@ -46,63 +44,82 @@ export const errors = {
   entryPointNotFound: (entryPointId: number | string) => error("404-100", `The entry point with ID ${entryPointId} does not exist.`),
   /** Documented body, verbatim (two spaces before "do"). */
   staleEntryPointDate: () =>
-    error(
-      "409-100",
-      "Last modified date provided in the request body for the following  do not match : conversation.entryPointConfiguration.",
-    ),
+    error("409-100", "Last modified date provided in the request body for the following  do not match : conversation.entryPointConfiguration."),
   conversationConflict: () => error("409-100", "The request conflicts with the current state of the conversation."),
   internalServerError: () => error("500-100", "An internal server error occurred."),
 };
 
-/** Facts a default error body may name. */
-interface ErrorContext {
-  conversationId?: string;
-  entryPointId?: number | string;
-  attachmentId?: string;
-}
+/** The operations about an entry point: their 403 and 404 name it. */
+const ABOUT_ENTRY_POINT: ReadonlySet<string> = new Set([
+  "getEntryPointConfiguration",
+  "startConversation",
+  "getAgentAvailability",
+  "getAgentCapacity",
+  "checkEligibility",
+]);
 
 /**
  * The body the spec gives `status` for `operation`, for a scripted failure without a body; a
  * status the spec does not declare gets a body of the same shape.
  */
-export function defaultErrorBody(operation: FakeOperation | "unknown", status: number, context: ErrorContext): ErrorBody {
+export function defaultErrorBody(
+  operation: FakeOperation | "unknown",
+  status: number,
+  context: { conversationId?: string | undefined; entryPointId?: string | undefined },
+): ErrorBody {
   const isToken = operation === "createAccessToken";
-  const isEntryPoint = operation === "getEntryPointConfiguration" || operation === "startConversation";
+  const isEntryPoint = ABOUT_ENTRY_POINT.has(operation);
   const entryPointId = context.entryPointId ?? 1001;
-  switch (status) {
-    case 400:
-      return isToken ? errors.invalidCredentials() : errors.refused();
-    case 401:
-      return isToken ? errors.invalidCredentials() : errors.sessionNotFound();
-    case 403:
-      return isEntryPoint ? errors.entryPointNotAllowed(entryPointId) : errors.notStartedByThisApplication();
-    case 404:
-      return isEntryPoint ? errors.entryPointNotFound(entryPointId) : errors.conversationNotFound(context.conversationId ?? "(none)");
-    case 409:
-      return operation === "startConversation" ? errors.staleEntryPointDate() : errors.conversationConflict();
-    case 500:
-      return errors.internalServerError();
-    default:
-      return error(`${status}-100`, `The fake ECE answered ${status}, as the test scripted.`);
-  }
+  const byStatus: Record<number, ErrorBody> = {
+    400: isToken ? errors.invalidCredentials() : errors.refused(),
+    401: isToken ? errors.invalidCredentials() : errors.sessionNotFound(),
+    403: isEntryPoint ? errors.entryPointNotAllowed(entryPointId) : errors.notStartedByThisApplication(),
+    404: isEntryPoint ? errors.entryPointNotFound(entryPointId) : errors.conversationNotFound(context.conversationId ?? "(none)"),
+    409: operation === "startConversation" ? errors.staleEntryPointDate() : errors.conversationConflict(),
+    500: errors.internalServerError(),
+  };
+  return byStatus[status] ?? error(`${status}-100`, `The fake ECE answered ${status}, as the test scripted.`);
+}
+
+const CHAT_NAMESPACE = 'xmlns:ns2="http://bindings.egain.com/chat"';
+
+/** The chat web service's answers: the spec's XML examples exactly (the documented format), and the inferred JSON forms. */
+export const chatAnswers = {
+  getAgentAvailability: ({ agentAvailable }: FakeAvailability) => ({
+    json: { available: agentAvailable },
+    xml: `<agentAvailability ${CHAT_NAMESPACE} available="${agentAvailable}"/>`,
+  }),
+  getAgentCapacity: ({ availableSlots }: FakeAvailability) => ({
+    json: { count: availableSlots },
+    xml: `<availableSlots ${CHAT_NAMESPACE}><ns2:count>${availableSlots}</ns2:count></availableSlots>`,
+  }),
+  checkEligibility: ({ eligibility }: FakeAvailability) => ({
+    json: { responseType: eligibility },
+    xml: `<checkEligibility ${CHAT_NAMESPACE} responseType="${eligibility}"/>`,
+  }),
+};
+
+/** A conversation read back: the documented XML element, and its inferred JSON form. */
+export function conversationAnswer({ id, activityId, created }: FakeConversation): { json: unknown; xml: string } {
+  const namespace = "http://bindings.egain.com/ws/model/v12/gen/interaction/conversation";
+  return {
+    json: { id, activity: { id: activityId, created: { date: created } } },
+    xml: `<conversation xmlns="${namespace}" id="${id}"><activity id="${activityId}"><created date="${created}"/></activity></conversation>`,
+  };
+}
+
+/** `formats.json` or `formats.xml` as a 200: the first of the two the request's `Accept` names, else `fallback`. */
+export function negotiated(request: Request, formats: { json: unknown; xml: string }, fallback: "json" | "xml"): Response {
+  const asked = /application\/(json|xml)/i.exec(request.headers.get("accept") ?? "")?.[1]?.toLowerCase() ?? fallback;
+  return asked === "json" ? json(200, formats.json) : answer(200, formats.xml, {}, "application/xml");
+}
+
+/** A response: `body` as JSON, a string as it is, none when absent. */
+export function answer(status: number, body?: unknown, headers: Record<string, string> = {}, contentType = "application/json"): Response {
+  if (body === undefined || status === 204 || status === 205 || status === 304) return new Response(null, { status, headers });
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return new Response(text, { status, headers: { "Content-Type": contentType, ...headers } });
 }
 
 /** A JSON response. */
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": "application/json", ...headers },
-  });
-}
-
-/** A response with no body. */
-export function empty(status: number, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status, headers });
-}
-
-/** A scripted answer: `body` as JSON, a string as it is, none when absent. */
-export function scripted(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  if (body === undefined || status === 204 || status === 205 || status === 304) return empty(status, headers);
-  if (typeof body === "string") return new Response(body, { status, headers: { "Content-Type": "application/json", ...headers } });
-  return json(status, body, headers);
-}
+export const json = (status: number, body: unknown): Response => answer(status, body);

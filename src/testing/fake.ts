@@ -1,21 +1,33 @@
 /**
  * The fake ECE: a stateful, in-process stand-in for the API this SDK covers (token, revoke,
- * configuration, start, sendmessage) following shared/ece-api.md, scripted by tests, with the
- * agent's side posted to a webhook receiver.
+ * configuration, start, sendmessage, reading a conversation back, and the chat web service)
+ * following shared/ece-api.md, scripted by tests, with the agent's side posted to a webhook
+ * receiver.
  *
  * @module
  */
+import type { components } from "../../generated/ece-messaging.js";
 import { DEFAULT_API_ROOT } from "../client/defaults.js";
-import { checkOptions, isAbsoluteHttpUrl, isPositiveWhole } from "../internal/check.js";
-import { defaultErrorBody, empty, errors, json, scripted, type ErrorBody } from "./answers.js";
-import { createArrivals } from "./arrivals.js";
-import { listen as listenOn, type ListenOptions } from "./listen.js";
-import { conversationIdOf, messageOperationOf, messageOperations, readJson, readMessage, readStart, type ReadMessage } from "./requests.js";
+import { checkOptions, isAbsoluteHttpUrl, isPositiveWhole, type Fields } from "../internal/check.js";
+import { isRecord } from "../internal/wire.js";
+import { answer, chatAnswers, conversationAnswer, defaultErrorBody, errors, json, negotiated, type ErrorBody } from "./answers.js";
+import { listen as listenOn, type Answer, type ListenOptions } from "./listen.js";
+import {
+  conversationIdOf,
+  geolocationInput,
+  messageOperationOf,
+  messageOperations,
+  readJson,
+  readMessage,
+  readStart,
+  type MessageBody,
+} from "./requests.js";
 import type {
   AddConversationOptions,
   AgentFile,
   AttachmentOfferDelivery,
   FakeAgent,
+  FakeAvailability,
   FakeConversation,
   FakeEceOptions,
   FakeEntryPoint,
@@ -31,6 +43,8 @@ import type {
 } from "./types.js";
 import { postWebhook, type WireMessage } from "./webhook.js";
 
+type Schemas = components["schemas"];
+
 /** The date of an entry point given without one (the spec's example). */
 const DEFAULT_LAST_MODIFIED = "2025-06-12T09:41:07.000Z";
 /** The application every key and secret belong to when the fake takes any. */
@@ -38,15 +52,35 @@ const ANY_APPLICATION = "*";
 /** The application of {@link FakeEce.addConversation}'s foreign conversations. */
 const ANOTHER_APPLICATION = "another-application";
 
-const PATHS: Readonly<Record<string, { method: string; operation: FakeOperation }>> = {
-  "/authentication/oauth2/token": { method: "POST", operation: "createAccessToken" },
-  "/authentication/oauth2/revoke": { method: "POST", operation: "revokeAccessToken" },
-  "/messaging/configuration": { method: "GET", operation: "getEntryPointConfiguration" },
-  "/messaging/conversation/start": { method: "POST", operation: "startConversation" },
-  "/messaging/sendmessage": { method: "POST", operation: "sendMessage" },
-};
+/**
+ * Each operation's method, and its path under the API root (`api`: all but the token request take
+ * a bearer token) or under the chat root (`chat`: no token); `{id}` is the ID the path names.
+ */
+const ROUTES = {
+  createAccessToken: ["POST", "/authentication/oauth2/token", "api"],
+  revokeAccessToken: ["POST", "/authentication/oauth2/revoke", "api"],
+  getEntryPointConfiguration: ["GET", "/messaging/configuration", "api"],
+  startConversation: ["POST", "/messaging/conversation/start", "api"],
+  sendMessage: ["POST", "/messaging/sendmessage", "api"],
+  getConversation: ["GET", "/messaging/conversation/{id}", "api"],
+  getAgentAvailability: ["GET", "/agentAvailability/{id}", "chat"],
+  getAgentCapacity: ["GET", "/capacity/{id}", "chat"],
+  checkEligibility: ["GET", "/checkEligibility/{id}", "chat"],
+} as const;
+type RouteOperation = keyof typeof ROUTES;
+const ROUTE_LIST = Object.entries(ROUTES).map(([operation, [method, path, root]]) => ({
+  operation: operation as RouteOperation,
+  method,
+  root,
+  pattern: new RegExp(`^${path.replace("{id}", "([^/]+)")}$`),
+}));
 /** The operations {@link FakeEce.failNext} takes by name. */
-const OPERATIONS: ReadonlySet<string> = new Set([...Object.values(PATHS).map(({ operation }) => operation), ...messageOperations]);
+const OPERATIONS: ReadonlySet<string> = new Set([...Object.keys(ROUTES), ...messageOperations]);
+/** The failures that leave a request unanswered. */
+const UNANSWERED: ReadonlySet<unknown> = new Set(["timeout", "reset", "refused"]);
+/** How `fetch` rejects when the connection dropped (`reset`) or was never made (`refused`, as undici reports it). */
+const DROPPED = { reset: ["other side closed", "UND_ERR_SOCKET"], refused: ["connect ECONNREFUSED", "ECONNREFUSED"] } as const;
+const DEFAULT_AVAILABILITY: FakeAvailability = { agentAvailable: true, availableSlots: 3, eligibility: 0 };
 
 /**
  * A fake ECE for tests: its state, its scripting, and the agent's side. Create one with
@@ -56,12 +90,16 @@ const OPERATIONS: ReadonlySet<string> = new Set([...Object.values(PATHS).map(({ 
 export interface FakeEce {
   /**
    * A `fetch` that answers as ECE would, in process (no port): pass it as the client's `fetch`.
-   * Any host is accepted; the path must be under {@link FakeEce.apiRoot}.
+   * Any host is accepted; the path must be under {@link FakeEce.apiRoot} (or, for the chat web
+   * service, {@link FakeEce.chatRoot}).
    */
   readonly fetch: typeof fetch;
 
   /** The API root the fake serves under. */
   readonly apiRoot: string;
+
+  /** Where the fake serves the chat web service (`/system/egain/chat/entrypoint` by default). */
+  readonly chatRoot: string;
 
   /** How many sessions one client application may hold at once. */
   readonly sessionLimit: number;
@@ -294,6 +332,28 @@ export interface FakeEce {
   touchEntryPoint(entryPointId: number): FakeEntryPoint;
 
   /**
+   * Sets what the chat web service answers for an entry point, without a token:
+   * `agentAvailability` (`agentAvailable`), `capacity` (`availableSlots`) and `checkEligibility`
+   * (`eligibility`: `0` eligible, `1` no agent available, `2` queue full). Fields not given keep
+   * their value (by default: available, 3 slots, eligible). Each answers XML unless asked
+   * `Accept: application/json`; an entry point the fake does not have answers 404 with ECE's
+   * error body.
+   *
+   * @throws RangeError when the fake has no such entry point; TypeError when a field is unusable.
+   *
+   * @example
+   * ```ts
+   * import { createFakeEce } from "ece-messaging/testing";
+   *
+   * const fake = createFakeEce();
+   * fake.setAvailability(1001, { agentAvailable: false, availableSlots: 0, eligibility: 1 });
+   * const answer = await fake.fetch("https://ece.example.com/system/egain/chat/entrypoint/checkEligibility/1001");
+   * console.log(await answer.text()); // <checkEligibility xmlns:ns2="http://bindings.egain.com/chat" responseType="1"/>
+   * ```
+   */
+  setAvailability(entryPointId: number, availability: Partial<FakeAvailability>): FakeEntryPoint;
+
+  /**
    * Ends a conversation without a webhook post (the agent's `ends()` posts `complete` too):
    * later sends into it get 404 with the spec's `404-100` body.
    *
@@ -373,23 +433,34 @@ export interface FakeEce {
   agent(conversationId: string): FakeAgent;
 }
 
+/** A token as the fake holds it: with the application it was issued to. */
 interface Session extends FakeToken {
   application: string;
-  expiresAt: number;
 }
 
-interface EntryPointState extends FakeEntryPoint {
-  /** Set by touchEntryPoint: the next start answers 409 whatever date it carries. */
-  staleNextStart: boolean;
+/** One request as the fake read it. */
+interface Incoming {
+  request: Request;
+  url: URL;
+  /** The ID its path names (a conversation's, an entry point's). */
+  id?: string;
+  /** The body as text (a POST's; empty otherwise). */
+  text: string;
+  /** A JSON body, parsed (start and sendmessage). */
+  body: unknown;
+  /** The caller's session (operations that take a bearer token). */
+  session?: Session;
 }
 
-type Answer = Response | "timeout" | "reset";
-type Authorized = { ok: true; session: Session } | { ok: false; response: Response };
+/** A start's answer names the conversation it started. */
+type Handled = Response | { response: Response; conversationId: string };
 
 function checkFakeOptions(options: FakeEceOptions): void {
   checkOptions("createFakeEce", options, (fields) => {
-    const apiRoot = fields.get("apiRoot");
-    if (apiRoot !== undefined && (typeof apiRoot !== "string" || !apiRoot.startsWith("/"))) fields.add("apiRoot", 'must start with "/"');
+    for (const name of ["apiRoot", "chatRoot"]) {
+      const root = fields.get(name);
+      if (root !== undefined && (typeof root !== "string" || !root.startsWith("/"))) fields.add(name, 'must start with "/"');
+    }
     for (const name of ["sessionLimit", "tokenLifetimeSeconds"]) {
       if (fields.has(name) && !isPositiveWhole(fields.get(name))) fields.add(name, "must be a whole number of at least 1");
     }
@@ -410,21 +481,19 @@ function checkFakeOptions(options: FakeEceOptions): void {
 function basicCredentials(header: string | null): { clientKey: string; clientSecret: string } | undefined {
   const match = /^Basic +([A-Za-z0-9+/=]+)$/i.exec(header?.trim() ?? "");
   if (!match) return undefined;
-  let decoded: string;
   try {
-    decoded = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(atob(match[1]!), (c) => c.charCodeAt(0)));
+    const decoded = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(atob(match[1]!), (c) => c.charCodeAt(0)));
+    const colon = decoded.indexOf(":");
+    return colon < 1 ? undefined : { clientKey: decoded.slice(0, colon), clientSecret: decoded.slice(colon + 1) };
   } catch {
-    return undefined;
+    return undefined; // not base64 of UTF-8
   }
-  const colon = decoded.indexOf(":");
-  return colon < 1 ? undefined : { clientKey: decoded.slice(0, colon), clientSecret: decoded.slice(colon + 1) };
 }
 
 /** A date later than `date`, of the same JSON type (an ISO text stays ISO text). */
 function laterDate(date: string | number): string | number {
-  if (typeof date === "number") return Math.max(date + 1000, Date.now());
-  const parsed = Date.parse(date);
-  return new Date(Math.max(Number.isNaN(parsed) ? 0 : parsed + 1000, Date.now())).toISOString();
+  const later = Math.max((typeof date === "number" ? date : Date.parse(date) || 0) + 1000, Date.now());
+  return typeof date === "number" ? later : new Date(later).toISOString();
 }
 
 /**
@@ -465,27 +534,28 @@ function laterDate(date: string | number): string | number {
 export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
   checkFakeOptions(options);
   const apiRoot = (options.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
+  const chatRoot = (options.chatRoot ?? apiRoot.replace(/\/ws\/v19\/clientapplications$/, "/egain/chat/entrypoint")).replace(/\/+$/, "");
   const sessionLimit = options.sessionLimit ?? 10;
   const lifetimeSeconds = options.tokenLifetimeSeconds ?? 86_400;
   const applications = options.applications ? new Map(options.applications.map((a) => [a.clientKey, a.clientSecret])) : undefined;
   const defaultApplication = options.applications?.[0]?.clientKey ?? ANY_APPLICATION;
-  const onRequest = options.onRequest;
   let webhook = options.webhook;
 
-  const entryPoints = new Map<number, EntryPointState>();
+  const entryPoints = new Map<number, FakeEntryPoint>();
   for (const point of options.entryPoints ?? [1001]) {
     const { id, lastModified = DEFAULT_LAST_MODIFIED, allowed = true } = typeof point === "number" ? { id: point } : point;
-    entryPoints.set(id, { id, lastModified, allowed, staleNextStart: false });
+    entryPoints.set(id, { id, lastModified, allowed, availability: { ...DEFAULT_AVAILABILITY } });
   }
+  /** The entry points touchEntryPoint touched: the next start on each answers 409 whatever date it carries. */
+  const touched = new Set<number>();
   const firstEntryPoint = [...entryPoints.keys()][0]!;
 
   const sessions = new Map<string, Session>();
   const conversations = new Map<string, FakeConversation>();
   const scripts: { target: FakeTarget; failure: ScriptedFailure }[] = [];
   const records: FakeRequestRecord[] = [];
-  const requestArrivals = createArrivals<FakeRequestRecord>();
-  const startArrivals = createArrivals<FakeConversation>();
-  const messageArrivals = createArrivals<ReceivedMessage>();
+  /** What tests await: each checks, after every request, whether what it waits for has happened. */
+  const waiters = new Set<() => void>();
   let nextMessageId = 3_118_908_850;
   let nextAttachmentId = 5001;
   let nextActivityId = 32_154;
@@ -496,184 +566,164 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
 
   /** The session's state now (a token whose lifetime passed is expired). */
   function current(session: Session): Session {
-    if (session.state === "open" && Date.now() >= session.expiresAt) session.state = "expired";
+    if (session.state === "open" && Date.now() >= session.issuedAt + lifetimeSeconds * 1000) session.state = "expired";
     return session;
-  }
-
-  function openSessions(application: string): Session[] {
-    return [...sessions.values()].filter((s) => s.application === application && current(s).state === "open");
   }
 
   /** Issues a token; `forceLogin` ends the oldest sessions to make room, else a full application is refused. */
   function issue(clientKey: string, application: string, forceLogin: boolean): Session | undefined {
-    const open = openSessions(application);
+    const open = [...sessions.values()].filter((s) => s.application === application && current(s).state === "open");
     if (open.length >= sessionLimit) {
       if (!forceLogin) return undefined;
       for (const session of open.slice(0, open.length - sessionLimit + 1)) session.state = "ended";
     }
-    const issuedAt = Date.now();
-    const session: Session = {
-      token: crypto.randomUUID(),
-      clientKey,
-      application,
-      issuedAt,
-      expiresAt: issuedAt + lifetimeSeconds * 1000,
-      state: "open",
-    };
+    const session: Session = { token: crypto.randomUUID(), clientKey, application, issuedAt: Date.now(), state: "open" };
     sessions.set(session.token, session);
     return session;
   }
 
   /** The caller's session from `Authorization: Bearer <token>`, or the 401 ECE answers. */
-  function authorize(request: Request): Authorized {
-    const header = request.headers.get("authorization");
-    if (header === null || header.trim() === "") return { ok: false, response: json(401, errors.missingHeader()) };
-    const match = /^Bearer +(\S+)$/i.exec(header.trim());
-    if (!match) return { ok: false, response: json(401, errors.malformedHeader()) };
+  function authorize(request: Request): Session | Response {
+    const header = request.headers.get("authorization")?.trim() ?? "";
+    if (header === "") return json(401, errors.missingHeader());
+    const match = /^Bearer +(\S+)$/i.exec(header);
+    if (!match) return json(401, errors.malformedHeader());
     const session = sessions.get(match[1]!);
-    if (!session || current(session).state !== "open") return { ok: false, response: json(401, errors.sessionNotFound()) };
-    return { ok: true, session };
+    return session && current(session).state === "open" ? session : json(401, errors.sessionNotFound());
   }
 
   // -------------------------------------------------------------------------------------------
   // The operations
   // -------------------------------------------------------------------------------------------
 
-  async function token(request: Request, url: URL): Promise<Response> {
-    const credentials = basicCredentials(request.headers.get("authorization"));
-    if (!credentials || (applications && applications.get(credentials.clientKey) !== credentials.clientSecret)) {
-      return json(401, errors.invalidCredentials());
-    }
-    const form = new URLSearchParams(await request.text());
-    if (form.get("grant_type") !== "client_credentials") {
-      return json(400, { code: "400-100", developerMessage: "grant_type must be client_credentials." });
-    }
-    const application = applications ? credentials.clientKey : ANY_APPLICATION;
-    const session = issue(credentials.clientKey, application, url.searchParams.get("forceLogin") === "yes");
-    if (!session) return json(401, errors.sessionLimitReached(sessionLimit));
-    return json(200, { access_token: session.token, expires_in: lifetimeSeconds, token_type: "Bearer" });
-  }
-
-  function revoke(request: Request): Response {
-    const caller = authorize(request);
-    if (!caller.ok) return caller.response;
-    caller.session.state = "revoked";
-    return empty(204);
-  }
-
-  function configuration(request: Request, url: URL): Response {
-    const caller = authorize(request);
-    if (!caller.ok) return caller.response;
-    const asked = url.searchParams.get("entrypoint") ?? "";
+  /** The entry point named by `asked` (decimal text), or ECE's 404 for it. */
+  function entryPointOr404(asked: string): FakeEntryPoint | Response {
     const point = /^[1-9][0-9]*$/.test(asked) ? entryPoints.get(Number(asked)) : undefined;
-    if (!point) return json(404, errors.entryPointNotFound(asked));
-    if (!point.allowed) return json(403, errors.entryPointNotAllowed(point.id));
-    return json(200, { entryPointConfiguration: [{ entryPoint: { id: point.id }, lastModified: { date: point.lastModified } }] });
+    return point ?? json(404, errors.entryPointNotFound(asked));
   }
 
-  function start(request: Request, url: URL, body: string): { response: Response; conversationId?: string } {
-    const caller = authorize(request);
-    if (!caller.ok) return { response: caller.response };
-    const parsed = readJson(body);
-    if (!parsed.ok) return { response: json(400, parsed.error) };
-    const read = readStart(parsed.value, url.searchParams);
-    if (!read.ok) return { response: json(400, read.error) };
-    const point = entryPoints.get(read.value.entryPointId);
-    if (!point) return { response: json(404, errors.entryPointNotFound(read.value.entryPointId)) };
-    if (!point.allowed) return { response: json(403, errors.entryPointNotAllowed(point.id)) };
-    if (point.staleNextStart || read.value.date !== point.lastModified) {
-      point.staleNextStart = false;
-      return { response: json(409, errors.staleEntryPointDate()) };
-    }
-    const conversation = addConversationFor(caller.session.application, point.id, read.value.input);
-    startArrivals.record(structuredClone(conversation), ["*"]);
-    return { response: json(200, { id: conversation.id, activity: { id: conversation.activityId } }), conversationId: conversation.id };
-  }
-
-  function addConversationFor(application: string, entryPointId: number, input?: FakeConversation["start"]): FakeConversation {
-    const conversation: FakeConversation = {
-      id: crypto.randomUUID(),
-      activityId: String(nextActivityId++),
-      entryPointId,
-      startedBy: application,
-      ...(input === undefined ? {} : { start: input }),
-      state: "ongoing",
-      messages: [],
-      attachments: [],
-    };
+  function addConversationFor(startedBy: string, entryPointId: number, start?: FakeConversation["start"]): FakeConversation {
+    const ids = { id: crypto.randomUUID(), activityId: String(nextActivityId++), created: new Date().toISOString(), entryPointId, startedBy };
+    const conversation: FakeConversation = { ...ids, ...(start && { start }), state: "ongoing", messages: [], attachments: [] };
     conversations.set(conversation.id, conversation);
     return conversation;
   }
 
-  function sendMessage(request: Request, body: string): { response: Response; conversationId?: string } {
-    const caller = authorize(request);
-    if (!caller.ok) return { response: caller.response };
-    const parsed = readJson(body);
-    if (!parsed.ok) return { response: json(400, parsed.error) };
-    const read = readMessage(parsed.value);
-    if (!read.ok) return { response: json(400, read.error), ...withConversation(conversationIdOf(parsed.value)) };
-    const message = read.value;
-    const { conversationId } = message;
+  /** The caller's conversation, or ECE's 404 (no such conversation) or 403 (another application's). */
+  function ownConversation(conversationId: string, session: Session): FakeConversation | Response {
     const conversation = conversations.get(conversationId);
-    if (!conversation) return { response: json(404, errors.conversationNotFound(conversationId)), conversationId };
-    if (conversation.startedBy !== caller.session.application) {
-      return { response: json(403, errors.notStartedByThisApplication()), conversationId };
-    }
-    if (conversation.state !== "ongoing") return { response: json(404, errors.conversationNotFound(conversationId)), conversationId };
-    const answer = receive(conversation, message);
-    return { response: "code" in answer ? json(400, answer) : json(200, answer), conversationId };
+    if (!conversation) return json(404, errors.conversationNotFound(conversationId));
+    return conversation.startedBy === session.application ? conversation : json(403, errors.notStartedByThisApplication());
   }
 
-  /** Records a message into its (ongoing) conversation; the response body, or the 400's error. */
-  function receive(conversation: FakeConversation, message: ReadMessage): Record<string, unknown> | ErrorBody {
-    const id = String(nextMessageId++);
-    const receivedAt = Date.now();
-    const { conversationId } = message;
-    const echo = { id, conversation: { id: conversationId } };
-    let received: ReceivedMessage;
-    let response: Record<string, unknown>;
-    switch (message.operation) {
-      case "sendTextMessage":
-      case "sendHtmlMessage": {
-        const value = message.operation === "sendTextMessage" ? "text/plain" : "text/html";
-        received = { id, operation: message.operation, input: { conversationId, message: message.content }, receivedAt };
-        response = { ...echo, type: { value }, content: message.content };
-        break;
+  /** The chat web service's answer for the entry point the path names (no token needed). */
+  const chat =
+    (operation: keyof typeof chatAnswers) =>
+    ({ request, id }: Incoming): Response => {
+      const point = entryPointOr404(id!);
+      return point instanceof Response ? point : negotiated(request, chatAnswers[operation](point.availability), "xml");
+    };
+
+  const operations: Record<RouteOperation, (incoming: Incoming) => Handled> = {
+    createAccessToken({ request, url, text }) {
+      const credentials = basicCredentials(request.headers.get("authorization"));
+      if (!credentials || (applications && applications.get(credentials.clientKey) !== credentials.clientSecret)) {
+        return json(401, errors.invalidCredentials());
       }
+      if (new URLSearchParams(text).get("grant_type") !== "client_credentials") {
+        return json(400, { code: "400-100", developerMessage: "grant_type must be client_credentials." });
+      }
+      const application = applications ? credentials.clientKey : ANY_APPLICATION;
+      const session = issue(credentials.clientKey, application, url.searchParams.get("forceLogin") === "yes");
+      if (!session) return json(401, errors.sessionLimitReached(sessionLimit));
+      return json(200, { access_token: session.token, expires_in: lifetimeSeconds, token_type: "Bearer" });
+    },
+
+    revokeAccessToken({ session }) {
+      session!.state = "revoked";
+      return answer(204);
+    },
+
+    getEntryPointConfiguration({ url }) {
+      const point = entryPointOr404(url.searchParams.get("entrypoint") ?? "");
+      if (point instanceof Response) return point;
+      if (!point.allowed) return json(403, errors.entryPointNotAllowed(point.id));
+      return json(200, { entryPointConfiguration: [{ entryPoint: { id: point.id }, lastModified: { date: point.lastModified } }] });
+    },
+
+    startConversation({ url, body, session }) {
+      const read = readStart(body, url.searchParams);
+      if (!read) return json(400, errors.refused());
+      const point = entryPointOr404(String(read.entryPointId));
+      if (point instanceof Response) return point;
+      if (!point.allowed) return json(403, errors.entryPointNotAllowed(point.id));
+      if (touched.delete(point.id) || read.date !== point.lastModified) return json(409, errors.staleEntryPointDate());
+      const conversation = addConversationFor(session!.application, point.id, read.input);
+      return { response: json(200, { id: conversation.id, activity: { id: conversation.activityId } }), conversationId: conversation.id };
+    },
+
+    sendMessage({ body, session }) {
+      const message = readMessage(body);
+      if (!message) return json(400, errors.refused());
+      const conversation = ownConversation(message.conversation.id, session!);
+      if (conversation instanceof Response) return conversation;
+      if (conversation.state !== "ongoing") return json(404, errors.conversationNotFound(conversation.id));
+      const received = receive(conversation, message);
+      return "code" in received ? json(400, received) : json(200, received);
+    },
+
+    // Documented for completed conversations: an ended one answers too.
+    getConversation({ request, url, id, session }) {
+      if (url.search !== "") return json(400, errors.queryNotSupported());
+      const conversation = ownConversation(id!, session!);
+      return conversation instanceof Response ? conversation : negotiated(request, conversationAnswer(conversation), "json");
+    },
+
+    getAgentAvailability: chat("getAgentAvailability"),
+    getAgentCapacity: chat("getAgentCapacity"),
+    checkEligibility: chat("checkEligibility"),
+  };
+
+  /** Records a message into its (ongoing) conversation; the response body, or the 400's error. */
+  function receive(conversation: FakeConversation, body: MessageBody): Record<string, unknown> | ErrorBody {
+    const conversationId = conversation.id;
+    const operation = messageOperationOf(body)!;
+    const base = { id: String(nextMessageId++), receivedAt: Date.now() };
+    let response: Record<string, unknown> = { id: base.id, ...body };
+    let received: ReceivedMessage;
+    switch (operation) {
+      case "sendTextMessage":
+      case "sendHtmlMessage":
+        received = { ...base, operation, input: { conversationId, message: (body as Schemas["TextMessage"]).content } };
+        break;
       case "uploadAttachmentFromUrl": {
+        const file = (body as Schemas["UploadAttachmentMessage"]).attachments.attachment[0]!;
         const attachmentId = String(nextAttachmentId++);
-        const { fileName, contentType, size, contentUrl } = message.file;
-        conversation.attachments.push({ id: attachmentId, fileName, contentType, size: Number(size), contentUrl, from: "customer" });
-        received = {
-          id,
-          operation: "uploadAttachmentFromUrl",
-          input: { conversationId, fileName, contentType, fileSize: Number(size), contentUrl },
-          attachmentId,
-          receivedAt,
-        };
-        response = { ...echo, type: { value: "uploadAttachment" }, attachments: { attachment: [{ id: attachmentId, ...message.file }] } };
+        const { fileName, contentType, contentUrl } = file;
+        const size = Number(file.size);
+        conversation.attachments.push({ id: attachmentId, fileName, contentType, size, contentUrl, from: "customer" });
+        const input = { conversationId, fileName, contentType, fileSize: size, contentUrl };
+        received = { ...base, operation, input, attachmentId };
+        response = { ...response, attachments: { attachment: [{ id: attachmentId, ...file }] } };
         break;
       }
       case "acceptAttachment":
       case "rejectAttachment": {
-        const { attachmentId } = message;
+        const attachmentId = (body as Schemas["AcceptAttachmentMessage"]).attachments.attachment[0]!.id;
         const offered = conversation.attachments.find((a) => a.from === "agent" && a.id === attachmentId);
         if (!offered) return errors.attachmentNotFound(attachmentId);
         if (offered.decision !== undefined) return errors.refused();
-        offered.decision = message.operation === "acceptAttachment" ? "accepted" : "rejected";
-        received = { id, operation: message.operation, input: { conversationId, attachmentId }, receivedAt };
+        offered.decision = operation === "acceptAttachment" ? "accepted" : "rejected";
+        received = { ...base, operation, input: { conversationId, attachmentId } };
         const { from: _from, decision: _decision, ...file } = offered;
-        const value = message.operation;
-        response = { ...echo, type: { value }, attachments: { attachment: [value === "acceptAttachment" ? file : { id: attachmentId }] } };
+        if (operation === "acceptAttachment") response = { ...response, attachments: { attachment: [file] } };
         break;
       }
       case "sendGeolocation":
-        received = { id, operation: "sendGeolocation", input: message.input, receivedAt };
-        response = { ...echo, type: { value: "geolocation" }, geolocation: message.geolocation };
+        received = { ...base, operation, input: geolocationInput(conversationId, (body as Schemas["GeolocationMessage"]).geolocation) };
         break;
     }
     conversation.messages.push(received);
-    messageArrivals.record(structuredClone(received), [conversationId]);
     return response;
   }
 
@@ -681,104 +731,106 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
   // One request
   // -------------------------------------------------------------------------------------------
 
-  /** The path under the API root, or `undefined` when the request is not under it. */
-  function relative(pathname: string): string | undefined {
-    if (apiRoot === "") return pathname;
-    if (pathname === apiRoot) return "/";
-    return pathname.startsWith(`${apiRoot}/`) ? pathname.slice(apiRoot.length) : undefined;
+  /** The path under `root`, or `undefined` when it is not under it. */
+  function under(root: string, pathname: string): string | undefined {
+    if (root === "" || pathname.startsWith(`${root}/`)) return pathname.slice(root.length);
+    return pathname === root ? "/" : undefined;
   }
 
-  function targetPath(target: string): string {
-    return relative(target) ?? target;
+  /** The path under the API root or the chat root, or the path itself when it is under neither. */
+  function relative(pathname: string): string {
+    return under(apiRoot, pathname) ?? under(chatRoot, pathname) ?? pathname;
   }
 
-  function matches(target: FakeTarget, operation: FakeOperation | "unknown", path: string | undefined): boolean {
-    if (target.startsWith("/")) return path !== undefined && targetPath(target) === path;
-    if (target === operation) return true;
-    return target === "sendMessage" && messageOperations.has(operation);
+  /** The operation a request is for, the ID its path names and its path under its root; or the status ECE answers. */
+  function locate(pathname: string, method: string): { route: RouteOperation | 404 | 405; id?: string; path: string } {
+    let route: 404 | 405 = 404;
+    for (const { operation, method: routeMethod, root, pattern } of ROUTE_LIST) {
+      const path = under(root === "api" ? apiRoot : chatRoot, pathname);
+      const match = path === undefined ? null : pattern.exec(path);
+      if (match && routeMethod === method) return { route: operation, path: path!, id: match[1] };
+      if (match) route = 405;
+    }
+    return { route, path: relative(pathname) };
+  }
+
+  function matches(target: FakeTarget, record: FakeRequestRecord): boolean {
+    if (target.startsWith("/")) return relative(target) === record.path;
+    return target === record.operation || (target === "sendMessage" && messageOperations.has(record.operation));
   }
 
   async function handle(request: Request): Promise<Answer> {
     const url = new URL(request.url);
-    const path = relative(url.pathname);
     const method = request.method.toUpperCase();
-    const route = path === undefined ? undefined : PATHS[path];
-    const known = route !== undefined && route.method === method;
-    // The token request's body is a form, read by its handler; every other POST body is JSON.
-    const body = known && route.operation !== "createAccessToken" && method === "POST" ? await request.text() : "";
-    let operation: FakeOperation | "unknown" = known ? route.operation : "unknown";
-    let parsedBody: unknown;
-    if (operation === "sendMessage" || operation === "startConversation") {
-      const parsed = readJson(body);
-      parsedBody = parsed.ok ? parsed.value : undefined;
-      if (operation === "sendMessage") operation = messageOperationOf(parsedBody) ?? "sendMessage";
-    }
-    const record: FakeRequestRecord = { operation, method, path: path ?? url.pathname, query: url.search.slice(1), scripted: false };
+    const { route, id, path } = locate(url.pathname, method);
+    const known = typeof route === "string";
+    const text = known && method === "POST" ? await request.text() : "";
+    // Every POST body but the token request's (a form) is JSON.
+    const parsed = route === "startConversation" || route === "sendMessage" ? readJson(text) : undefined;
+    const body = parsed?.ok ? parsed.value : undefined;
+    const operation = route === "sendMessage" ? (messageOperationOf(body) ?? route) : known ? route : "unknown";
+    const record: FakeRequestRecord = { operation, method, path, query: url.search.slice(1), scripted: false };
+    const scheme = request.headers.get("authorization")?.trim().split(/\s+/)[0];
+    if (scheme) record.authorization = scheme;
+    const isChat = known && ROUTES[route][2] === "chat";
+    let conversationId = route === "getConversation" ? id : conversationIdOf(body);
 
     let answer: Answer;
-    let conversationId: string | undefined;
-    const script = scripts.findIndex(({ target }) => matches(target, operation, path));
+    const script = scripts.findIndex(({ target }) => matches(target, record));
     if (script >= 0) {
-      const { failure } = scripts.splice(script, 1)[0]!;
       record.scripted = true;
-      conversationId = conversationIdOf(parsedBody);
-      if (typeof failure === "string") answer = failure;
-      else {
-        const entryPointId = url.searchParams.get("entrypoint") ?? entryPointOf(parsedBody);
-        const context = {
-          ...withConversation(conversationId),
-          ...(entryPointId === undefined ? {} : { entryPointId }),
-        };
-        const fallback = failure.status >= 400 ? defaultErrorBody(operation, failure.status, context) : undefined;
-        answer = scripted(failure.status, "body" in failure ? failure.body : fallback, failure.headers);
-      }
+      const entryPointId = url.searchParams.get("entrypoint") ?? entryPointOf(body) ?? (isChat ? id : undefined);
+      answer = scriptedAnswer(scripts.splice(script, 1)[0]!.failure, operation, { conversationId, entryPointId });
     } else if (!known) {
-      const status = route === undefined ? 404 : 405;
-      answer = json(status, { code: `${status}-100`, developerMessage: `No operation at ${method} ${url.pathname}.` });
+      answer = json(route, { code: `${route}-100`, developerMessage: `No operation at ${method} ${url.pathname}.` });
     } else {
-      switch (route.operation) {
-        case "createAccessToken":
-          answer = await token(request, url);
-          break;
-        case "revokeAccessToken":
-          answer = revoke(request);
-          break;
-        case "getEntryPointConfiguration":
-          answer = configuration(request, url);
-          break;
-        case "startConversation":
-          ({ response: answer, conversationId } = start(request, url, body));
-          break;
-        default:
-          ({ response: answer, conversationId } = sendMessage(request, body));
-      }
+      const session = route === "createAccessToken" || isChat ? undefined : authorize(request);
+      let handled: Handled;
+      if (session instanceof Response) handled = session;
+      else if (parsed?.ok === false) handled = json(400, parsed.error);
+      else handled = operations[route]({ request, url, id, text, body, session });
+      if (handled instanceof Response) answer = handled;
+      else ({ response: answer, conversationId } = handled);
     }
     if (conversationId !== undefined) record.conversationId = conversationId;
     if (typeof answer === "string") record.failure = answer;
     else record.status = answer.status;
     records.push(record);
-    const keys = [record.operation, record.path, ...(messageOperations.has(record.operation) ? ["sendMessage"] : [])];
-    requestArrivals.record(structuredClone(record), keys);
-    onRequest?.(structuredClone(record));
+    for (const check of waiters) check();
+    options.onRequest?.(structuredClone(record));
     return answer;
   }
 
   async function fakeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
-    const signal = init?.signal ?? request.signal;
-    if (signal?.aborted) throw signal.reason;
+    const { signal } = request;
+    signal.throwIfAborted();
     const answer = await handle(request);
-    if (answer === "reset") {
-      // As fetch reports a connection the server dropped.
-      throw new TypeError("fetch failed", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) });
+    if (answer === "reset" || answer === "refused") {
+      const [message, code] = DROPPED[answer];
+      throw new TypeError("fetch failed", { cause: Object.assign(new Error(message), { code }) });
     }
-    if (answer === "timeout") {
-      return new Promise<Response>((_resolve, reject) => {
-        if (signal?.aborted) reject(signal.reason);
-        signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
-      });
-    }
-    return answer;
+    if (answer !== "timeout") return answer;
+    return new Promise<Response>((_resolve, reject) => {
+      const abort = () => reject(signal.reason);
+      if (signal.aborted) abort();
+      else signal.addEventListener("abort", abort, { once: true });
+    });
+  }
+
+  /** Resolves with (a copy of) the `count`-th item of `list` (1-based): at once if it is there, else once it is. */
+  function nth<T>(list: () => T[], count: number): Promise<T> {
+    if (!isPositiveWhole(count)) return Promise.reject(new RangeError(`count must be a positive whole number, not ${String(count)}`));
+    return new Promise<T>((resolve) => {
+      const check = () => {
+        const found = list()[count - 1];
+        if (found === undefined) return;
+        waiters.delete(check);
+        resolve(structuredClone(found));
+      };
+      waiters.add(check);
+      check();
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -788,14 +840,13 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
   function agent(conversationId: string): FakeAgent {
     /** The conversation, when the agent can post into it and there is a target; else throws why. */
     function ongoing(): { conversation: FakeConversation; target: FakeWebhookTarget } {
-      const conversation = conversations.get(conversationId);
-      if (!conversation) throw new Error(`The fake ECE has no conversation ${conversationId}.`);
+      const conversation = found(conversations, conversationId, "conversation");
       if (conversation.startedBy === ANOTHER_APPLICATION) {
         throw new Error(`Conversation ${conversationId} belongs to another client application: ECE posts its messages there.`);
       }
       if (conversation.state !== "ongoing") throw new Error(`Conversation ${conversationId} has ended.`);
       const target = webhook;
-      if (!target || (target.url === undefined && target.handler === undefined)) {
+      if (target?.url === undefined && target?.handler === undefined) {
         throw new Error("The fake ECE has no webhook target: pass `webhook` to createFakeEce, or call fake.setWebhook().");
       }
       return { conversation, target };
@@ -803,15 +854,9 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
 
     /** Posts one message of `type` from the agent (or from `system`) to `target`. */
     function send(target: FakeWebhookTarget, type: string, fields: Partial<WireMessage> = {}, system = false): Promise<WebhookDelivery> {
-      const message: WireMessage = {
-        id: String(nextMessageId++),
-        conversation: { id: conversationId },
-        type: { value: type },
-        sender: system ? { type: "system" } : { type: "user", user: { name: "Agent" } },
-        ...fields,
-        timeStamp: Date.now(),
-      };
-      return postWebhook(target, message);
+      const sender = system ? { type: "system" as const } : { type: "user" as const, user: { name: "Agent" } };
+      const id = String(nextMessageId++);
+      return postWebhook(target, { id, conversation: { id: conversationId }, type: { value: type }, sender, ...fields, timeStamp: Date.now() });
     }
 
     const post = async (type: string, fields?: Partial<WireMessage>) => send(ongoing().target, type, fields);
@@ -823,16 +868,10 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
       startsTyping: () => post("startTyping"),
       stopsTyping: () => post("endTyping"),
       async offersAttachment(offered: AgentFile): Promise<AttachmentOfferDelivery> {
-        const file = checkFile(offered);
+        const { fileName, contentType, size, contentUrl } = checkFile(offered);
         const { conversation, target } = ongoing();
         const id = String(nextAttachmentId++);
-        const attachment = {
-          id,
-          fileName: file.fileName,
-          contentType: file.contentType,
-          size: file.size,
-          contentUrl: file.contentUrl ?? `https://ece.example.com/system/web/view/attachments/${id}`,
-        };
+        const attachment = { id, fileName, contentType, size, contentUrl: contentUrl ?? `https://ece.example.com/system/web/view/attachments/${id}` };
         conversation.attachments.push({ ...attachment, from: "agent" });
         const delivery = await send(target, "uploadAttachment", { attachments: { attachment: [attachment] } });
         return { ...delivery, attachmentId: id };
@@ -850,42 +889,29 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
   // The fake
   // -------------------------------------------------------------------------------------------
 
-  function conversationOrThrow(conversationId: string): FakeConversation {
-    const conversation = conversations.get(conversationId);
-    if (!conversation) throw new RangeError(`The fake ECE has no conversation ${conversationId}.`);
-    return conversation;
-  }
-
-  const entryPointView = ({ id, lastModified, allowed }: EntryPointState): FakeEntryPoint => ({ id, lastModified, allowed });
-  const tokenView = (session: Session): FakeToken => {
-    const { token, clientKey, issuedAt, state } = current(session);
-    return { token, clientKey, issuedAt, state };
-  };
+  const tokenView = ({ token, clientKey, issuedAt, state }: Session): FakeToken => ({ token, clientKey, issuedAt, state });
 
   return {
     fetch: fakeFetch as typeof fetch,
     apiRoot: apiRoot === "" ? "/" : apiRoot,
+    chatRoot: chatRoot === "" ? "/" : chatRoot,
     sessionLimit,
     listen: (listenOptions) => listenOn(handle, listenOptions),
-    entryPoints: () => [...entryPoints.values()].map(entryPointView),
+    entryPoints: () => structuredClone([...entryPoints.values()]),
     conversations: () => structuredClone([...conversations.values()]),
-    conversation: (conversationId) => {
-      const conversation = conversations.get(conversationId);
-      return conversation && structuredClone(conversation);
-    },
+    conversation: (conversationId) => structuredClone(conversations.get(conversationId)),
     messages: (conversationId) => structuredClone(conversations.get(conversationId)?.messages ?? []),
-    tokens: () => [...sessions.values()].map(tokenView),
+    tokens: () => [...sessions.values()].map((session) => tokenView(current(session))),
     sessions: () => [...sessions.values()].filter((s) => current(s).state === "open").map(tokenView),
     requests: () => structuredClone(records),
-    arrived: (target, count = 1) => requestArrivals.wait(target.startsWith("/") ? targetPath(target) : target, count),
-    conversationStarted: (count = 1) => startArrivals.wait("*", count),
-    messageArrived: (conversationId, count = 1) => messageArrivals.wait(conversationId, count),
+    arrived: (target, count = 1) => nth(() => records.filter((record) => matches(target, record)), count),
+    conversationStarted: (count = 1) => nth(() => [...conversations.values()].filter((c) => c.start !== undefined), count),
+    messageArrived: (conversationId, count = 1) => nth(() => conversations.get(conversationId)?.messages ?? [], count),
     failNext(target, failure) {
-      const valid =
-        failure === "timeout" ||
-        failure === "reset" ||
-        (typeof failure === "object" && failure !== null && Number.isInteger(failure.status) && failure.status >= 200 && failure.status <= 599);
-      if (!valid) throw new TypeError('failNext: the failure must be { status: 200..599, body? }, "timeout" or "reset".');
+      const status = isRecord(failure) ? failure.status : undefined;
+      if (!UNANSWERED.has(failure) && !(Number.isInteger(status) && (status as number) >= 200 && (status as number) <= 599)) {
+        throw new TypeError('failNext: the failure must be { status: 200..599, body? }, "timeout", "reset" or "refused".');
+      }
       if (typeof target !== "string" || (!target.startsWith("/") && !OPERATIONS.has(target))) {
         throw new TypeError(`failNext: ${String(target)} is neither an operation nor a path.`);
       }
@@ -895,18 +921,21 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
       for (const session of sessions.values()) if (current(session).state === "open") session.state = "expired";
     },
     touchEntryPoint(entryPointId) {
-      const point = entryPoints.get(entryPointId);
-      if (!point) throw new RangeError(`The fake ECE has no entry point ${entryPointId}.`);
+      const point = found(entryPoints, entryPointId, "entry point");
       point.lastModified = laterDate(point.lastModified);
-      point.staleNextStart = true;
-      return entryPointView(point);
+      touched.add(point.id);
+      return structuredClone(point);
+    },
+    setAvailability(entryPointId, availability) {
+      const point = found(entryPoints, entryPointId, "entry point");
+      point.availability = { ...point.availability, ...checkAvailability(availability) };
+      return structuredClone(point);
     },
     endConversation(conversationId) {
-      conversationOrThrow(conversationId).state = "ended";
+      found(conversations, conversationId, "conversation").state = "ended";
     },
     addConversation(add = {}) {
-      const entryPointId = add.entryPointId ?? firstEntryPoint;
-      if (!entryPoints.has(entryPointId)) throw new RangeError(`The fake ECE has no entry point ${entryPointId}.`);
+      const entryPointId = found(entryPoints, add.entryPointId ?? firstEntryPoint, "entry point").id;
       const application = add.foreign ? ANOTHER_APPLICATION : applications && add.clientKey !== undefined ? add.clientKey : defaultApplication;
       return structuredClone(addConversationFor(application, entryPointId));
     },
@@ -921,8 +950,11 @@ export function createFakeEce(options: FakeEceOptions = {}): FakeEce {
   };
 }
 
-function withConversation(conversationId: string | undefined): { conversationId?: string } {
-  return conversationId === undefined ? {} : { conversationId };
+/** The value under `key`, or a RangeError naming the `what` the fake does not have. */
+function found<K, V>(map: ReadonlyMap<K, V>, key: K, what: string): V {
+  const value = map.get(key);
+  if (value === undefined) throw new RangeError(`The fake ECE has no ${what} ${String(key)}.`);
+  return value;
 }
 
 /** A start body's entry point ID, for a scripted answer's default body. */
@@ -931,40 +963,50 @@ function entryPointOf(body: unknown): string | undefined {
   return typeof id === "string" ? id : undefined;
 }
 
-/** Half of a surrogate pair: not a character, so neither XML nor UTF-8 can carry it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** What is wrong with a text of the agent's: not a non-empty string, or a lone surrogate in it. */
-function textProblem(value: unknown): string | undefined {
-  if (typeof value !== "string" || value === "") return "must be a non-empty string";
-  return LONE_SURROGATE.test(value) ? "must not hold a lone surrogate (half of a character)" : undefined;
+/** What a script answers: its status, headers and body (without one, the spec's for an error status), or nothing. */
+function scriptedAnswer(failure: ScriptedFailure, operation: FakeOperation | "unknown", context: Parameters<typeof defaultErrorBody>[2]): Answer {
+  if (typeof failure === "string") return failure;
+  const fallback = failure.status >= 400 ? defaultErrorBody(operation, failure.status, context) : undefined;
+  return answer(failure.status, "body" in failure ? failure.body : fallback, failure.headers);
 }
 
+/** Half of a surrogate pair: not a character, so neither XML nor UTF-8 can carry it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const HALF_A_CHARACTER = "must not hold a lone surrogate (half of a character)";
+
 function checkText(value: unknown, name: string): string {
-  const problem = textProblem(value);
-  if (problem !== undefined) throw new TypeError(`The agent's ${name} ${problem}.`);
-  return value as string;
+  if (typeof value !== "string" || value === "") throw new TypeError(`The agent's ${name} must be a non-empty string.`);
+  if (LONE_SURROGATE.test(value)) throw new TypeError(`The agent's ${name} ${HALF_A_CHARACTER}.`);
+  return value;
 }
 
 /** The file the agent offers, checked: its texts, its size, and its URL when given. */
 function checkFile(file: AgentFile): AgentFile {
-  return checkOptions(
-    "offersAttachment",
-    file,
-    (fields): AgentFile => {
-      const text = (name: string) => {
-        const value = fields.get(name);
-        const problem = textProblem(value);
-        return problem === undefined ? (value as string) : fields.add(name, problem);
-      };
-      const fileName = text("fileName");
-      const contentType = text("contentType");
-      const contentUrl = fields.has("contentUrl") ? text("contentUrl") : undefined;
-      if (contentUrl !== undefined && !isAbsoluteHttpUrl(contentUrl)) fields.add("contentUrl", "must be an absolute http or https URL");
-      const size = fields.get("size");
-      if (!(Number.isSafeInteger(size) && (size as number) >= 0)) fields.add("size", "must be a whole number of bytes");
-      return { fileName: fileName!, contentType: contentType!, size: size as number, ...(contentUrl === undefined ? {} : { contentUrl }) };
-    },
-    "file",
-  );
+  const read = (fields: Fields): AgentFile => {
+    const [fileName, contentType, contentUrl] = [fields.requiredText("fileName"), fields.requiredText("contentType"), fields.optionalText("contentUrl")];
+    for (const [name, value] of Object.entries({ fileName, contentType, contentUrl })) {
+      if (value !== undefined && LONE_SURROGATE.test(value)) fields.add(name, HALF_A_CHARACTER);
+    }
+    if (contentUrl !== undefined && !isAbsoluteHttpUrl(contentUrl)) fields.add("contentUrl", "must be an absolute http or https URL");
+    const size = fields.get("size");
+    if (!isCount(size)) fields.add("size", "must be a whole number of bytes");
+    return { fileName: fileName!, contentType: contentType!, size: size as number, contentUrl };
+  };
+  return checkOptions("offersAttachment", file, read, "file");
+}
+
+/** Whether `value` is a whole number of at least 0. */
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** The fields of an availability that are given, checked. */
+function checkAvailability(availability: Partial<FakeAvailability>): Partial<FakeAvailability> {
+  const read = (fields: Fields): Partial<FakeAvailability> => {
+    const [agentAvailable, availableSlots, eligibility] = ["agentAvailable", "availableSlots", "eligibility"].map((name) => fields.get(name));
+    if (agentAvailable !== undefined && typeof agentAvailable !== "boolean") fields.add("agentAvailable", "must be true or false");
+    if (availableSlots !== undefined && !isCount(availableSlots)) fields.add("availableSlots", "must be a whole number of at least 0");
+    if (eligibility !== undefined && eligibility !== 0 && eligibility !== 1 && eligibility !== 2) fields.add("eligibility", "must be 0, 1 or 2");
+    const given = Object.entries({ agentAvailable, availableSlots, eligibility }).filter(([, value]) => value !== undefined);
+    return Object.fromEntries(given) as Partial<FakeAvailability>;
+  };
+  return checkOptions("setAvailability", availability, read, "availability");
 }

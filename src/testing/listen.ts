@@ -4,10 +4,11 @@
  *
  * @module
  */
+import type { AddressInfo } from "node:net";
 import type { FakeServer } from "./types.js";
 
-/** What the fake does with one request: an answer, or a scripted failure. */
-type Handle = (request: Request) => Promise<Response | "timeout" | "reset">;
+/** What the fake does with one request: an answer, or a scripted failure that leaves it unanswered. */
+export type Answer = Response | "timeout" | "reset" | "refused";
 
 /** Options of {@link FakeEce.listen}. */
 export interface ListenOptions {
@@ -18,62 +19,42 @@ export interface ListenOptions {
 }
 
 /** Starts a server that hands each request to `handle`; resolves once it listens. */
-export async function listen(handle: Handle, options: ListenOptions = {}): Promise<FakeServer> {
+export async function listen(handle: (request: Request) => Promise<Answer>, options: ListenOptions = {}): Promise<FakeServer> {
   const { createServer } = await import("node:http");
   const host = options.host ?? "127.0.0.1";
   let url = "";
-  const sockets = new Set<{ destroy(): void }>();
-  const server = createServer((req, res) => {
-    const chunks: Uint8Array<ArrayBuffer>[] = [];
-    req.on("data", (chunk: Uint8Array) => chunks.push(new Uint8Array(chunk)));
-    req.on("end", () => {
-      void (async () => {
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(req.headers)) {
-          if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-          else if (value !== undefined) headers.set(name, value);
-        }
-        const method = req.method ?? "GET";
-        const body = method === "GET" || method === "HEAD" ? undefined : new Blob(chunks);
-        const request = new Request(`${url}${req.url ?? "/"}`, { method, headers, ...(body ? { body } : {}) });
-        const answer = await handle(request);
-        if (answer === "timeout") return; // held until the client gives up or the server closes
-        if (answer === "reset") {
-          req.socket.destroy();
-          return;
-        }
-        res.statusCode = answer.status;
-        answer.headers.forEach((value, name) => res.setHeader(name, value));
-        res.end(new Uint8Array(await answer.arrayBuffer()));
-      })().catch(() => {
-        if (!res.headersSent) res.statusCode = 500;
-        res.end();
-      });
-    });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+  const server = createServer(async (req, res) => {
+    try {
+      const chunks: Uint8Array<ArrayBuffer>[] = [];
+      for await (const chunk of req) chunks.push(new Uint8Array(chunk as Uint8Array));
+      const headers = new Headers();
+      for (const [name, values] of Object.entries(req.headersDistinct)) for (const value of values ?? []) headers.append(name, value);
+      const method = req.method ?? "GET";
+      const body = method === "GET" || method === "HEAD" ? null : new Blob(chunks);
+      const answer = await handle(new Request(`${url}${req.url ?? "/"}`, { method, headers, body }));
+      // "reset" and "refused" close the connection without an answer (an open connection cannot be
+      // refused any more); "timeout" holds it until the client gives up or the server closes.
+      if (answer === "reset" || answer === "refused") req.socket.destroy();
+      if (typeof answer === "string") return;
+      res.writeHead(answer.status, Object.fromEntries(answer.headers));
+      res.end(new Uint8Array(await answer.arrayBuffer()));
+    } catch {
+      if (!res.headersSent) res.statusCode = 500;
+      res.end();
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen({ port: options.port ?? 0, host }, () => {
-      server.off("error", reject);
-      resolve();
-    });
+    server.listen({ port: options.port ?? 0, host }, resolve);
   });
-  const address = server.address();
-  const port = address !== null && typeof address === "object" ? address.port : options.port;
-  url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  url = `http://${host.includes(":") ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
   let closed: Promise<void> | undefined;
   return {
     url,
-    close: () => {
-      closed ??= new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
-      });
-      return closed;
-    },
+        server.closeAllConnections(); // a held request's too
+      })),
   };
 }

@@ -16,15 +16,25 @@ import type {
 import type { WebhookAuthorization } from "../webhooks.js";
 
 /**
- * An operation of the API the fake plays: the spec's operation IDs (the token's, the revoke's and
- * `sendMessage`), and each operation of the client - the six message operations are each a kind
- * of `sendMessage`, told apart by the body's `type.value`.
+ * An operation of the API the fake plays: the spec's operation IDs (the token's, the revoke's,
+ * `sendMessage`, reading a conversation back and the chat web service's three), and each
+ * operation of the client - the six message operations are each a kind of `sendMessage`, told
+ * apart by the body's `type.value`.
  */
-export type FakeOperation = "createAccessToken" | "revokeAccessToken" | "sendMessage" | OperationName;
+export type FakeOperation =
+  | "createAccessToken"
+  | "revokeAccessToken"
+  | "sendMessage"
+  | "getConversation"
+  | "getAgentAvailability"
+  | "getAgentCapacity"
+  | "checkEligibility"
+  | OperationName;
 
 /**
  * What {@link FakeEce.failNext} targets: an operation (`"sendMessage"` covers all six message
- * operations), or a path - relative to the API root (`"/messaging/sendmessage"`) or whole.
+ * operations), or a path - relative to the API root (`"/messaging/sendmessage"`) or to the chat
+ * root (`"/agentAvailability/1001"`), or whole.
  */
 export type FakeTarget = FakeOperation | `/${string}`;
 
@@ -33,31 +43,50 @@ export type FakeTarget = FakeOperation | `/${string}`;
  * recorded in the fake's state):
  * - `{ status, body?, headers? }`: that status; `body` as JSON (a string is sent as it is). Without
  *   a body, an error status gets the body the spec gives it for that operation (`{ code,
- *   developerMessage }`), and a 2xx gets none.
+ *   developerMessage }`), and a 2xx gets none. E.g. `{ status: 429, headers: { "Retry-After": "2" } }`.
  * - `"timeout"`: no answer at all; the request hangs until the client gives up (its signal aborts,
  *   or the connection closes).
  * - `"reset"`: the connection is dropped once the request has arrived (`fake.fetch` rejects as
- *   `fetch` does on a reset).
+ *   `fetch` does on a reset): the request may have been delivered.
+ * - `"refused"`: the request never reached ECE. What this proves depends on the transport:
+ *   `fake.fetch` rejects as `fetch` does when the connection is refused (a `TypeError` whose
+ *   `cause` has `code: "ECONNREFUSED"`), which proves nothing was sent (the SDK's outcome says
+ *   `delivered: false`). A {@link FakeEce.listen} server cannot refuse a connection that is
+ *   already open: it closes it without an HTTP answer, which the client sees as a dropped
+ *   connection, as with `"reset"` (a send's outcome then says `delivered: "unknown"`).
  */
-export type ScriptedFailure = { status: number; body?: unknown; headers?: Record<string, string> } | "timeout" | "reset";
+export type ScriptedFailure = { status: number; body?: unknown; headers?: Record<string, string> } | "timeout" | "reset" | "refused";
 
-/** An entry point of the fake, as given to {@link FakeEceOptions.entryPoints}. */
-export interface FakeEntryPointOptions {
-  /** The entry point's ID (a positive whole number). */
-  id: number;
-  /** Its last-modified date, sent as the configuration's `lastModified.date` (text or a number). */
-  lastModified?: string | number;
-  /** Whether client applications may use it (default `true`); `false` answers 403. */
-  allowed?: boolean;
+/**
+ * What the chat web service answers for an entry point (no token needed), set with
+ * {@link FakeEce.setAvailability}. Default: an agent available, 3 slots, eligible.
+ */
+export interface FakeAvailability {
+  /** `agentAvailability`'s `available` (default `true`). */
+  agentAvailable: boolean;
+  /** `capacity`'s count of slots: how many more chats the entry point's agents can take (default 3). */
+  availableSlots: number;
+  /** `checkEligibility`'s `responseType`: `0` a new chat can start (default), `1` no agent available, `2` the queue is full. */
+  eligibility: 0 | 1 | 2;
 }
 
 /** An entry point as the fake holds it. */
 export interface FakeEntryPoint {
+  /** The entry point's ID (a positive whole number). */
   id: number;
-  /** The date a start must echo, exactly (same JSON type, same text). */
+  /**
+   * Its last-modified date, sent as the configuration's `lastModified.date` (text or a number),
+   * which a start must echo exactly (same JSON type, same text). Default: the spec's example date.
+   */
   lastModified: string | number;
+  /** Whether client applications may use it (default `true`); `false` answers 403. */
   allowed: boolean;
+  /** What the chat web service answers for it. */
+  availability: FakeAvailability;
 }
+
+/** An entry point of the fake, as given to {@link FakeEceOptions.entryPoints}: its ID, and what differs from the defaults. */
+export type FakeEntryPointOptions = Pick<FakeEntryPoint, "id"> & Partial<Pick<FakeEntryPoint, "lastModified" | "allowed">>;
 
 /** Where, and how, the agent's side is posted (ECE's callback URL as configured in its admin console). */
 export interface FakeWebhookTarget {
@@ -78,6 +107,13 @@ export interface FakeWebhookTarget {
 export interface FakeEceOptions {
   /** The API root the fake serves under (default `/system/ws/v19/clientapplications`). */
   apiRoot?: string;
+  /**
+   * Where the fake serves the chat web service (`agentAvailability`, `capacity`,
+   * `checkEligibility`). Default: `apiRoot` with its trailing `/ws/v19/clientapplications`
+   * replaced by `/egain/chat/entrypoint` (so `/system/egain/chat/entrypoint`), or `apiRoot` itself
+   * when it has no such suffix (as Prism serves every path at its root).
+   */
+  chatRoot?: string;
   /** The entry points (default: one, `1001`). */
   entryPoints?: (number | FakeEntryPointOptions)[];
   /**
@@ -136,6 +172,8 @@ export interface FakeConversation {
   id: string;
   /** The ID of the activity (chat) created for it: numeric text. */
   activityId: string;
+  /** When it was created, as ISO 8601 text: the `activity.created.date` a read of it answers. */
+  created: string;
   entryPointId: number;
   /**
    * The application that started it - only that one may send into it: its client key, `"*"` when
@@ -173,14 +211,19 @@ export interface FakeRequestRecord {
   /** The operation, when the path and body name one (`"unknown"` otherwise). */
   operation: FakeOperation | "unknown";
   method: string;
-  /** The path under the API root (e.g. `/messaging/sendmessage`), without the query. */
+  /**
+   * The path under the API root (e.g. `/messaging/sendmessage`) or, for the chat web service,
+   * under the chat root (`/agentAvailability/1001`), without the query.
+   */
   path: string;
   /** The query string, without `?` (empty when there was none). */
   query: string;
   /** The status answered; absent when the request was dropped or left unanswered. */
   status?: number;
-  /** `timeout` or `reset` when a scripted failure left it unanswered or dropped it. */
-  failure?: "timeout" | "reset";
+  /** `timeout`, `reset` or `refused` when a scripted failure left it unanswered. */
+  failure?: "timeout" | "reset" | "refused";
+  /** The scheme of the `Authorization` header it carried (`Bearer`, `Basic`...), when it carried one; never its credentials. */
+  authorization?: string;
   /** Whether a {@link FakeEce.failNext} script answered it. */
   scripted: boolean;
   /** The conversation the request was about (a start's new one included), when there was one. */

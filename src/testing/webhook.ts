@@ -19,10 +19,6 @@ export interface WireMessage {
   attachments?: { attachment: { id: string; fileName: string; contentType: string; size: number; contentUrl: string }[] };
 }
 
-/** Where posts go when a handler is given without a URL. */
-const HANDLER_URL = "http://127.0.0.1/ece-webhook";
-
-
 /** Escapes markup, and CR as a reference: a parser turns a literal CR (or CR LF) into LF. */
 function escapeXml(text: string): string {
   return text.replace(/[&<>"'\r]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;" })[c]!);
@@ -52,34 +48,18 @@ function authorizationHeader(target: FakeWebhookTarget): Record<string, string> 
   return {};
 }
 
-/** The receiver refused a post (answered other than 2xx). */
-class WebhookDeliveryError extends Error {
-  override readonly name = "WebhookDeliveryError";
-  constructor(
-    /** The receiver's status. */
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Posts `message` to `target`; resolves on a 2xx, rejects otherwise (naming the status). */
+/** Posts `message` to `target`; resolves on a 2xx, else rejects with a `WebhookDeliveryError` naming the receiver's `status`. */
 export async function postWebhook(target: FakeWebhookTarget, message: WireMessage): Promise<WebhookDelivery> {
   const format = target.format ?? "json";
   const body = webhookBody([message], format);
-  const request = new Request(target.url ?? HANDLER_URL, {
-    method: "POST",
-    headers: { "Content-Type": format === "json" ? "application/json" : "application/xml", ...authorizationHeader(target) },
-    body,
-  });
+  const headers = { "Content-Type": `application/${format}`, ...authorizationHeader(target) };
+  // A handler given without a URL gets requests to a placeholder URL.
+  const request = new Request(target.url ?? "http://127.0.0.1/ece-webhook", { method: "POST", headers, body });
   const response = target.handler ? await target.handler(request) : await fetch(request);
   const answer = await response.text();
   if (!response.ok) {
-    throw new WebhookDeliveryError(
-      response.status,
-      `The webhook receiver answered ${response.status} to the agent's ${message.type.value} message: ${answer.slice(0, 500)}`,
-    );
+    const text = `The webhook receiver answered ${response.status} to the agent's ${message.type.value} message: ${answer.slice(0, 500)}`;
+    throw Object.assign(new Error(text), { name: "WebhookDeliveryError", status: response.status });
   }
   return { status: response.status, messageId: message.id, body };
 }

@@ -55,14 +55,21 @@ export interface TokenSource {
   secrets(): Iterable<string>;
 }
 
-/** A fixed token from the caller: never refreshed, and never revoked (the caller owns it). */
-export function createFixedTokenSource(accessToken: string): TokenSource {
-  const result: TokenResult = { ok: true, value: { token: accessToken, fromCache: true } };
+/**
+ * A fixed token from the caller: never refreshed, and never revoked (the caller owns it). Without
+ * one (a client made with only `baseUrl`), every call that needs a token ends `error`, nothing sent.
+ */
+export function createFixedTokenSource(accessToken: string | undefined): TokenSource {
+  const message = "This client has no credentials (it was created with only baseUrl): give credentials or accessToken.";
+  const result: TokenResult =
+    accessToken === undefined
+      ? { ok: false, error: { kind: "error", message, delivered: false } }
+      : { ok: true, value: { token: accessToken, fromCache: true } };
   return {
     get: () => Promise.resolve(result),
     refused: () => Promise.resolve("stop"),
     close: (callsDone) => callsDone.then(() => ({ revoked: 0, failed: 0 })),
-    secrets: () => [accessToken],
+    secrets: () => (accessToken === undefined ? [] : [accessToken]),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The webhook receiver: a Fetch API handler (Node 20+, Bun, Deno, edge runtimes) that checks who
  * is calling, reads JSON or XML in whatever charset it comes, and hands typed messages to the
- * integrator. Every answer other than 200 goes through `refuse` (./refusals.ts).
+ * integrator. Every answer other than 200 is a refusal from one table (`refusals`).
  *
  * @module
  */
@@ -9,9 +9,8 @@ import { BodyTooLargeError, readCapped } from "../internal/read-capped.js";
 import { createRedactor } from "../internal/redact.js";
 import { base64Utf8 } from "../internal/wire.js";
 import type { ValidationIssue } from "../outcomes/outcomes.js";
-import { byteOrderMark, charsetParameter, strictDecoder, xmlDeclaredEncoding } from "./charset.js";
-import { readWebhookItems, toWebhookMessages, webhookBodyFormat, type WebhookBodyFormat, type WebhookMessage } from "./messages.js";
-import { jsonResponse, refusalReasonOf, refuse } from "./refusals.js";
+import { encodingOf, strictDecoder } from "./charset.js";
+import { readWebhookItems, toWebhookMessages, webhookBodyFormat, type WebhookMessage } from "./messages.js";
 import { checkObservabilityOptions, createEmitter, type ObservabilityOptions } from "../observe/events.js";
 import { checkOptions, elementsOf, isPositiveWhole, isTimerDelay, nested, type Fields } from "../internal/check.js";
 
@@ -108,51 +107,81 @@ function checkHandlerOptions(options: unknown) {
 }
 
 /** The `Authorization` header value each accepted credential gives, and the secrets it holds. */
-function credentialsOf(authorization: WebhookAuthorization): { header: string; secrets: string[] } | undefined {
+function credentialsOf(authorization: WebhookAuthorization): { header: string; secrets: string[] }[] {
   if (authorization.type === "basic") {
     const encoded = base64Utf8(`${authorization.username}:${authorization.password}`);
-    return { header: `basic ${encoded}`, secrets: [authorization.password, encoded] };
+    return [{ header: `basic ${encoded}`, secrets: [authorization.password, encoded] }];
   }
-  if (authorization.type === "bearer") return { header: `bearer ${authorization.token}`, secrets: [authorization.token] };
-  return undefined;
+  if (authorization.type === "bearer") return [{ header: `bearer ${authorization.token}`, secrets: [authorization.token] }];
+  return [];
 }
 
-const challenges: Record<"basic" | "bearer", string> = {
-  basic: 'Basic realm="ece-webhook", charset="UTF-8"',
-  bearer: 'Bearer realm="ece-webhook"',
+const challenges: Record<WebhookAuthorization["type"], [string, string][]> = {
+  basic: [["WWW-Authenticate", 'Basic realm="ece-webhook", charset="UTF-8"']],
+  bearer: [["WWW-Authenticate", 'Bearer realm="ece-webhook"']],
+  none: [],
 };
 
-/** The reason given when a body read is cancelled because `bodyTimeoutMs` passed. */
-class BodyTimeoutError extends Error {}
-
-/** The body as text, or the refusal that ends the request. */
-type DecodedBody = { ok: true; text: string } | { ok: false; response: Response };
+/**
+ * Every answer other than 200, by reason (the code of the `webhookRefused` event): its status,
+ * its default message, and the `error` of its JSON body when that is not the reason itself.
+ */
+const refusals = {
+  methodNotAllowed: { status: 405, message: "Only POST is accepted." },
+  unauthorized: { status: 401, message: "Missing or wrong credentials." },
+  unsupportedMediaType: { status: 415, message: "The body must be application/json or application/xml." },
+  bodyTooLarge: { status: 413, message: "The body is too large.", error: "payloadTooLarge" },
+  tooManyMessages: { status: 413, message: `More than ${MAX_WEBHOOK_MESSAGES} messages in one request.`, error: "payloadTooLarge" },
+  bodyTimeout: { status: 408, message: "The body did not arrive in time." },
+  invalidData: { status: 400, message: "The body could not be read as ECE messages." },
+  onMessagesFailed: { status: 500, message: "The receiver failed to handle the messages." },
+  internalError: { status: 500, message: "The receiver failed unexpectedly." },
+};
 
 /**
- * Decodes the body: the Content-Type's charset, else (XML) a byte order mark or the declared
- * encoding, else a byte order mark or UTF-8. An unknown label is 415; bytes not valid in the
- * encoding are 400.
+ * Why the receiver did not deliver a request to `onMessages` (or `onMessages` failed), and what
+ * the answer adds to the reason's defaults: a message (never a secret, never an exception's
+ * text), the fields that are wrong (already redacted), response headers.
  */
-function decodeBody(bytes: Uint8Array, charset: string | undefined, format: WebhookBodyFormat): DecodedBody {
-  const label = charset ?? byteOrderMark(bytes) ?? (format === "xml" ? xmlDeclaredEncoding(bytes) : undefined) ?? "utf-8";
-  const decoder = strictDecoder(label);
-  if (!decoder) {
-    return { ok: false, response: refuse("unsupportedMediaType", { message: `The character encoding "${label.slice(0, 40)}" is not supported.` }) };
-  }
-  try {
-    return { ok: true, text: decoder.decode(bytes) };
-  } catch {
-    const message = `The body is not valid ${decoder.encoding}.`;
-    return { ok: false, response: refuse("invalidData", { message, issues: [{ field: "body", problem: `is not valid ${decoder.encoding}` }] }) };
-  }
+interface Refusal {
+  reason: keyof typeof refusals;
+  message?: string;
+  issues?: ValidationIssue[];
+  headers?: [string, string][];
 }
 
-/** Lets go of a request body the handler will not read, so its source can stop sending it. */
+/** Builds a JSON response with `Cache-Control: no-store`. */
+function jsonResponse(status: number, body: unknown, headers: [string, string][] = []): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: [["Content-Type", "application/json; charset=utf-8"], ["Cache-Control", "no-store"], ...headers],
+  });
+}
+
+/** The answer for a refusal: its status, and `{ error, message, issues? }` as JSON. */
+export function refusalResponse({ reason, message, issues, headers }: Refusal): Response {
+  const refusal: { status: number; message: string; error?: string } = refusals[reason];
+  const body = { error: refusal.error ?? reason, message: message ?? refusal.message, ...(issues ? { issues } : {}) };
+  return jsonResponse(refusal.status, body, headers);
+}
+
+/** Lets go of a request body the handler did not read, so its source can stop sending it. */
 function discardBody(request: Request): void {
+  if (request.body && !request.body.locked) request.body.cancel().catch(() => undefined);
+}
+
+/**
+ * Decodes the body by the encoding {@link encodingOf} finds: an unknown label is 415; bytes not
+ * valid in the encoding are 400.
+ */
+function decodeBody(bytes: Uint8Array, label: string): string | Refusal {
+  const decoder = strictDecoder(label);
+  if (!decoder) return { reason: "unsupportedMediaType", message: `The character encoding "${label.slice(0, 40)}" is not supported.` };
   try {
-    if (request.body && !request.body.locked) void request.body.cancel().catch(() => undefined);
+    return decoder.decode(bytes);
   } catch {
-    // a body that cannot be cancelled is left to its server
+    const problem = `is not valid ${decoder.encoding}`;
+    return { reason: "invalidData", message: `The body ${problem}.`, issues: [{ field: "body", problem }] };
   }
 }
 
@@ -191,105 +220,81 @@ function discardBody(request: Request): void {
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const { authorization: list, onMessages, maxBodyBytes, bodyTimeoutMs, observability } = checkHandlerOptions(options);
   const emit = createEmitter(observability);
-  const accepted = list.flatMap((authorization) => credentialsOf(authorization) ?? []);
-  const anyone = accepted.length === 0; // { type: "none" }
+  const accepted = list.flatMap(credentialsOf);
   const secrets = accepted.flatMap((credential) => credential.secrets);
   const redact = createRedactor(() => secrets);
-  const challenge = [...new Set(list.map((authorization) => authorization.type))]
-    .filter((type): type is "basic" | "bearer" => type !== "none")
-    .map((type): [string, string] => ["WWW-Authenticate", challenges[type]]);
+  const challenge = [...new Set(list.map((authorization) => authorization.type))].flatMap((type) => challenges[type]);
+  const tooLarge: Refusal = { reason: "bodyTooLarge", message: `The body is larger than ${maxBodyBytes} bytes.` };
+
   function authorized(request: Request): boolean {
-    if (anyone) return true;
-    const given = request.headers.get("authorization");
-    if (given === null) return false;
+    if (accepted.length === 0) return true; // { type: "none" }
     // The scheme is case-insensitive; the credentials are compared in constant time, with
     // every accepted one (which of them matched does not show in the time taken).
+    const given = request.headers.get("authorization") ?? "";
     const space = given.indexOf(" ");
-    const normalized = (space > 0 ? `${given.slice(0, space).toLowerCase()}${given.slice(space)}` : given.toLowerCase()).trim();
+    const normalized = space > 0 ? `${given.slice(0, space).toLowerCase()}${given.slice(space)}` : given.toLowerCase();
     let matched = false;
     for (const credential of accepted) matched = constantTimeEqual(normalized, credential.header) || matched;
     return matched;
   }
 
-  function invalidData(issues: ValidationIssue[]): Response {
-    const safe = issues.map(({ field, problem }) => ({ field: redact(field), problem: redact(problem) }));
-    return refuse("invalidData", { issues: safe });
+  function invalidData(issues: ValidationIssue[]): Refusal {
+    return { reason: "invalidData", issues: issues.map(({ field, problem }) => ({ field: redact(field), problem: redact(problem) })) };
   }
 
-  async function handle(request: Request, timeout: AbortSignal, report: { messageCount?: number }): Promise<Response> {
-    if (request.method !== "POST") {
-      discardBody(request);
-      return refuse("methodNotAllowed", { headers: [["Allow", "POST"]] });
-    }
-    if (!authorized(request)) {
-      discardBody(request);
-      return refuse("unauthorized", { headers: challenge });
-    }
+  /** Checks, reads and delivers one request: the number of messages delivered, or the refusal. */
+  async function receive(request: Request, timeout: AbortSignal): Promise<number | Refusal> {
+    if (request.method !== "POST") return { reason: "methodNotAllowed", headers: [["Allow", "POST"]] };
+    if (!authorized(request)) return { reason: "unauthorized", headers: challenge };
     const contentType = request.headers.get("content-type") ?? "";
     const format = webhookBodyFormat(contentType);
-    const charset = charsetParameter(contentType);
-    if (!format || (charset !== undefined && !strictDecoder(charset))) {
-      discardBody(request);
-      const message = format ? `The character encoding "${charset!.slice(0, 40)}" is not supported.` : undefined;
-      return refuse("unsupportedMediaType", {
-        ...(message ? { message } : {}),
-        headers: [["Accept", "application/json, application/xml"]],
-      });
-    }
+    if (!format) return { reason: "unsupportedMediaType", headers: [["Accept", "application/json, application/xml"]] };
+    if (Number(request.headers.get("content-length")) > maxBodyBytes) return tooLarge;
     let bytes: Uint8Array;
     try {
-      const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-      if (Number.isFinite(declared) && declared > maxBodyBytes) throw new BodyTooLargeError(maxBodyBytes);
       bytes = await readCapped(request.body, maxBodyBytes, "error", timeout);
     } catch (error) {
-      discardBody(request);
-      if (error instanceof BodyTooLargeError) {
-        return refuse("bodyTooLarge", { message: `The body is larger than ${maxBodyBytes} bytes.` });
-      }
-      if (timeout.aborted) return refuse("bodyTimeout", { message: `The body did not arrive within ${bodyTimeoutMs} ms.` });
-      return refuse("invalidData", { message: "The body could not be read." });
+      if (error instanceof BodyTooLargeError) return tooLarge;
+      if (timeout.aborted) return { reason: "bodyTimeout", message: `The body did not arrive within ${bodyTimeoutMs} ms.` };
+      return { reason: "invalidData", message: "The body could not be read." };
     }
-    const decoded = decodeBody(bytes, charset, format);
-    if (!decoded.ok) return decoded.response;
-    const read = readWebhookItems(decoded.text, format);
+    const text = decodeBody(bytes, encodingOf(bytes, contentType, format));
+    if (typeof text !== "string") return text;
+    const read = readWebhookItems(text, format);
     if (!read.ok) return invalidData(read.error);
-    if (read.value.length > MAX_WEBHOOK_MESSAGES) return refuse("tooManyMessages");
+    if (read.value.length > MAX_WEBHOOK_MESSAGES) return { reason: "tooManyMessages" };
     const parsed = toWebhookMessages(read.value);
     if (!parsed.ok) return invalidData(parsed.error.issues);
     try {
       await onMessages(parsed.messages);
     } catch {
-      return refuse("onMessagesFailed");
+      return { reason: "onMessagesFailed" };
     }
-    report.messageCount = parsed.messages.length;
-    return jsonResponse(200, { received: parsed.messages.length });
+    return parsed.messages.length;
   }
 
   return async function handleWebhook(request: Request): Promise<Response> {
     // The body's time starts when the request reaches the handler.
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new BodyTimeoutError()), bodyTimeoutMs);
-    const report: { messageCount?: number } = {};
-    let response: Response;
+    const timer = setTimeout(() => timeout.abort(), bodyTimeoutMs);
+    let answer: number | Refusal;
     try {
-      response = await handle(request, timeout.signal, report);
+      answer = await receive(request, timeout.signal);
     } catch {
-      // Nothing in handle() should throw: if something does, it is a failure of the receiver,
+      // Nothing in receive() should throw: if something does, it is a failure of the receiver,
       // not of ECE's request, and ECE should see it as one (and may send the batch again).
-      discardBody(request);
-      response = refuse("internalError");
+      answer = { reason: "internalError" };
     } finally {
       clearTimeout(timer);
     }
-    if (emit) {
-      // Codes and counts only: never credentials, never body text.
-      const reason = refusalReasonOf(response);
-      if (reason) emit({ type: "webhookRefused", status: response.status, reason });
-      else {
-        const contentType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-        emit({ type: "webhookReceived", messageCount: report.messageCount ?? 0, contentType });
-      }
+    discardBody(request); // a body left unread (a refusal before reading it)
+    // Events carry codes and counts only: never credentials, never body text.
+    if (typeof answer !== "number") {
+      emit?.({ type: "webhookRefused", status: refusals[answer.reason].status, reason: answer.reason });
+      return refusalResponse(answer);
     }
-    return response;
+    const mediaType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    emit?.({ type: "webhookReceived", messageCount: answer, contentType: mediaType });
+    return jsonResponse(200, { received: answer });
   };
 }

@@ -101,10 +101,14 @@ export function webhookBodyFormat(contentType: string | null | undefined): Webho
   return undefined;
 }
 
-const textTypes = new Set(["text/plain", "text/html"]);
-const typingTypes = new Set(["startTyping", "endTyping"]);
-const eventTypes = new Set(["assigned", "pagePush", "transfer", "complete"]);
-const attachmentTypes = new Set(["acceptAttachment", "uploadAttachment", "rejectAttachment"]);
+/** The known values of `type.value`, by kind; any other value is an unknown message. */
+const typesOfKind = {
+  text: ["text/plain", "text/html"],
+  typing: ["startTyping", "endTyping"],
+  event: ["assigned", "pagePush", "transfer", "complete"],
+  attachment: ["acceptAttachment", "uploadAttachment", "rejectAttachment"],
+};
+const kinds = new Map(Object.entries(typesOfKind).flatMap(([kind, types]) => types.map((type) => [type, kind] as const)));
 
 // ---------------------------------------------------------------------------------------------
 // Reading the body into raw items
@@ -113,15 +117,31 @@ const attachmentTypes = new Set(["acceptAttachment", "uploadAttachment", "reject
 const predefinedEntities: Readonly<Record<string, string>> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 const entityReference = /&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));/g;
 
-/** Decodes XML's five predefined entities and character references; nothing else (no expansion). */
+/** A character XML 1.0 does not allow, sent raw or by reference: C0 controls but tab, LF and CR, surrogates, U+FFFE, U+FFFF. */
+const notXmlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/u;
+
+/** Why a body holding `character` is not well-formed XML. */
+function notAllowed(character: string): string {
+  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")} is a character XML does not allow`;
+}
+
+/**
+ * Decodes XML's five predefined entities and character references; nothing else (no expansion).
+ * A reference to a character XML does not allow throws a SyntaxError: the body is not well-formed.
+ */
 function decodeXmlText(text: string): string {
   if (!text.includes("&")) return text;
   return text.replace(entityReference, (match, decimal?: string, hex?: string, name?: string) => {
     if (name) return predefinedEntities[name]!;
     const codePoint = decimal ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
-    return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : match;
+    if (codePoint === 0 || codePoint > 0x10ffff) return match; // no character at all: left as text
+    const character = String.fromCodePoint(codePoint);
+    if (notXmlCharacter.test(character)) throw new SyntaxError(notAllowed(character));
+    return character;
   });
 }
+
+const ignore = (): void => undefined;
 
 const xmlParser = new XMLParser({
   ignoreAttributes: true,
@@ -130,16 +150,12 @@ const xmlParser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   isArray: (name) => name === "message" || name === "attachment",
-  processEntities: true,
-  // Entity expansion off: entities a DOCTYPE declares are ignored (and a DOCTYPE is refused
-  // before parsing); only XML's predefined entities and character references are decoded.
-  entityDecoder: {
-    setExternalEntities: () => undefined,
-    addInputEntities: () => undefined,
-    reset: () => undefined,
-    setXmlVersion: () => undefined,
-    decode: decodeXmlText,
-  },
+  // The white space that lays out elements that have children is dropped, so an XML message
+  // reads into the same shape as its JSON twin; leaf text is kept exactly as sent.
+  tagValueProcessor: (_name, value, _path, _attributes, isLeaf) => (isLeaf || value.trim() !== "" ? undefined : ""),
+  // Only XML's predefined entities and character references are decoded: no entity is expanded
+  // (a DOCTYPE, which could declare one, is refused before parsing).
+  entityDecoder: { setExternalEntities: ignore, addInputEntities: ignore, reset: ignore, setXmlVersion: ignore, decode: decodeXmlText },
 });
 
 type RawItems = Result<unknown[], ValidationIssue[]>;
@@ -165,6 +181,8 @@ function readJsonItems(body: string): RawItems {
 
 function readXmlItems(body: string): RawItems {
   if (/<!DOCTYPE/i.test(body)) return invalid("body", "must not contain a DOCTYPE declaration");
+  const forbidden = notXmlCharacter.exec(body);
+  if (forbidden) return invalid("body", `is not well-formed XML (${notAllowed(forbidden[0])})`);
   const validation = XMLValidator.validate(body);
   if (validation !== true) {
     const { msg, line, col } = validation.err;
@@ -172,34 +190,17 @@ function readXmlItems(body: string): RawItems {
   }
   let document: unknown;
   try {
-    document = withoutLayoutText(xmlParser.parse(body));
-  } catch {
-    return invalid("body", "is not readable XML");
+    document = xmlParser.parse(body);
+  } catch (error) {
+    // The parser refuses element names such as __proto__; decodeXmlText throws a SyntaxError.
+    return invalid("body", error instanceof SyntaxError ? `is not well-formed XML (${error.message})` : "is not readable XML");
   }
   const roots = isRecord(document) ? Object.keys(document).filter((key) => key !== "#text") : [];
   if (roots.length !== 1) return invalid("body", "must have one root element holding <message> elements");
-  const rootName = roots[0]!;
-  const root = (document as Record<string, unknown>)[rootName];
-  if (rootName === "message") return { ok: true, value: root as unknown[] }; // a lone <message> as the root
+  const root = (document as Record<string, unknown>)[roots[0]!];
+  if (roots[0] === "message") return { ok: true, value: root as unknown[] }; // a lone <message> as the root
   if (!isRecord(root) || root.message === undefined) return invalid("message", "is required (no <message> element)");
   return { ok: true, value: root.message as unknown[] };
-}
-
-/**
- * Drops the white space that lays out XML between elements (`#text` of an element that has
- * children), so an XML message reads into the same shape as its JSON twin. Leaf text is kept
- * exactly as sent.
- */
-function withoutLayoutText(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withoutLayoutText);
-  if (!isRecord(node)) return node;
-  const result: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === "#text" && typeof value === "string" && value.trim() === "") continue;
-    // defineProperty: an element named __proto__ stays a plain property
-    Object.defineProperty(result, key, { value: withoutLayoutText(value), enumerable: true, writable: true, configurable: true });
-  }
-  return result;
 }
 
 /** Reads the body into its raw message items, before any item is checked. */
@@ -211,114 +212,70 @@ export function readWebhookItems(body: string, format: WebhookBodyFormat): RawIt
 // Turning raw items into typed messages
 // ---------------------------------------------------------------------------------------------
 
-function toAttachment(raw: unknown, field: string, issues: ValidationIssue[]): Attachment | undefined {
-  if (!isRecord(raw)) return void issues.push({ field, problem: "must be an object" });
-  const attachment = attachmentOf(raw);
-  if (attachment.id === undefined) return void issues.push({ field: `${field}.id`, problem: "is required" });
-  return attachment as Attachment;
+/** Adds the problem of `path` in message `index`. */
+function addIssue(issues: ValidationIssue[], index: number, path: string, problem = "is required"): undefined {
+  issues.push({ field: `message[${index}]${path}`, problem });
+  return undefined;
+}
+
+/** An attachment message's files, each with an `id`, adding the issues of those without. */
+function attachmentsOf(raw: Record<string, unknown>, index: number, issues: ValidationIssue[]): Attachment[] {
+  const items = attachmentItems(raw);
+  if (items.length === 0) addIssue(issues, index, ".attachments.attachment");
+  const attachments: Attachment[] = [];
+  items.forEach((item, i) => {
+    const attachment = isRecord(item) ? attachmentOf(item) : undefined;
+    if (attachment?.id !== undefined) attachments.push(attachment as Attachment);
+    else if (attachment) addIssue(issues, index, `.attachments.attachment[${i}].id`);
+    else addIssue(issues, index, `.attachments.attachment[${i}]`, "must be an object");
+  });
+  return attachments;
 }
 
 /**
- * The usual case, fast: a complete item of a text, typing, event or unknown type becomes its
- * message in one object, without collecting issues. `undefined` for anything else (an item with
- * a problem, an attachment message), which {@link toWebhookMessage} reads the thorough way -
- * with the same result for a valid item.
+ * One raw item as a typed message, or `undefined` with its issues added (each field named
+ * `message[i].path`). Each field is read once; the usual, valid item costs no more than that.
  */
-function wellFormedMessage(raw: Record<string, unknown>): WebhookMessage | undefined {
+function toWebhookMessage(raw: unknown, index: number, issues: ValidationIssue[]): WebhookMessage | undefined {
+  if (!isRecord(raw)) return addIssue(issues, index, "", "must be an object");
+  const before = issues.length;
   const id = idOf(raw.id);
-  const conversation = raw.conversation;
-  const conversationId = isRecord(conversation) ? idOf(conversation.id) : undefined;
-  const typeHolder = raw.type;
-  const type = isRecord(typeHolder) ? idOf(typeHolder.value) : undefined;
-  const senderRecord = raw.sender;
-  const senderType = isRecord(senderRecord) ? idOf(senderRecord.type) : undefined;
+  const conversationId = isRecord(raw.conversation) ? idOf(raw.conversation.id) : undefined;
+  const type = isRecord(raw.type) ? idOf(raw.type.value) : undefined;
+  const sender = isRecord(raw.sender) ? raw.sender : undefined;
+  const senderType = idOf(sender?.type);
   const timeStamp = wholeNumberOf(raw.timeStamp);
-  if (id === undefined || conversationId === undefined || type === undefined || senderType === undefined || timeStamp === undefined) {
-    return undefined;
-  }
   const content = scalarText(raw.content);
-  const user = (senderRecord as Record<string, unknown>).user;
-  const sender: WebhookSender = user === undefined ? { type: senderType } : { type: senderType, user };
-  let message: Record<string, unknown>;
-  if (textTypes.has(type)) {
-    if (content === undefined) return undefined;
-    message = { id, conversationId, sender, timeStamp, type, content };
-  } else if (typingTypes.has(type)) {
-    message = { id, conversationId, sender, timeStamp, type };
-  } else if (eventTypes.has(type)) {
-    message = { id, conversationId, sender, timeStamp, type };
-    if (content !== undefined) message.content = content;
-  } else if (attachmentTypes.has(type)) {
-    return undefined;
-  } else {
-    message = { id, conversationId, sender, timeStamp, type: "unknown", typeValue: type, raw };
-    if (content !== undefined) message.content = content;
+  const kind = type === undefined ? undefined : kinds.get(type);
+  if (id === undefined) addIssue(issues, index, ".id");
+  if (conversationId === undefined) addIssue(issues, index, ".conversation.id");
+  if (type === undefined) addIssue(issues, index, ".type.value");
+  if (senderType === undefined) addIssue(issues, index, ".sender.type");
+  if (timeStamp === undefined) {
+    addIssue(issues, index, ".timeStamp", raw.timeStamp === undefined ? "is required" : "must be a whole number of epoch milliseconds");
   }
+  if (kind === "text" && content === undefined) addIssue(issues, index, ".content");
+  const attachments = kind === "attachment" ? attachmentsOf(raw, index, issues) : undefined;
+  if (issues.length > before) return undefined;
+
+  const user = sender!.user;
+  const message: Record<string, unknown> = {
+    id,
+    conversationId,
+    sender: user === undefined ? { type: senderType } : { type: senderType, user },
+    timeStamp,
+    type: kind === undefined ? "unknown" : type,
+  };
+  if (kind === undefined) message.typeValue = type;
+  if (content !== undefined && kind !== "typing") message.content = content;
+  if (attachments) {
+    message.attachment = attachments[0];
+    message.attachments = attachments;
+  }
+  if (kind === undefined) message.raw = raw;
   const client = scalarText(raw.client);
   if (client !== undefined) message.client = client;
   return message as unknown as WebhookMessage;
-}
-
-/** One raw item as a typed message, or its issues (each field named `message[i].path`). */
-function toWebhookMessage(raw: unknown, index: number, issues: ValidationIssue[]): WebhookMessage | undefined {
-  if (isRecord(raw)) {
-    const message = wellFormedMessage(raw);
-    if (message) return message;
-  }
-  const at = `message[${index}]`;
-  if (!isRecord(raw)) {
-    issues.push({ field: at, problem: "must be an object" });
-    return undefined;
-  }
-  const before = issues.length;
-  const require = <T>(value: T | undefined, path: string, problem = "is required"): T | undefined => {
-    if (value === undefined) issues.push({ field: `${at}.${path}`, problem });
-    return value;
-  };
-  const id = require(idOf(raw.id), "id");
-  const conversationId = require(idOf(isRecord(raw.conversation) ? raw.conversation.id : undefined), "conversation.id");
-  const typeValue = require(idOf(isRecord(raw.type) ? raw.type.value : undefined), "type.value");
-  const senderRecord = isRecord(raw.sender) ? raw.sender : undefined;
-  const senderType = require(idOf(senderRecord?.type), "sender.type");
-  const timeStamp =
-    raw.timeStamp === undefined
-      ? require(undefined, "timeStamp")
-      : require(wholeNumberOf(raw.timeStamp), "timeStamp", "must be a whole number of epoch milliseconds");
-  const content = scalarText(raw.content);
-  if (typeValue !== undefined && textTypes.has(typeValue)) require(content, "content");
-  let attachments: Attachment[] = [];
-  if (typeValue !== undefined && attachmentTypes.has(typeValue)) {
-    const items = attachmentItems(raw);
-    if (items.length === 0) require(undefined, "attachments.attachment");
-    attachments = items.flatMap((item, i) => toAttachment(item, `${at}.attachments.attachment[${i}]`, issues) ?? []);
-  }
-  if (issues.length > before) return undefined;
-
-  const client = scalarText(raw.client);
-  const sender: WebhookSender =
-    senderRecord?.user !== undefined ? { type: senderType!, user: senderRecord.user } : { type: senderType! };
-  const base: WebhookMessageBase = {
-    id: id!,
-    conversationId: conversationId!,
-    sender,
-    timeStamp: timeStamp!,
-    ...(client === undefined ? {} : { client }),
-  };
-  const withContent = content === undefined ? {} : { content };
-  const type = typeValue!;
-  if (textTypes.has(type)) return { ...base, type: type as "text/plain" | "text/html", content: content! };
-  if (typingTypes.has(type)) return { ...base, type: type as WebhookTypingMessage["type"] };
-  if (eventTypes.has(type)) return { ...base, type: type as WebhookEventMessage["type"], ...withContent };
-  if (attachmentTypes.has(type)) {
-    return {
-      ...base,
-      type: type as WebhookAttachmentMessage["type"],
-      attachment: attachments[0]!,
-      attachments,
-      ...withContent,
-    };
-  }
-  return { ...base, type: "unknown", typeValue: type, ...withContent, raw };
 }
 
 /** Checks raw items and types them, in order; any bad item makes the whole payload invalid. */

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import type { WebhookHandler } from "./handler.js";
-import { refuse } from "./refusals.js";
+import { refusalResponse, type WebhookHandler } from "./handler.js";
 
 /**
  * The parts of a request the adapter uses: Node's `IncomingMessage` (node:http, Express), or any
@@ -58,44 +57,31 @@ const DRAIN_LIMIT_BYTES = 256 * 1024;
 
 const encoder = new TextEncoder();
 
-/** A request's body read from its stream, and how far that got. */
+const lostBody =
+  "The request body was already read by a middleware that kept none of it: mount the listener " +
+  "before any body parser, or keep the body as req.rawBody or req.body.";
+
+/** A request's body read from its stream as the handler pulls it; `discard` reads on and drops the rest. */
 interface StreamedBody {
-  kind: "stream";
-  stream: ReadableStream<Uint8Array> | null;
-  /** Bytes taken from the stream so far. */
-  received(): number;
-  /** Whether the stream reached its end. */
+  stream: ReadableStream<Uint8Array>;
   ended(): boolean;
-  /** Reads and discards whatever is left (the handler is done with the body). */
   discard(): void;
 }
 
-/** Where the body comes from: the stream, what a middleware kept, or nowhere (read and dropped). */
-type BodySource = StreamedBody | { kind: "kept"; bytes: Uint8Array; contentType: string | undefined } | { kind: "lost" };
-
-function headerText(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(", ") : value;
-}
-
-/** The Content-Type with its charset replaced by UTF-8 (for text the adapter encodes itself). */
-function asUtf8(contentType: string | undefined, fallback: string): string {
-  const mediaType = (contentType ?? "").split(";")[0]!.trim();
-  return `${mediaType || fallback}; charset=utf-8`;
-}
-
-function streamed(req: NodeRequestLike): StreamedBody {
-  let received = 0;
+function streamOf(req: NodeRequestLike): StreamedBody {
   let ended = false;
   let done = false; // nothing more goes into the stream
   const on = req.on!.bind(req) as (event: string, listener: (...args: never[]) => void) => unknown;
+  const discard = (): void => {
+    done = true;
+    req.resume?.();
+  };
   const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
         on("data", (chunk: Uint8Array | string) => {
-          const bytes = typeof chunk === "string" ? encoder.encode(chunk) : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-          received += bytes.byteLength;
           if (done) return;
-          controller.enqueue(bytes);
+          controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
           if ((controller.desiredSize ?? 1) <= 0) req.pause?.();
         });
         on("end", () => {
@@ -108,101 +94,36 @@ function streamed(req: NodeRequestLike): StreamedBody {
           done = true;
         });
       },
-      pull() {
-        req.resume?.();
-      },
-      cancel() {
-        // The handler is done with the body; what happens to the rest is decided when it answers.
-        done = true;
-      },
+      pull: () => void req.resume?.(),
+      cancel: discard, // the handler is done with the body
     },
     { highWaterMark: 4 },
   );
-  return {
-    kind: "stream",
-    stream,
-    received: () => received,
-    ended: () => ended,
-    discard: () => {
-      done = true;
-      req.resume?.();
-    },
-  };
-}
-
-/** Where to take the body from. */
-function bodySource(req: NodeRequestLike, method: string): BodySource {
-  const contentType = headerText(req.headers["content-type"]);
-  const kept = (value: unknown): BodySource | undefined => {
-    if (value instanceof Uint8Array) return { kind: "kept", bytes: value, contentType };
-    if (typeof value === "string") return { kind: "kept", bytes: encoder.encode(value), contentType: asUtf8(contentType, "text/plain") };
-    return undefined;
-  };
-  const raw = kept(req.rawBody);
-  if (raw) return raw;
-  const hasStream = typeof req.on === "function";
-  // A middleware that did not read the stream may still have set a placeholder `body` ({}): the
-  // stream is the body until it has been read.
-  if (hasStream && req.readableEnded !== true) {
-    return method === "GET" || method === "HEAD" ? { kind: "kept", bytes: new Uint8Array(0), contentType } : streamed(req);
-  }
-  const body = kept(req.body);
-  if (body) return body;
-  if (req.body !== undefined && req.body !== null) {
-    // A parsed body (express.json(), Fastify's JSON parser): JSON again.
-    return { kind: "kept", bytes: encoder.encode(JSON.stringify(req.body)), contentType: asUtf8("application/json", "application/json") };
-  }
-  return method === "POST" ? { kind: "lost" } : { kind: "kept", bytes: new Uint8Array(0), contentType };
-}
-
-function toWebRequest(req: NodeRequestLike, method: string, source: StreamedBody | Extract<BodySource, { kind: "kept" }>): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    try {
-      if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-      else headers.set(name, value);
-    } catch {
-      // A header value fetch's Headers refuses: leave it out.
-    }
-  }
-  let url: string;
-  try {
-    url = new URL(req.url ?? "/", "http://localhost").href;
-  } catch {
-    url = "http://localhost/";
-  }
-  if (method === "GET" || method === "HEAD") return new Request(url, { method, headers });
-  if (source.kind === "kept") {
-    // The body as kept, whatever the headers said of the stream it came from.
-    headers.delete("transfer-encoding");
-    headers.set("content-length", String(source.bytes.byteLength));
-    if (source.contentType === undefined) headers.delete("content-type");
-    else headers.set("content-type", source.contentType);
-    return new Request(url, { method, headers, body: source.bytes as Uint8Array<ArrayBuffer> });
-  }
-  return new Request(url, { method, headers, body: source.stream, duplex: "half" } as RequestInit);
+  return { stream, ended: () => ended, discard };
 }
 
 /**
- * After the handler answered without reading the whole body: a small rest is read and
- * discarded, so the connection serves the next request; a large or unknown one is not worth
- * reading, nor is the rest of a body that came too slowly (408), so the answer closes the
- * connection. Either way nothing is left paused.
+ * The body: bytes a middleware kept, else the unread stream, else what a middleware parsed (as
+ * JSON again); `undefined` when a middleware read it and kept nothing. Text a middleware decoded
+ * is sent on as UTF-8, and `headers` say so.
  */
-function settle(source: StreamedBody, req: NodeRequestLike, res: NodeResponseLike, status: number): void {
-  if (source.ended()) return;
-  const declared = Number(headerText(req.headers["content-length"]) ?? Number.NaN);
-  const rest = Number.isFinite(declared) ? declared - source.received() : Number.POSITIVE_INFINITY;
-  if (rest > DRAIN_LIMIT_BYTES || status === 408) res.setHeader("Connection", "close");
-  // Read on while the answer goes out (and until Node closes the connection, when it does): a
-  // client still sending then reads the answer instead of a reset.
-  source.discard();
+function bodyOf(req: NodeRequestLike, headers: Headers): Uint8Array | StreamedBody | undefined {
+  const kept = (value: unknown): Uint8Array | undefined => {
+    if (typeof value !== "string") return value instanceof Uint8Array ? value : undefined;
+    const mediaType = (headers.get("content-type") ?? "").split(";")[0]!.trim();
+    headers.set("content-type", `${mediaType || "text/plain"}; charset=utf-8`);
+    return encoder.encode(value);
+  };
+  const raw = kept(req.rawBody);
+  if (raw) return raw;
+  // A middleware that did not read the stream may still have set a placeholder `body` ({}): the
+  // stream is the body until it has been read.
+  if (typeof req.on === "function" && req.readableEnded !== true) return streamOf(req);
+  const body = kept(req.body);
+  if (body || req.body === undefined || req.body === null) return body;
+  headers.set("content-type", "application/json; charset=utf-8");
+  return encoder.encode(JSON.stringify(req.body)); // a parsed body (express.json(), Fastify's JSON parser)
 }
-
-const lostBody =
-  "The request body was already read by a middleware that kept none of it: mount the listener " +
-  "before any body parser, or keep the body as req.rawBody or req.body.";
 
 /**
  * Adapts a {@link WebhookHandler} to a `node:http` listener `(req, res) => void`, for
@@ -228,33 +149,47 @@ const lostBody =
  */
 export function toNodeListener(handle: WebhookHandler): (req: NodeRequestLike, res: NodeResponseLike) => void {
   return (req, res) => {
-    void answer(handle, req, res);
+    answer(handle, req, res).catch(() => undefined); // the connection is gone
   };
 }
 
 async function answer(handle: WebhookHandler, req: NodeRequestLike, res: NodeResponseLike): Promise<void> {
-  let source: BodySource | undefined;
+  let streamed: StreamedBody | undefined;
   let response: Response;
   try {
     const method = (req.method ?? "GET").toUpperCase();
-    source = bodySource(req, method);
-    response = source.kind === "lost" ? refuse("internalError", { message: lostBody }) : await handle(toWebRequest(req, method, source));
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+      else if (value !== undefined) headers.set(name, value);
+    }
+    const body = method === "GET" || method === "HEAD" ? null : bodyOf(req, headers);
+    streamed = body && "stream" in body ? body : undefined;
+    const target = req.url ?? "/";
+    const url = URL.canParse(target, "http://localhost") ? new URL(target, "http://localhost") : "http://localhost/";
+    const init = { method, headers, body: streamed?.stream ?? body ?? null, duplex: "half" };
+    const lost = body === undefined && method === "POST";
+    response = lost ? refusalResponse({ reason: "internalError", message: lostBody }) : await handle(new Request(url, init as RequestInit));
   } catch {
-    response = refuse("internalError");
+    response = refusalResponse({ reason: "internalError" });
   }
   try {
     if (res.headersSent) return;
-    if (source?.kind === "stream") settle(source, req, res, response.status);
+    if (streamed && !streamed.ended()) {
+      // The handler answered without reading the whole body: a small rest is read and discarded
+      // while the answer goes out, so the connection serves the next request; a large or unknown
+      // one is not worth reading, nor is the rest of a body that came too slowly (408).
+      const declared = Number(req.headers["content-length"] ?? Number.POSITIVE_INFINITY);
+      if (declared > DRAIN_LIMIT_BYTES || response.status === 408) res.setHeader("Connection", "close");
+      streamed.discard();
+    }
     res.statusCode = response.status;
     response.headers.forEach((value, name) => res.setHeader(name, value));
     res.end(new Uint8Array(await response.arrayBuffer()));
   } catch {
-    try {
-      if (source?.kind === "stream") source.discard();
-      res.statusCode = 500;
-      res.end();
-    } catch {
-      // the connection is gone
-    }
+    streamed?.discard();
+    if (res.headersSent) return;
+    res.statusCode = 500;
+    res.end();
   }
 }

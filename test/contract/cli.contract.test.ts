@@ -1,7 +1,8 @@
 /**
  * The `ece-messaging` command end to end: the built binary (dist/cli.js) sends each operation to
- * the Prism mock and exits 0 with the success outcome; refusals exit 1; `--help` works on every
- * command; credentials come from the environment and are never printed.
+ * the Prism mock and exits 0 with the success outcome; refusals exit 1; what the CLI cannot take
+ * is a usage error on stderr; `--id` prints the ID alone; `--help` works on every command;
+ * credentials come from the environment and are never printed.
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -105,7 +106,7 @@ describe("start --attribute with a name every object has (__proto__, constructor
   });
 });
 
-describe("bad usage or input exits 2, naming the flag or variable", () => {
+describe("input the SDK refuses is its invalidData outcome on stdout, exit 2, naming the flag", () => {
   it("bad input names the flag, in both spellings of a negative number", async () => {
     const args = successes[4]![1].filter((a) => a !== "--file-size" && a !== "32");
     for (const negative of [["--file-size=-5"], ["--file-size", "-5"]]) {
@@ -120,12 +121,10 @@ describe("bad usage or input exits 2, naming the flag or variable", () => {
     }
   });
 
-  it("numbers are checked as numbers: --latitude abc and --file-size 12kb are refused, nothing sent", async () => {
+  it("a coordinate the SDK cannot read is its invalidData outcome, naming the flag", async () => {
     const latitude = await run(["geolocation", "--conversation", "c", "--latitude", "abc", "--longitude", "4.9"]);
     expect(latitude.code).toBe(2);
     expect(JSON.parse(latitude.stdout).issues).toEqual([{ field: "--latitude", problem: expect.stringContaining("decimal degrees") as string }]);
-    const size = await run(["upload", ...successes[4]![1].map((a) => (a === "32" ? "12kb" : a))]);
-    expect(JSON.parse(size.stdout).issues).toEqual([{ field: "--file-size", problem: "must be a number, not a string" }]);
   });
 
   it("start refuses an attribute value ECE refuses, and a customer without a contact point", async () => {
@@ -135,33 +134,126 @@ describe("bad usage or input exits 2, naming the flag or variable", () => {
     const nobody = await run(["start", "--entry-point", "1001", "--first-name", "Jane"]);
     expect(JSON.parse(nobody.stdout)).toMatchObject({ kind: "invalidData", issues: [{ field: "--email or --social-type with --social-id" }] });
   });
+});
 
-  it("a missing required flag, an unknown flag and an unknown command", async () => {
-    const missing = await run(["text", "--conversation", conversation]);
-    expect([missing.code, JSON.parse(missing.stdout).issues]).toEqual([2, [{ field: "--message", problem: "is required" }]]);
-    const unknownFlag = await run(["text", "--conversation", "c", "--message", "m", "--secret", "x"]);
-    expect([unknownFlag.code, JSON.parse(unknownFlag.stdout).kind]).toEqual([2, "invalidData"]);
-    expect(JSON.parse(unknownFlag.stdout).issues[0].problem).toContain("--secret");
-    const unknownCommand = await run(["send"]);
-    expect([unknownCommand.code, JSON.parse(unknownCommand.stdout).issues[0].field]).toEqual([2, "command"]);
+/** A usage error: exit 2, nothing on stdout, and these lines (one per problem) on stderr. */
+function expectUsage(result: { code: number; stdout: string; stderr: string }, lines: string[]): void {
+  expect({ code: result.code, stdout: result.stdout, lines: result.stderr.trimEnd().split("\n") }).toEqual({ code: 2, stdout: "", lines });
+}
+
+describe("usage errors (issue 22 item 4): one line each on stderr, all in one pass, exit 2, stdout empty", () => {
+  it("an unknown command, with the nearest one when it is a near miss, and the list of commands (mock included)", async () => {
+    const list =
+      "the commands are availability, capacity, eligibility, config, conversation, start, text, html, accept, reject, upload, geolocation, mock (see ece-messaging --help)";
+    expectUsage(await run(["strat", "--entry-point", "1001"]), [`ece-messaging strat: unknown command (did you mean start?); ${list}`]);
+    expectUsage(await run(["txt"], {}), [`ece-messaging txt: unknown command (did you mean text?); ${list}`]);
+    expectUsage(await run(["send"]), [`ece-messaging send: unknown command; ${list}`]);
   });
 
-  it("missing environment names each variable, and no flag can carry credentials", async () => {
-    const { code, stdout } = await run(["text", "--conversation", "c", "--message", "m"], {});
-    expect(code).toBe(2);
-    expect(JSON.parse(stdout).issues.map((i: { field: string }) => i.field)).toEqual(["ECE_BASE_URL", "ECE_CLIENT_KEY", "ECE_CLIENT_SECRET"]);
+  it("an unknown flag (with the nearest one), a flag without its value, a value that is not a number, a stray argument", async () => {
+    expectUsage(await run(["text", "--conversation", "c", "--mesage", "hi"]), [
+      "ece-messaging text: unknown flag --mesage (did you mean --message?)",
+      "ece-messaging text: --message is required",
+    ]);
+    expectUsage(await run(["text", "--conversation", "--message", "hi"]), ["ece-messaging text: --conversation needs a value"]);
+    expectUsage(await run(["text", "--conversation", "c", "--message"]), ["ece-messaging text: --message needs a value"]);
+    const upload = successes[4]![1].map((a) => (a === "32" ? "12kb" : a));
+    expectUsage(await run(["upload", ...upload, "--timeout-ms", "soon", "--verbose=yes", "extra"]), [
+      'ece-messaging upload: --file-size must be a number, not "12kb"',
+      'ece-messaging upload: --timeout-ms must be a number, not "soon"',
+      "ece-messaging upload: --verbose takes no value",
+      'ece-messaging upload: unexpected argument "extra" (flags start with --)',
+    ]);
+  });
+
+  it("missing flags and missing environment together, in one pass", async () => {
+    expectUsage(await run(["text", "--conversation", "c"], {}), [
+      "ece-messaging text: --message is required",
+      "ece-messaging text: ECE_BASE_URL is not set (see ece-messaging --help)",
+      "ece-messaging text: ECE_CLIENT_KEY is not set (see ece-messaging --help)",
+      "ece-messaging text: ECE_CLIENT_SECRET is not set (see ece-messaging --help)",
+    ]);
+  });
+
+  it("a bad ECE_BASE_URL is named as the variable, with what is expected, never its value, beside a flag's problem", async () => {
+    const result = await run(["text", "--conversation", "c"], { ...environment, ECE_BASE_URL: "ece.example.com/pw=hunter2" });
+    expectUsage(result, ["ece-messaging text: --message is required", "ece-messaging text: ECE_BASE_URL must be an absolute http or https URL"]);
+    expect(result.stderr).not.toContain("hunter2");
+  });
+
+  it("no flag can carry credentials: its value is neither taken nor printed", async () => {
     const flagged = await run(["text", "--conversation", "c", "--message", "m", "--client-secret", secret]);
-    expect(flagged.code).toBe(2);
-    expect(flagged.stdout).not.toContain(secret);
+    expectUsage(flagged, ["ece-messaging text: unknown flag --client-secret"]);
   });
 
-  it("a bad ECE_BASE_URL is named as the variable, with what is expected, never its value", async () => {
-    const { code, stdout } = await run(["text", "--conversation", "c", "--message", "m"], { ...environment, ECE_BASE_URL: "ece.example.com/pw=hunter2" });
-    expect(code).toBe(2);
-    const printed = JSON.parse(stdout) as { message: string; issues: unknown[] };
-    expect(printed.issues).toEqual([{ field: "ECE_BASE_URL", problem: "must be an absolute http or https URL" }]);
-    expect(printed.message).toBe("Invalid input: ECE_BASE_URL must be an absolute http or https URL.");
-    expect(stdout).not.toContain("hunter2");
+  it("mock too: an unknown flag with the nearest one, a port that is not one, --errors without --prism", async () => {
+    expectUsage(await run(["mock", "--prot", "4010", "--errors"], {}), [
+      "ece-messaging mock: unknown flag --prot (did you mean --port?)",
+      "ece-messaging mock: --errors applies to --prism only",
+    ]);
+    expectUsage(await run(["mock", "--port", "lots"], {}), ['ece-messaging mock: --port must be a number, not "lots"']);
+    expectUsage(await run(["mock", "--port", "70000"], {}), ["ece-messaging mock: --port must be a port number (0-65535)"]);
+  });
+});
+
+describe("--id (issue 22 item 4): only the outcome's ID on stdout, to hand to the next command", () => {
+  it("start prints the conversation's ID, a send its message's ID, upload its attachment's ID", async () => {
+    const start = await run(["start", ...successes[7]![1], "--id"]);
+    expect(start).toEqual({ code: 0, stdout: `${conversation}\n`, stderr: "" });
+    const text = await run(["text", "--conversation", start.stdout.trim(), "--message", "Hello", "--id"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^[0-9]+\n$/);
+    const upload = await run(["upload", ...successes[4]![1], "--id"]);
+    expect(upload.stdout).toMatch(/^[0-9]+\n$/);
+  });
+
+  it("a failure prints nothing on stdout (a capture gets nothing) and its outcome on stderr, exit 1", async () => {
+    const stub = await startEceStub(eceLike((_request, response) => answer(response, 409, { code: "409-100", developerMessage: "stale" })));
+    try {
+      const result = await run(["text", "--conversation", "c", "--message", "m", "--id"], { ...environment, ECE_BASE_URL: stub.url, ECE_API_ROOT: "" });
+      expect([result.code, result.stdout]).toEqual([1, ""]);
+      expect(JSON.parse(result.stderr)).toMatchObject({ kind: "conflict", status: 409 });
+    } finally {
+      await stub.close();
+    }
+  });
+});
+
+describe("the chat web service's commands (issue 21) need only ECE_BASE_URL", () => {
+  const chatOnly = { ECE_BASE_URL: prismUrl, ECE_CHAT_ROOT: "/" };
+  it.each([
+    ["availability", "agentAvailable"],
+    ["capacity", "slotAvailable"],
+    ["eligibility", "eligible"],
+  ])("%s against Prism, with no credentials in the environment, exits 0 with %s", async (command, kind) => {
+    const { code, stdout, stderr } = await run([command, "--entry-point", "1001"], chatOnly);
+    expect([code, stderr]).toEqual([0, ""]);
+    expect(JSON.parse(stdout)).toMatchObject({ kind, status: 200 });
+  });
+
+  it("sends no credentials and asks for no token, even when the environment has them; the default chat root", async () => {
+    const stub = await startEceStub((_request, response) => {
+      response.writeHead(200, { "content-type": "application/xml" }).end('<checkEligibility xmlns:ns2="http://bindings.egain.com/chat" responseType="2"/>');
+    });
+    try {
+      const { code, stdout } = await run(["eligibility", "--entry-point", "1001"], { ...environment, ECE_BASE_URL: stub.url, ECE_API_ROOT: "/system/ws/v19/clientapplications" });
+      expect(code).toBe(0); // an answer: the queue is full
+      expect(JSON.parse(stdout)).toMatchObject({ kind: "queueFull", responseType: 2 });
+      expect(stub.requests.map(({ method, url }) => `${method} ${url}`)).toEqual(["GET /system/egain/chat/entrypoint/checkEligibility/1001"]);
+      expect(stub.requests[0]!.headers.authorization).toBeUndefined();
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it("conversation reads one back with credentials, and without them is a usage error naming the variables", async () => {
+    const found = await run(["conversation", "--conversation", conversation]);
+    expect(found.code).toBe(0);
+    expect(JSON.parse(found.stdout)).toMatchObject({ kind: "conversationFound", status: 200 });
+    const refused = await run(["conversation", "--conversation", conversation], { ECE_BASE_URL: prismUrl });
+    expect([refused.code, refused.stdout]).toEqual([2, ""]);
+    expect(refused.stderr).toContain("ECE_CLIENT_KEY is not set");
+    expect(refused.stderr).toContain("ECE_CLIENT_SECRET is not set");
   });
 });
 
@@ -188,7 +280,8 @@ describe("--help", () => {
   it("lists every command and the exit codes, exit 0, without any environment", async () => {
     const { code, stdout } = await run(["--help"], {});
     expect(code).toBe(0);
-    for (const command of ["config", "start", "text", "html", "accept", "reject", "upload", "geolocation", "mock"]) expect(stdout).toContain(`  ${command} `);
+    const commands = ["availability", "capacity", "eligibility", "config", "conversation", "start", "text", "html", "accept", "reject", "upload", "geolocation", "mock"];
+    for (const command of commands) expect(stdout).toContain(`  ${command} `);
     expect(stdout).toMatch(/Exit status:\n  0 .*\n  1 .*\n  2 /);
   });
 
@@ -196,6 +289,12 @@ describe("--help", () => {
     const { code, stdout } = await run(["--version"], {});
     const { version } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string };
     expect([code, stdout]).toEqual([0, `${version}\n`]);
+  });
+
+  it("mock --help lists its flags, exit 0", async () => {
+    const { code, stdout } = await run(["mock", "--help"], {});
+    expect(code).toBe(0);
+    for (const flag of ["--port", "--prism", "--errors", "--verbose"]) expect(stdout).toContain(flag);
   });
 
   it.each(successes)("%s --help lists its flags", async (command, args) => {

@@ -1,5 +1,5 @@
 /**
- * `npm start` shows the whole lifecycle: configuration, a refused input, a start that ECE first
+ * `npm start` shows the whole lifecycle: whether a chat can start (checkEligibility), configuration, a refused input, a start that ECE first
  * answers 409 (one refresh, one repeat), each send, the agent's message arriving at a local
  * webhook receiver, and close. Run as a user runs it, and its output read.
  */
@@ -18,6 +18,8 @@ it("examples/demo.ts runs a conversation from first contact to the last message"
     );
   });
   const line = (step: string) => output.split("\n").find((l) => l.startsWith(step)) ?? "";
+  expect(line("checkEligibility")).toContain('"kind":"eligible"');
+  expect(output.indexOf("checkEligibility")).toBeLessThan(output.indexOf("startConversation"));
   expect(line("getEntryPointConfiguration")).toContain('"kind":"entryPointConfigurationFound"');
   expect(line("startConversation with a '+'")).toContain('"field":"customAttributes.activity_order"');
   expect(line("startConversation (ECE answered 409 first; 2 start requests)")).toContain('"kind":"conversationStarted"');

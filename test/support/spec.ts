@@ -33,12 +33,15 @@ export interface DeclaredResponse {
   examples: ResponseExample[];
 }
 
-/** The responses the spec declares for `method path` (POST unless said), each with its JSON examples. */
-export function declaredResponses(path: string, method: "get" | "post" = "post"): DeclaredResponse[] {
+/**
+ * The responses the spec declares for `method path` (POST unless said), each with its examples
+ * of `mediaType` (JSON unless said).
+ */
+export function declaredResponses(path: string, method: "get" | "post" = "post", mediaType = "application/json"): DeclaredResponse[] {
   const operation = ((spec.paths as Json)[path] as Json)[method] as Json;
   return Object.entries(operation.responses as Json).map(([status, raw]) => {
     const response = resolveRef<Json>(raw);
-    const media = (response.content as Json | undefined)?.["application/json"] as Json | undefined;
+    const media = (response.content as Json | undefined)?.[mediaType] as Json | undefined;
     const examples: ResponseExample[] = [];
     if (media?.examples) {
       for (const [name, example] of Object.entries(media.examples as Json)) {

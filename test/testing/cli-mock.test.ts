@@ -15,8 +15,11 @@ const secret = "Mock-Cli-Secret-4471";
 /** A running `ece-messaging mock`: its output so far, and a promise for a line to come. */
 interface Mock {
   child: ChildProcess;
+  /** stdout and stderr so far. */
   output(): string;
-  /** Resolves with the first whole line (printed so far or later) that `match` accepts. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first whole line (printed so far or later, on stdout or stderr) that `match` accepts. */
   line(match: (line: string) => boolean): Promise<string>;
   /** Resolves with every whole line `match` accepts, once there are `count` of them. */
   lines(match: (line: string) => boolean, count: number): Promise<string[]>;
@@ -31,13 +34,14 @@ afterEach(() => {
 function startMock(args: string[]): Mock {
   const child = spawn(process.execPath, [cli, "mock", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "" } });
   started.push(child);
-  let output = "";
+  const printed = { stdout: "", stderr: "" };
+  const output = () => printed.stdout + printed.stderr;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
   const waiters: { pick: (lines: string[]) => unknown; resolve: (value: never) => void }[] = [];
   const check = () => {
-    const whole = output.split("\n").slice(0, -1);
+    const whole = [...printed.stdout.split("\n").slice(0, -1), ...printed.stderr.split("\n").slice(0, -1)];
     for (const waiter of [...waiters]) {
       const found = waiter.pick(whole);
       if (found !== undefined) {
@@ -50,18 +54,19 @@ function startMock(args: string[]): Mock {
     new Promise<T>((resolve, reject) => {
       waiters.push({ pick, resolve });
       check();
-      void exited.then(() => reject(new Error(`ece-messaging mock exited. Its output:\n${output}`)));
+      void exited.then(() => reject(new Error(`ece-messaging mock exited. Its output:\n${output()}`)));
     });
-  child.stdout!.on("data", (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-    check();
-  });
-  child.stderr!.on("data", (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-  });
+  for (const stream of ["stdout", "stderr"] as const) {
+    child[stream]!.on("data", (chunk: Buffer) => {
+      printed[stream] += chunk.toString("utf8");
+      check();
+    });
+  }
   return {
     child,
-    output: () => output,
+    output,
+    stdout: () => printed.stdout,
+    stderr: () => printed.stderr,
     line: (match) => until((lines) => lines.find(match)),
     lines: (match, count) =>
       until((lines) => {
@@ -72,7 +77,7 @@ function startMock(args: string[]): Mock {
   };
 }
 
-/** Runs a built CLI command against `env`; its exit status and printed outcome. */
+/** Runs a built CLI command against `env`; its exit status and printed outcome (or ID). */
 function run(env: Record<string, string>, args: string[]): Promise<{ code: number; outcome: Record<string, unknown>; stdout: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, timeout: 30_000 }, (error, stdout) => {
@@ -95,9 +100,9 @@ async function environmentOf(mock: Mock): Promise<Record<string, string>> {
 }
 
 describe("ece-messaging mock (the fake)", () => {
-  it("serves a conversation the other commands drive, with each operation's own answer; stops on SIGTERM", async () => {
+  it("serves a conversation the other commands drive, with each operation's own answer; --verbose logs to stderr; stops on SIGTERM", async () => {
     const port = await freePort();
-    const mock = startMock(["--port", String(port)]);
+    const mock = startMock(["--port", String(port), "--verbose"]);
     const env = await environmentOf(mock);
     expect(env.ECE_BASE_URL).toBe(`http://127.0.0.1:${port}`);
     expect(env.ECE_API_ROOT).toBe("/system/ws/v19/clientapplications");
@@ -111,11 +116,12 @@ describe("ece-messaging mock (the fake)", () => {
     const conversationId = start.outcome.conversationId as string;
     const conversation = ["--conversation", conversationId];
 
-    // The mock's agent greets the new conversation and offers it a file: its webhook post is printed.
+    // The mock's agent greets the new conversation and offers it a file: with --verbose, its webhook post is on stderr.
     const offered = JSON.parse(
       (await mock.line((l) => l.startsWith("agent ") && l.includes(conversationId) && l.includes("uploadAttachment"))).slice("agent ".length),
     ) as { message: [{ attachments: { attachment: [{ id: string; fileName: string; contentType: string; size: number; contentUrl: string }] } }] };
     const file = offered.message[0].attachments.attachment[0];
+    expect(mock.stderr()).toContain(`agent ${JSON.stringify(offered)}\n`);
 
     const text = await run(env, ["text", ...conversation, "--message", "Hello from the CLI"]);
     expect(text).toMatchObject({ code: 0, outcome: { kind: "sendMessageSuccess", status: 200, messageId: expect.stringMatching(/^[0-9]+$/) } });
@@ -160,12 +166,40 @@ describe("ece-messaging mock (the fake)", () => {
     expect(revokes.map((l) => (JSON.parse(l.slice("request ".length)) as { status: number }).status)).toEqual(Array(9).fill(204));
     expect(mock.output().split("\n").filter((l) => l.includes('"createAccessToken"'))).toHaveLength(9);
     expect(mock.output()).not.toContain(secret);
+    // The log is on stderr: stdout holds what to use and what the agent did, for people.
+    expect(mock.stdout()).not.toMatch(/^(request|agent) /m);
+    expect(mock.stderr()).toMatch(/^request \{.*"revokeAccessToken"/m);
 
     process.kill(mock.child.pid!, "SIGTERM");
     expect(await mock.exited).toEqual({ code: 0, signal: null });
   });
 
-  it("refuses a port in use, and a bad flag, with exit 1", async () => {
+  it("hands its IDs from step to step as the README's walkthrough does: start --id, the agent's one-line offer, accept; no log without --verbose", async () => {
+    const mock = startMock(["--port", String(await freePort())]);
+    const env = await environmentOf(mock);
+    const start = await run(env, ["start", "--entry-point", "1001", "--email", "jane@example.com", "--id"]);
+    expect(start.code).toBe(0);
+    const conversationId = start.stdout.trim();
+    const offer = await mock.line((l) => l.includes(`conversation ${conversationId};`));
+    const attachmentId = /--attachment ([0-9]+)$/.exec(offer)?.[1];
+    expect(offer).toBe(
+      `The mock agent offered welcome.pdf in conversation ${conversationId}; to accept it: ece-messaging accept --conversation ${conversationId} --attachment ${attachmentId}`,
+    );
+    expect(mock.stdout()).toContain(`${offer}\n`);
+    const accept = await run(env, ["accept", "--conversation", conversationId, "--attachment", attachmentId!]);
+    expect(accept).toMatchObject({ code: 0, outcome: { kind: "attachmentAccepted", attachment: { id: attachmentId, fileName: "welcome.pdf" } } });
+    expect(mock.stderr()).toBe("");
+    expect(mock.stdout().trimEnd().split("\n")).toEqual([
+      "Fake ECE listening (any client key and secret; Ctrl-C to stop). Use:",
+      `ECE_BASE_URL=${env.ECE_BASE_URL}`,
+      `ECE_API_ROOT=${env.ECE_API_ROOT}`,
+      offer,
+    ]);
+    process.kill(mock.child.pid!, "SIGTERM");
+    expect(await mock.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("refuses a port in use with exit 1, and a bad flag as a usage error (exit 2)", async () => {
     const port = await freePort();
     const first = startMock(["--port", String(port)]);
     await first.line((l) => l.startsWith("ECE_API_ROOT="));
@@ -173,9 +207,9 @@ describe("ece-messaging mock (the fake)", () => {
     expect(await second.exited).toEqual({ code: 1, signal: null });
     expect(second.output()).toMatch(/could not listen on port/);
     const bad = startMock(["--port", "lots"]);
-    expect(await bad.exited).toEqual({ code: 1, signal: null });
+    expect(await bad.exited).toEqual({ code: 2, signal: null });
     const errorsAlone = startMock(["--errors"]);
-    expect(await errorsAlone.exited).toEqual({ code: 1, signal: null });
+    expect(await errorsAlone.exited).toEqual({ code: 2, signal: null });
     expect(errorsAlone.output()).toMatch(/--errors applies to --prism only/);
     process.kill(first.child.pid!, "SIGTERM");
     expect((await first.exited).code).toBe(0);

@@ -8,6 +8,10 @@ import {
   createEceClient,
   isSuccess,
   type Attachment,
+  type CheckEligibilityOutcome,
+  type GetAgentAvailabilityOutcome,
+  type GetAgentCapacityOutcome,
+  type GetConversationOutcome,
   type Delivered,
   type FailureOutcome,
   type GetEntryPointConfigurationOutcome,
@@ -69,8 +73,43 @@ describe("each operation's outcome union", () => {
       | "attachmentAcceptFailed"
       | "attachmentRejectFailed"
       | "sendGeolocationFailure"
+      | "conversationFound"
+      | "agentAvailable"
+      | "noAgentAvailable"
+      | "slotAvailable"
+      | "maximumLoad"
+      | "eligible"
+      | "queueFull"
       | Common
     >();
+  });
+
+  it("the reads have exactly their kinds, and every read failure is undelivered", () => {
+    type Chat = "entryPointNotFound" | "invalidData" | "internalServerError" | "invalidChoice" | "timeout" | "error";
+    expectTypeOf<GetAgentAvailabilityOutcome["kind"]>().toEqualTypeOf<"agentAvailable" | "noAgentAvailable" | Chat>();
+    expectTypeOf<GetAgentCapacityOutcome["kind"]>().toEqualTypeOf<"slotAvailable" | "maximumLoad" | Chat>();
+    expectTypeOf<CheckEligibilityOutcome["kind"]>().toEqualTypeOf<"eligible" | "noAgentAvailable" | "queueFull" | Chat>();
+    expectTypeOf<GetConversationOutcome["kind"]>().toEqualTypeOf<
+      | "conversationFound"
+      | "conversationNotFound"
+      | "invalidData"
+      | "unauthorized"
+      | "forbidden"
+      | "internalServerError"
+      | "invalidChoice"
+      | "authorizationFail"
+      | "timeout"
+      | "error"
+    >();
+    for (const failure of [{} as Exclude<GetConversationOutcome, { kind: "conversationFound" }>, {} as Extract<CheckEligibilityOutcome, { delivered: unknown }>]) {
+      expectTypeOf(failure.delivered).toEqualTypeOf<false>();
+    }
+    const eligibility = {} as CheckEligibilityOutcome;
+    if (eligibility.kind === "queueFull") expectTypeOf(eligibility.responseType).toEqualTypeOf<2>();
+    const capacity = {} as GetAgentCapacityOutcome;
+    if (capacity.kind === "maximumLoad") expectTypeOf(capacity.availableSlots).toEqualTypeOf<0>();
+    expectTypeOf<EceClient["getConversation"]>().returns.resolves.toEqualTypeOf<GetConversationOutcome>();
+    expectTypeOf<EceClient["checkEligibility"]>().returns.resolves.toEqualTypeOf<CheckEligibilityOutcome>();
   });
 
   it("narrows by kind to each member's fields", () => {
@@ -225,6 +264,13 @@ describe("delivery certainty", () => {
       | "attachmentAccepted"
       | "attachmentRejected"
       | "sendGeolocationSuccess"
+      | "conversationFound"
+      | "agentAvailable"
+      | "noAgentAvailable"
+      | "slotAvailable"
+      | "maximumLoad"
+      | "eligible"
+      | "queueFull"
     >();
   });
 
@@ -247,13 +293,12 @@ describe("one attachment shape on both sides", () => {
 });
 
 describe("client options", () => {
-  it("take credentials or an access token, not both, not neither", () => {
+  it("take credentials or an access token, not both; neither is a client of the chat web service only", () => {
     createEceClient({ baseUrl: "https://e.example", accessToken: "t" });
     createEceClient({ baseUrl: "https://e.example", credentials: { clientKey: "k", clientSecret: "s" } });
     // @ts-expect-error -- both
     createEceClient({ baseUrl: "https://e.example", accessToken: "t", credentials: { clientKey: "k", clientSecret: "s" } });
-    // @ts-expect-error -- neither
-    createEceClient({ baseUrl: "https://e.example" });
+    createEceClient({ baseUrl: "https://e.example", chatRoot: "https://chat.example/system/egain/chat/entrypoint" });
   });
 
   it("every outcome is an Outcome", () => {

@@ -106,6 +106,8 @@ describe("refusals: each status, onMessages not called", () => {
     ["form body", () => setup(), () => post("message=x", { "Content-Type": "application/x-www-form-urlencoded" }), 415],
     ["broken JSON", () => setup(), () => post('{"message":[{'), 400],
     ["broken XML", () => setup(), () => post("<messages><message>", { "Content-Type": "application/xml" }), 400],
+    ["XML with a raw control character", () => setup(), () => post(xmlBody(everyTypeItems).replace("Hello!", "Hello\u0007!"), { "Content-Type": "application/xml" }), 400],
+    ["XML with a reference to a surrogate", () => setup(), () => post(xmlBody(everyTypeItems).replace("Hello!", "Hello&#xD800;!"), { "Content-Type": "application/xml" }), 400],
     ["an item missing fields", () => setup(), () => post(jsonBody([{ id: "1" }])), 400],
     ["a body over maxBodyBytes", () => setup(undefined, { maxBodyBytes: 100 }), () => post(jsonBody(everyTypeItems)), 413],
     ["1001 messages", () => setup(), () => post(jsonBody(Array.from({ length: 1001 }, () => everyTypeItems[3]))), 413],

@@ -173,6 +173,27 @@ describe("XML is read safely", () => {
     expect(contentOf(wrap("&nbsp; &#0; &#9999999; &#x110000;"))).toBe("&nbsp; &#0; &#9999999; &#x110000;");
   });
 
+  it("refuses a character reference to a surrogate (XML 1.0 allows none): no lone surrogate is delivered", () => {
+    for (const reference of ["&#xD800;", "&#xdfff;", "&#55296;"]) {
+      const result = parseWebhookPayload(wrap(`a ${reference} b`), "application/xml");
+      expect(result.ok, reference).toBe(false);
+      if (!result.ok) expect(result.error.issues).toEqual([{ field: "body", problem: expect.stringMatching(/^is not well-formed XML/) }]);
+    }
+  });
+
+  it.each(["\u0001", "\u0008", "\u000B", "\u000C", "\u000E", "\u001F"])(
+    "refuses a raw control character (%j), which XML 1.0 does not allow, as malformed XML",
+    (character) => {
+      const result = parseWebhookPayload(wrap(`a${character}b`), "application/xml");
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.issues).toEqual([{ field: "body", problem: expect.stringMatching(/^is not well-formed XML/) }]);
+    },
+  );
+
+  it("still takes tab, line feed and carriage return as text", () => {
+    expect(contentOf(wrap("a\tb\nc"))).toBe("a\tb\nc");
+  });
+
   it("refuses a DOCTYPE, so no declared entity is ever expanded", () => {
     const laughs =
       '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>' + wrap("&lol2;");

@@ -148,12 +148,17 @@ describe("encoded secrets are redacted (issue 19 item 5)", () => {
   });
 
   it("in the CLI's output and its --verbose log", async () => {
+    const runCliInProcess = async (argv: string[], env: Record<string, string>) => {
+      const printed = { stdout: "", stderr: "" };
+      const exitCode = await runCli(argv, env, { stdout: (text) => void (printed.stdout += text), stderr: (text) => void (printed.stderr += text) });
+      return { exitCode, ...printed };
+    };
     const stub = await echoingStub();
     const env = { ECE_BASE_URL: stub.url, ECE_CLIENT_KEY: credentials.clientKey, ECE_CLIENT_SECRET: credentials.clientSecret };
-    const text = await runCli(["text", "--conversation", "c-1", "--message", "hello", "--verbose"], env);
+    const text = await runCliInProcess(["text", "--conversation", "c-1", "--message", "hello", "--verbose"], env);
     expect(text.exitCode).toBe(1);
     expect(JSON.parse(text.stdout)).toMatchObject({ kind: "invalidChoice", developerMessage: redacted, requestId: redacted });
-    const config = await runCli(["config", "--entry-point", "1001", "--verbose"], env);
+    const config = await runCliInProcess(["config", "--entry-point", "1001", "--verbose"], env);
     expect(JSON.parse(config.stdout)).toMatchObject({ kind: "entryPointConfigurationFound", raw: { name: redacted } });
     expectNoSecret([text.stdout, text.stderr, config.stdout, config.stderr].join("\n"));
   });
