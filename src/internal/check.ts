@@ -26,12 +26,9 @@ const MAX_TIMER_DELAY_MS = 2_147_483_647;
  */
 export class Fields {
   readonly list: ValidationIssue[] = [];
-  readonly #record: object;
   readonly #values = new Map<string, unknown>();
 
-  constructor(record: object) {
-    this.#record = record;
-  }
+  constructor(private readonly record: object) {}
 
   /** Adds a problem of `field` - unless it could not be read (that is its one problem) or says so already. */
   add(field: string, problem: string): undefined {
@@ -46,8 +43,8 @@ export class Fields {
     if (this.#values.has(field)) return this.#values.get(field);
     let value: unknown;
     try {
-      const descriptor = Object.getOwnPropertyDescriptor(this.#record, field);
-      value = descriptor === undefined ? undefined : "value" in descriptor ? descriptor.value : descriptor.get?.call(this.#record);
+      const descriptor = Object.getOwnPropertyDescriptor(this.record, field);
+      value = descriptor === undefined ? undefined : "value" in descriptor ? descriptor.value : descriptor.get?.call(this.record);
     } catch {
       this.add(field, UNREADABLE);
     }
