@@ -419,6 +419,22 @@ describe("a store error that echoes its arguments", () => {
     expect(JSON.stringify(events)).not.toContain(refused!.token);
   });
 
+  it("never shows the shared token when close() deletes it (revokeOnClose) and the delete fails echoing it", async () => {
+    ece = await startFleetEce();
+    const memory = memoryTokenStore();
+    const store = Object.assign(Object.create(memory) as MemoryTokenStore, {
+      deleteIf: (_key: string, token: string) => Promise.reject(new Error(`cannot delete ${token}`)),
+    });
+    const { client, events } = member(store, { revokeOnClose: true });
+    expect(await send(client, "m")).toMatchObject({ kind: "sendMessageSuccess" });
+    const [shared] = ece.issued;
+    await client.close();
+    expect(events.filter((event) => event.type === "tokenStoreError")).toEqual([
+      { type: "tokenStoreError", action: "delete", message: "cannot delete [redacted]" },
+    ]);
+    expect(JSON.stringify(events)).not.toContain(shared!.token);
+  });
+
   it("never shows the token just fetched when the write that would share it fails, in the event or the log line", async () => {
     ece = await startFleetEce();
     const memory = memoryTokenStore();
