@@ -341,14 +341,15 @@ try {
     wrapperRatio: result.wrapperRatio <= 1.05,
     overheadRatio: result.overheadRatio <= 1.45,
     throughputRatio: result.throughputRatio >= 0.95,
-    // An app's bundle of createEceClient, openapi-fetch included (issue 20; 17,500 once the next
-    // issue's operations land): see bench/README.md.
-    bundleGzipBytes: result.bundleGzipBytes <= 16_000,
+    // An app's bundle of createEceClient, openapi-fetch included: 16,000 for issue 20's features,
+    // 17,500 with issue 21's operations (see bench/README.md).
+    bundleGzipBytes: result.bundleGzipBytes <= 17_500,
     eventsOverheadRatio: result.eventsOverheadRatio <= 1.05,
     otelOverheadRatio: result.otelOverheadRatio <= 1.05,
     importRatio: result.importRatio <= 1.1,
     webhookRatio: result.webhookRatio <= 1.5,
-    srcCodeLines: result.srcCodeLines <= 4_000,
+    // 4,000 for issue 20's features, 4,600 with issue 21's operations.
+    srcCodeLines: result.srcCodeLines <= 4_600,
   };
   console.log(JSON.stringify({ ...result, budgetsMet: budgets }));
 } finally {
