@@ -36,7 +36,7 @@ export const messageOperations: readonly OperationName[] = [
 /** The chat web service's reads (no token). */
 const chatOperations: readonly OperationName[] = ["getAgentAvailability", "getAgentCapacity", "checkEligibility"];
 /** Every read: its failures are never delivered. */
-const readOperations: readonly OperationName[] = [...chatOperations, "getConversation"];
+const readOperations: readonly OperationName[] = [...chatOperations, "getConversation", "getEntryPointConfiguration"];
 
 /** The same words for several operations. */
 function each(operations: readonly OperationName[], text: Partial<KindText>): Partial<Record<OperationName, Partial<KindText>>> {
@@ -148,9 +148,9 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
   },
   internalServerError: {
     when: "500",
-    fields: "HTTP details; `delivered: \"unknown\"` (`false` for conversation, availability, capacity, eligibility)",
+    fields: "HTTP details; `delivered: \"unknown\"` (a read's: `false`)",
     action: "retry with care",
-    per: each(readOperations, { fields: "HTTP details; `delivered: false` (a read)", action: "retry later" }),
+    per: each(readOperations, { fields: "HTTP details; `delivered: false` (a read, retried already)", action: "try again later" }),
   },
   illegalUnquotedCharacter: {
     when: "400 \"Illegal unquoted character\"",
@@ -162,7 +162,7 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
   sendGeolocationFailure: { when: "400: ECE refused the geolocation", fields: "HTTP details", action: "see `developerMessage`" },
   invalidChoice: {
     when: "any status without a kind of its own (429, 503, 3xx...; a 400 for configuration, text, HTML, upload)",
-    fields: "HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`)",
+    fields: "HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already)",
     action: "see `status`; wait `retryAfterMs`",
     per: {
       ...each(["getEntryPointConfiguration", "sendTextMessage", "sendHtmlMessage", "uploadAttachmentFromUrl"], {
@@ -187,8 +187,8 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
   },
   error: {
     when: "network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials",
-    fields: "`aborted?`, `status?`, `delivered`",
-    action: "retry if `delivered` is `false`",
+    fields: "`aborted?`, `status?`, `delivered`, `retryAfterMs?`",
+    action: "retry if `delivered` is `false` (no connection: the SDK retried already)",
     per: each(chatOperations, {
       when: "an answer of another shape (e.g. another `responseType`), unreadable, or a 404 without ECE's error body; no `chatRoot`; network failure, closed client, your abort",
       action: "check `chatRoot`; retry",
@@ -252,4 +252,4 @@ export const operationLabels: Record<OperationName, string> = {
 
 /** The note under every table. */
 export const footnote =
-  'Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.';
+  'Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`. A failure the SDK would have retried but for the call\'s deadline (or a wait over 60 s) carries `retryAfterMs`.';

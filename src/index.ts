@@ -27,6 +27,7 @@ export type {
   ObservabilityOptions,
   RequestEvent,
   ResponseEvent,
+  RetryEvent,
   TokenRefreshedEvent,
   TokenRequestedEvent,
   TokenRevokedEvent,

@@ -7,9 +7,8 @@
  */
 export {
   createRedisTokenStore,
-  DEFAULT_LOCK_TTL_MS,
   type IoRedisClientLike,
   type NodeRedisClientLike,
   type RedisTokenStoreOptions,
 } from "./tokens/redis-store.js";
-export type { StoredToken, TokenStore } from "./tokens/token-store.js";
+export { DEFAULT_LOCK_TTL_MS, type StoredToken, type TokenStore } from "./tokens/token-store.js";

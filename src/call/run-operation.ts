@@ -1,15 +1,19 @@
 /**
  * The one path every operation takes: input -> checks -> (what it needs first) -> token (none
- * for the chat web service) -> HTTP (one deadline) -> the status table -> outcome. A 401 on a cached token earns one new
- * token and one repeat per call; a start's 409 earns one fresh configuration and one repeat.
- * Nothing else is repeated. Never rejects.
+ * for the chat web service) -> HTTP (one deadline) -> the status table -> outcome. A
+ * conversation's sends go one at a time, in call order. A 401 on a cached token earns one new
+ * token and one repeat per call; a start's 409 earns one fresh configuration and one repeat; what
+ * provably did not reach ECE (and a read's transient failures) is retried up to `maxRetries`
+ * times (see http/retry.ts). Never rejects.
  *
  * @module
  */
 import { outcomeOfThrown, request, underDeadline, type EceApi, type Progress } from "../http/request.js";
+import { mayRetry, nextRetry, pause, retryEvent } from "../http/retry.js";
+import type { Deadline } from "../http/transport.js";
 import type { EntryPointDates } from "../client/entry-point-dates.js";
 import { operationDefinitions, type Answer, type CallScope, type OperationDefinition } from "../client/operations.js";
-import type { OperationName, Outcome, OutcomeByOperation } from "../outcomes/outcomes.js";
+import type { FailureOutcome, OperationName, Outcome, OutcomeByOperation } from "../outcomes/outcomes.js";
 import { createRedactor, redactBody } from "../internal/redact.js";
 import type { Result } from "../internal/result.js";
 import { failureOutcomeOf } from "../outcomes/status-table.js";
@@ -33,11 +37,20 @@ export interface OperationContext {
   /** Where the chat web service is (a URL), or `undefined` when the client could not tell. */
   chatRoot: string | undefined;
   defaultTimeoutMs: number;
-  /** Whether `close()` has been called: no new call starts. */
+  /** The client's `maxRetries`, unless a call says otherwise. */
+  maxRetries: number;
+  /** Each conversation's sends, in call order (see {@link inTurn}). */
+  queues: Queues;
+  /** Whether `close()` has been called: no new call starts, no retry either. */
   isClosed(): boolean;
+  /** Aborts when `close()` is called: a retry still waiting is not started. */
+  closed: AbortSignal;
   /** Registers a call in flight, which `close()` waits for before revoking tokens. */
   track<T>(call: Promise<T>): Promise<T>;
 }
+
+/** Per conversation: settles once its last send so far has ended, with the outcome the next inherits. */
+export type Queues = Map<string, Promise<Outcome | undefined>>;
 
 type AnyDefinition = OperationDefinition<OperationName, unknown, unknown>;
 
@@ -68,9 +81,7 @@ export async function runOperation<O extends OperationName>(
     const attributes: Record<string, string> = conversationId === undefined ? {} : { "ece.conversation.id": conversationId };
     outcome = await context.track(
       inSpan(context.tracer, `ece.${name}`, attributes, async (span) => {
-        let ended = await call(context, name, definition, checked.value, callOptions.value, span, conversationId);
-        // A read delivers nothing, whatever went wrong.
-        if (definition.read && "delivered" in ended) ended = { ...ended, delivered: false } as Outcome;
+        const ended = await call(context, name, definition, checked.value, callOptions.value, span, conversationId);
         conversationId ??= ended.kind === "conversationStarted" ? ended.conversationId : undefined;
         annotate(span, {
           "http.response.status_code": "status" in ended ? ended.status : undefined,
@@ -105,16 +116,39 @@ function mark(span: Span | undefined, message: string): void {
   if (span) observe(() => span.setStatus({ code: SPAN_ERROR, message }));
 }
 
+/**
+ * Runs `work` once every earlier send into the conversation has ended (its retries included),
+ * or ends with the `authorizationFail` one of them ended with. The wait spends the call's deadline.
+ */
+async function inTurn(queues: Queues, conversationId: string, deadline: Deadline, work: () => Promise<Outcome>): Promise<Outcome> {
+  const before = queues.get(conversationId);
+  let end!: (outcome: Outcome | undefined) => void;
+  const ended = new Promise<Outcome | undefined>((resolve) => (end = resolve));
+  // A call that timed out while waiting still holds its place: the next waits for its elders too.
+  const turn = Promise.all([before, ended]).then(([earlier, mine]) => (earlier?.kind === "authorizationFail" ? earlier : mine));
+  queues.set(conversationId, turn);
+  void turn.then(() => queues.get(conversationId) === turn && queues.delete(conversationId));
+  let outcome: Outcome | undefined;
+  try {
+    const earlier = before && (await deadline.race(before));
+    outcome = earlier?.kind === "authorizationFail" ? earlier : await work();
+    return outcome;
+  } finally {
+    end(outcome);
+  }
+}
+
 async function call(
   context: OperationContext,
   name: OperationName,
   definition: AnyDefinition,
   input: unknown,
-  { timeoutMs, signal }: CheckedCallOptions,
+  { timeoutMs, signal, maxRetries = context.maxRetries }: CheckedCallOptions,
   span: Span | undefined,
   conversationId: string | undefined,
 ): Promise<Outcome> {
-  let attempt = 0;
+  /** The call's requests so far; an attempt whose token request failed counts as one. */
+  let requests = 0;
   const progress: Progress = {
     sent: false,
     ...(context.emit || span
@@ -122,8 +156,7 @@ async function call(
           watch: (request: Request) => {
             const path = new URL(request.url).pathname;
             annotate(span, { "http.request.method": request.method, "url.path": path });
-            attempt += 1;
-            const base = { type: "request", operation: name, attempt, method: request.method, path } as const;
+            const base = { type: "request", operation: name, attempt: requests, method: request.method, path } as const;
             context.emit?.(conversationId === undefined ? base : { ...base, conversationId });
           },
         }
@@ -132,60 +165,98 @@ async function call(
   // The tokens this call used stay secret in what it returns, even once the client forgot them.
   const used: string[] = [];
   const redact = createRedactor(() => [...context.tokens.secrets(), ...used]);
-  return underDeadline(
+  const read = definition.read === true;
+  const thrownOutcome = (thrown: unknown, deadline: Deadline): Outcome => {
+    const outcome = outcomeOfThrown(thrown, deadline, progress, redact);
+    const requestId = progress.headers && requestIdOf(progress.headers, redact);
+    return requestId === undefined ? outcome : { ...outcome, requestId };
+  };
+  const outcome = await underDeadline(
     timeoutMs ?? context.defaultTimeoutMs,
     signal,
     async (deadline): Promise<Outcome> => {
       let repeatedAfter401 = false;
       /** The request with the call's token; one repeat per call, when the token source mends a 401. */
       const authorized = async (prepared: unknown): Promise<Result<Answer, TokenFailure>> => {
-        const attempt = (token: string | undefined) => {
+        const send = (token: string | undefined) => {
           if (token !== undefined) used.push(token);
           const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
           return request(deadline, progress, (extras) => definition.request(context.api, prepared, { ...extras, headers }));
         };
-        if (definition.noToken) return { ok: true, value: await attempt(undefined) };
+        requests += 1;
+        if (definition.noToken) return { ok: true, value: await send(undefined) };
         let token = await context.tokens.get(deadline);
         for (;;) {
           if (!token.ok) return token;
-          const answer = await attempt(token.value.token);
+          const answer = await send(token.value.token);
           if (answer.response.status !== 401) return { ok: true, value: answer };
           // Once the call has repeated, the refused token is only forgotten: the 401 stands.
           const next = await context.tokens.refused(token.value, repeatedAfter401 ? undefined : deadline);
           if (next === "stop") return { ok: true, value: answer };
           repeatedAfter401 = true;
-          annotate(span, { "http.request.resend_count": 1 });
+          requests += 1;
           token = next;
         }
       };
 
       const scope: CallScope = { deadline, dates: context.dates, chatRoot: context.chatRoot };
-      let prepared: Result<unknown, Outcome> = definition.prepare ? await definition.prepare(input, scope) : { ok: true, value: input };
-      if (!prepared.ok) return prepared.error;
-      let answer = await authorized(prepared.value);
-      if (answer.ok && answer.value.response.status === 409 && definition.refreshOn409) {
-        // What was prepared went stale (ECE created nothing): prepare it afresh, repeat once.
-        prepared = await definition.prepare!(input, scope, prepared.value);
-        if (!prepared.ok) return prepared.error;
-        answer = await authorized(prepared.value);
-      }
-      if (!answer.ok) return answer.error;
-      const { response, data, error, text } = answer.value;
-      const requestId = requestIdOf(response.headers, redact);
-      const withRequestId = requestId === undefined ? {} : { requestId };
-      if (response.ok) {
-        // Network text is redacted where it enters: values here, keys where a payload is kept.
-        const payload = redactBody(data, redact, false);
-        const success = definition.toSuccess(response.status, isRecord(payload) ? payload : undefined, prepared.value, redact, text);
-        return { ...success, ...withRequestId } as Outcome;
-      }
-      const body = redactBody(error, redact, false);
-      return { ...failureOutcomeOf(definition.spec, { status: response.status, body, headers: response.headers, path: progress.path }, name), ...withRequestId };
+      /** One attempt: its outcome, and whether that failure may be sent again. */
+      const attempt = async (): Promise<{ outcome: Outcome; retry: boolean }> => {
+        try {
+          let prepared: Result<unknown, Outcome> = definition.prepare ? await definition.prepare(input, scope) : { ok: true, value: input };
+          if (!prepared.ok) return { outcome: prepared.error, retry: false };
+          let answer = await authorized(prepared.value);
+          if (answer.ok && answer.value.response.status === 409 && definition.refreshOn409) {
+            // What was prepared went stale (ECE created nothing): prepare it afresh, repeat once.
+            prepared = await definition.prepare!(input, scope, prepared.value);
+            if (!prepared.ok) return { outcome: prepared.error, retry: false };
+            answer = await authorized(prepared.value);
+          }
+          // The token request's own rule: retried only when it made no connection, or got a 429.
+          if (!answer.ok) return { outcome: { ...answer.error, delivered: false }, retry: mayRetry(answer.error, false) };
+          const { response, data, error, text } = answer.value;
+          const requestId = requestIdOf(response.headers, redact);
+          const withRequestId = requestId === undefined ? {} : { requestId };
+          if (response.ok) {
+            // Network text is redacted where it enters: values here, keys where a payload is kept.
+            const payload = redactBody(data, redact, false);
+            const success = definition.toSuccess(response.status, isRecord(payload) ? payload : undefined, prepared.value, redact, text);
+            return { outcome: { ...success, ...withRequestId } as Outcome, retry: false };
+          }
+          const body = redactBody(error, redact, false);
+          const answered = { status: response.status, body, headers: response.headers, path: progress.path };
+          const failure = { ...failureOutcomeOf(definition.spec, answered, name), ...withRequestId };
+          return { outcome: failure, retry: mayRetry(failure, read) };
+        } catch (thrown) {
+          const outcome = thrownOutcome(thrown, deadline) as FailureOutcome;
+          return { outcome, retry: deadline.cause === undefined && mayRetry(outcome, read) };
+        }
+      };
+
+      const attempts = async (): Promise<Outcome> => {
+        for (let retries = 0; ; retries++) {
+          const { outcome, retry } = await attempt();
+          if (!retry || retries >= maxRetries || context.isClosed()) return outcome;
+          const failure = outcome as FailureOutcome;
+          const { delayMs, starts } = nextRetry(failure, retries, deadline);
+          if (!starts) return { ...failure, retryAfterMs: delayMs };
+          context.emit?.(retryEvent(name, requests, delayMs, failure));
+          // The failed attempt delivered nothing: what the next one gets to starts afresh.
+          progress.sent = false;
+          progress.status = undefined;
+          progress.headers = undefined;
+          await pause(delayMs, deadline, context.closed);
+          // Closed while waiting: the retry is not started.
+          if (context.isClosed()) return outcome;
+        }
+      };
+      // Sends into a conversation go in call order; a read of it does not wait for them.
+      const ordered = conversationId !== undefined && definition.spec === "sendMessage";
+      return ordered ? inTurn(context.queues, conversationId, deadline, attempts) : attempts();
     },
-    (thrown, deadline) => {
-      const outcome = outcomeOfThrown(thrown, deadline, progress, redact);
-      const requestId = progress.headers && requestIdOf(progress.headers, redact);
-      return requestId === undefined ? outcome : { ...outcome, requestId };
-    },
+    thrownOutcome,
   );
+  annotate(span, { "http.request.resend_count": requests > 1 ? requests - 1 : undefined });
+  // A read delivers nothing, whatever became of it.
+  return read && "delivered" in outcome ? { ...outcome, delivered: false } : outcome;
 }

@@ -30,7 +30,7 @@ import type {
 import { createCappedFetch } from "../http/transport.js";
 import { checkClientOptions } from "./validation.js";
 import { checkedOrThrow, isAbsoluteHttpUrl } from "../internal/check.js";
-import { DEFAULT_API_ROOT, DEFAULT_TIMEOUT_MS } from "./defaults.js";
+import { DEFAULT_API_ROOT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from "./defaults.js";
 import type {
   AttachmentDecisionInput,
   ConversationInput,
@@ -62,6 +62,15 @@ interface CommonClientOptions extends ObservabilityOptions {
   chatRoot?: string;
   /** Time allowed per call, the token request included. Default 30 000 ms. */
   timeoutMs?: number;
+  /**
+   * How often a failed call is sent again (default 2; 0: never). Retried: what provably did not
+   * reach ECE (no connection made: refused, unknown host) and a 429; a read (the configuration)
+   * also after a 408, a 5xx or a network failure. Never what may have reached ECE: a message is
+   * never sent twice. The wait is min(8 s, 0.5 s x 2^n) with jitter, or ECE's `Retry-After`; a
+   * wait over 60 s, or past the call's `timeoutMs`, is not started (the outcome then carries
+   * `retryAfterMs`). Each retry is a `retry` event.
+   */
+  maxRetries?: number;
   /** Ask for tokens with `?forceLogin=yes`, ending an older session instead of failing. */
   forceLogin?: boolean;
   /** The fetch to call with (default: the global `fetch`). */
@@ -331,8 +340,9 @@ export interface EceClient {
 
   /**
    * Stops the client. From the moment it is called, new calls resolve to `error` ("closed");
-   * calls already in flight finish, a start's 409 refresh and repeat included (a 401 then is
-   * `unauthorized`: no token is fetched any more).
+   * calls made before it finish (a conversation's sends still in turn), a start's 409 refresh
+   * and repeat included (a 401 then is `unauthorized`: no token is fetched any more). A retry
+   * still waiting is not started: its call ends with the failure it would have retried.
    * Once they have, every token the client fetched that may still be live is revoked, ending its
    * ECE sessions (sessions are scarce). A token given as `accessToken` is the caller's and is
    * left alone. With a `tokenStore`, the shared token is the fleet's and is left alone too (and
@@ -411,6 +421,7 @@ export function createEceClient(options: EceClientOptions): EceClient {
   const apiRoot = (settings.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const chatRoot = (settings.chatRoot ?? defaultChatRoot(apiRoot))?.replace(/\/+$/, "");
+  const maxRetries = settings.maxRetries ?? DEFAULT_MAX_RETRIES;
   const api = createClient<paths>({
     baseUrl: `${baseUrl}${apiRoot}`,
     ...createCappedFetch(settings.fetch ?? ((input, init) => globalThis.fetch(input, init))),
@@ -425,6 +436,7 @@ export function createEceClient(options: EceClientOptions): EceClient {
         credentials: settings.credentials,
         forceLogin: settings.forceLogin ?? false,
         timeoutMs,
+        maxRetries,
         baseUrl,
         apiRoot,
         emit,
@@ -435,6 +447,7 @@ export function createEceClient(options: EceClientOptions): EceClient {
     : createFixedTokenSource(settings.accessToken);
 
   let closing: Promise<CloseResult> | undefined;
+  const closed = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
   const context: OperationContext = {
     api,
@@ -446,7 +459,10 @@ export function createEceClient(options: EceClientOptions): EceClient {
     // behalf of starts already in flight: close() lets them finish, their 409 refresh included.
     dates: createEntryPointDates((entryPointId) => runOperation(context, "getEntryPointConfiguration", { entryPointId }, undefined, true)),
     defaultTimeoutMs: timeoutMs,
+    maxRetries,
+    queues: new Map(),
     isClosed: () => closing !== undefined,
+    closed: closed.signal,
     track: (call) => {
       inFlight.add(call);
       void call.finally(() => inFlight.delete(call));
@@ -480,6 +496,7 @@ export function createEceClient(options: EceClientOptions): EceClient {
     getAgentCapacity: (input, callOptions) => runOperation(context, "getAgentCapacity", input, callOptions),
     checkEligibility: (input, callOptions) => runOperation(context, "checkEligibility", input, callOptions),
     close: () => {
+      closed.abort();
       closing ??= close().catch(() => ({ revoked: false }));
       return closing;
     },

@@ -30,6 +30,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Time allowed for this call, the token request included; overrides the client's. */
   timeoutMs?: number;
+  /** How often this call may be retried (see the client's `maxRetries`); overrides the client's. */
+  maxRetries?: number;
 }
 
 /** The JSON body of `POST /messaging/sendmessage`, as the spec defines it. */
@@ -71,7 +73,10 @@ export interface OperationDefinition<O extends OperationName, I, P = I> {
   refreshOn409?: true;
   /** Sent without a token (the chat web service): no `Authorization`, no token request. */
   noToken?: true;
-  /** A read: it delivers nothing, so each of its failures says `delivered: false`. */
+  /**
+   * A read: it changes nothing at ECE, so it is also retried after a 408, a 5xx or a network
+   * failure, and every failure of it is `delivered: false`.
+   */
   read?: true;
   /** The request, with the token's header (none with `noToken`) and the HTTP skeleton's extras. */
   request(api: EceApi, prepared: P, init: RequestExtras & { headers: Record<string, string> }): Promise<Answer>;
@@ -257,6 +262,7 @@ const define = <O extends OperationName, I, P = I>(definition: OperationDefiniti
 export const operationDefinitions = {
   getEntryPointConfiguration: define<"getEntryPointConfiguration", { entryPointId: number }>({
     spec: "getEntryPointConfiguration",
+    read: true,
     check: checkEntryPointInput,
     // As text: the date goes back as written, which the parsed number may not say.
     request: async (api, { entryPointId }, init) =>

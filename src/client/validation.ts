@@ -8,79 +8,55 @@
 import type { TokenStore } from "../tokens/token-store.js";
 import type { Tracer } from "../observe/tracing.js";
 import { checkObservabilityOptions } from "../observe/events.js";
-import {
-  checkObject,
-  describe,
-  elementsOf,
-  hasMethods,
-  isAbsoluteHttpUrl,
-  isPositiveWhole,
-  isTimerDelay,
-  nested,
-  type Checked,
-  type Fields,
-} from "../internal/check.js";
+import { checkObject, describe, elementsOf, hasMethods, isAbsoluteHttpUrl, isPositiveWhole, isTimerDelay, nested, type Checked, type Fields } from "../internal/check.js";
+import { definedFields } from "../internal/wire.js";
 import type { AttachmentDecisionInput, ConversationInput, CustomerInput, MessageInput, UploadAttachmentFromUrlInput } from "./inputs.js";
 
 /** Longest text the geolocation fields accept. */
 const GEOLOCATION_TEXT_MAX = 255;
 
+const NOT_HTTP_URL = "must be an absolute http or https URL";
+const NOT_TIMER_DELAY = "must be a positive finite number of milliseconds";
+
+/** Reads `names`, each a required non-blank string (the value is used only when every one is). */
+function requiredTexts<K extends string>(fields: Fields, names: readonly K[]): Record<K, string> {
+  return Object.fromEntries(names.map((name) => [name, fields.requiredText(name)])) as Record<K, string>;
+}
+
 /** Checks the input of the text and HTML operations. */
 export function checkMessageInput(input: unknown): Checked<MessageInput> {
-  return checkObject(input, (fields) => {
-    const conversationId = fields.requiredText("conversationId");
-    const message = fields.requiredText("message");
-    return { conversationId: conversationId!, message: message! };
-  });
+  return checkObject(input, (fields) => requiredTexts(fields, ["conversationId", "message"]));
 }
 
 /** Checks the input of the conversation read. */
 export function checkConversationInput(input: unknown): Checked<ConversationInput> {
-  return checkObject(input, (fields) => ({ conversationId: fields.requiredText("conversationId")! }));
+  return checkObject(input, (fields) => requiredTexts(fields, ["conversationId"]));
 }
 
 /** Checks the input of the accept- and reject-attachment operations. */
 export function checkAttachmentDecisionInput(input: unknown): Checked<AttachmentDecisionInput> {
-  return checkObject(input, (fields) => {
-    const conversationId = fields.requiredText("conversationId");
-    const attachmentId = fields.requiredText("attachmentId");
-    return { conversationId: conversationId!, attachmentId: attachmentId! };
-  });
+  return checkObject(input, (fields) => requiredTexts(fields, ["conversationId", "attachmentId"]));
 }
+
+/** The rules of a file size, in order: the first one it breaks is its problem. */
+const FILE_SIZE_RULES: [holds: (size: unknown) => boolean, problem: (size: unknown) => string][] = [
+  [(size) => typeof size === "number", (size) => `must be a number, not ${describe(size)}`],
+  [Number.isFinite, (size) => `must be a finite number of bytes, not ${String(size)}`],
+  [Number.isInteger, () => "must be a whole number of bytes"],
+  [(size) => (size as number) >= 0, () => "must not be negative"],
+  [Number.isSafeInteger, () => `must be at most ${Number.MAX_SAFE_INTEGER}`],
+];
 
 /** Checks the input of the upload-from-URL operation. */
 export function checkUploadAttachmentFromUrlInput(input: unknown): Checked<UploadAttachmentFromUrlInput> {
   return checkObject(input, (fields) => {
-    const conversationId = fields.requiredText("conversationId");
-    const fileName = fields.requiredText("fileName");
-    const contentType = fields.requiredText("contentType");
-    const fileSize = fields.get("fileSize");
-    if (fields.unreadable("fileSize")) {
-      // already named
-    } else if (fileSize === undefined || fileSize === null) {
-      fields.add("fileSize", "is required");
-    } else if (typeof fileSize !== "number") {
-      fields.add("fileSize", `must be a number, not ${describe(fileSize)}`);
-    } else if (!Number.isFinite(fileSize)) {
-      fields.add("fileSize", `must be a finite number of bytes, not ${fileSize}`);
-    } else if (!Number.isInteger(fileSize)) {
-      fields.add("fileSize", "must be a whole number of bytes");
-    } else if (fileSize < 0) {
-      fields.add("fileSize", "must not be negative");
-    } else if (!Number.isSafeInteger(fileSize)) {
-      fields.add("fileSize", `must be at most ${Number.MAX_SAFE_INTEGER}`);
-    }
+    const texts = requiredTexts(fields, ["conversationId", "fileName", "contentType"]);
+    const fileSize = fields.required("fileSize");
+    const broken = fileSize === undefined ? undefined : FILE_SIZE_RULES.find(([holds]) => !holds(fileSize));
+    if (broken) fields.add("fileSize", broken[1](fileSize));
     const contentUrl = fields.requiredText("contentUrl");
-    if (contentUrl !== undefined && !isAbsoluteHttpUrl(contentUrl)) {
-      fields.add("contentUrl", "must be an absolute http or https URL");
-    }
-    return {
-      conversationId: conversationId!,
-      fileName: fileName!,
-      contentType: contentType!,
-      fileSize: fileSize as number,
-      contentUrl: contentUrl!,
-    };
+    if (contentUrl !== undefined && !isAbsoluteHttpUrl(contentUrl)) fields.add("contentUrl", NOT_HTTP_URL);
+    return { ...texts, fileSize: fileSize as number, contentUrl: contentUrl! };
   });
 }
 
@@ -108,6 +84,7 @@ function decimalText(value: number): string {
   return `${sign}0.${"0".repeat(Number(exponent) - 1)}${digit}${fraction}`;
 }
 
+/** A coordinate as decimal-degree text, within -`limit`..`limit`: a finite number, or such text as written. */
 function coordinateText(fields: Fields, field: "latitude" | "longitude", limit: number): string | undefined {
   const value = fields.get(field);
   if (value === undefined) return undefined;
@@ -116,12 +93,8 @@ function coordinateText(fields: Fields, field: "latitude" | "longitude", limit: 
     if (!Number.isFinite(value)) return fields.add(field, `must be a finite number, not ${value}`);
     text = decimalText(value);
   } else if (typeof value === "string") {
-    if ([...value].length > GEOLOCATION_TEXT_MAX) {
-      return fields.add(field, `must be at most ${GEOLOCATION_TEXT_MAX} characters`);
-    }
-    if (!DECIMAL_DEGREES.test(value)) {
-      return fields.add(field, 'must be decimal degrees such as "52.3676" (digits, an optional sign and fraction)');
-    }
+    if ([...value].length > GEOLOCATION_TEXT_MAX) return fields.add(field, `must be at most ${GEOLOCATION_TEXT_MAX} characters`);
+    if (!DECIMAL_DEGREES.test(value)) return fields.add(field, 'must be decimal degrees such as "52.3676" (digits, an optional sign and fraction)');
     text = value;
   } else {
     return fields.add(field, `must be a number or a string, not ${describe(value)}`);
@@ -140,23 +113,16 @@ export function checkGeolocationInput(input: unknown): Checked<CheckedGeolocatio
     const label = fields.optionalText("label", GEOLOCATION_TEXT_MAX);
     // A maps URL is often longer than 255 characters: never refused for its length.
     const url = fields.optionalText("locationUrl");
-    if (url !== undefined && !isAbsoluteHttpUrl(url)) fields.add("locationUrl", "must be an absolute http or https URL");
+    if (url !== undefined && !isAbsoluteHttpUrl(url)) fields.add("locationUrl", NOT_HTTP_URL);
     const address = fields.optionalText("address");
     const hasLatitude = fields.has("latitude");
     const hasLongitude = fields.has("longitude");
-    if (hasLatitude !== hasLongitude) {
-      fields.add(hasLatitude ? "longitude" : "latitude", "is required when the other coordinate is given");
-    }
+    if (hasLatitude !== hasLongitude) fields.add(hasLatitude ? "longitude" : "latitude", "is required when the other coordinate is given");
     if (!hasLatitude && !hasLongitude && !fields.has("locationUrl") && !fields.has("address")) {
       fields.add("input", "needs a coordinate (latitude and longitude), a locationUrl or an address");
     }
-    return {
-      conversationId: conversationId!,
-      ...(latitude !== undefined && longitude !== undefined ? { coordinate: { latitude, longitude } } : {}),
-      ...(label === undefined ? {} : { label }),
-      ...(url === undefined ? {} : { url }),
-      ...(address === undefined ? {} : { address }),
-    };
+    const coordinate = latitude !== undefined && longitude !== undefined ? { latitude, longitude } : undefined;
+    return { conversationId: conversationId!, ...definedFields({ coordinate, label, url, address }) };
   });
 }
 
@@ -164,32 +130,28 @@ export function checkGeolocationInput(input: unknown): Checked<CheckedGeolocatio
 export interface CheckedCallOptions {
   signal: AbortSignal | undefined;
   timeoutMs: number | undefined;
+  maxRetries?: number;
 }
+
+/** `maxRetries`: a whole number, 0 (no retries) or more. */
+const isRetryCount = (value: unknown): boolean => Number.isSafeInteger(value) && (value as number) >= 0;
+const NOT_RETRY_COUNT = "must be a whole number, 0 or more";
 
 /** Checks the per-call options (own properties only; never throws); fields are `options.<name>`. */
 export function checkCallOptions(options: unknown): Checked<CheckedCallOptions> {
   if (options === undefined) return { ok: true, value: { signal: undefined, timeoutMs: undefined } };
-  const checked = checkObject(
-    options,
-    (fields): CheckedCallOptions => {
-      const timeoutMs = fields.get("timeoutMs");
-      if (timeoutMs !== undefined && !isTimerDelay(timeoutMs)) {
-        fields.add("timeoutMs", "must be a positive finite number of milliseconds");
-      }
-      const signal = fields.get("signal");
-      if (signal !== undefined && !(signal instanceof AbortSignal)) fields.add("signal", "must be an AbortSignal");
-      // Both keys are always own, so that reading an absent one never reaches the prototype.
-      return {
-        signal: signal instanceof AbortSignal ? signal : undefined,
-        timeoutMs: isTimerDelay(timeoutMs) ? timeoutMs : undefined,
-      };
-    },
-    "options",
+  // Checked as the call's nested object `options`, so that each problem is named `options.<name>`.
+  return checkObject({ options }, (call) =>
+    nested(call, "options", options, (fields): CheckedCallOptions => ({
+      // Every key is always own, so that reading an absent one never reaches the prototype.
+      timeoutMs: fields.optional<number>("timeoutMs", isTimerDelay, NOT_TIMER_DELAY),
+      signal: fields.optional<AbortSignal>("signal", (signal) => signal instanceof AbortSignal, "must be an AbortSignal"),
+      maxRetries: fields.optional<number>("maxRetries", isRetryCount, NOT_RETRY_COUNT),
+    }))!,
   );
-  return checked.ok
-    ? checked
-    : { ok: false, error: checked.error.map((issue) => ({ ...issue, field: issue.field === "options" ? "options" : `options.${issue.field}` })) };
 }
+
+const isBoolean = (value: unknown) => typeof value === "boolean";
 
 /** Whether an absolute URL carries a user name or password (a secret in a URL). */
 const hasUserInfo = (url: string): boolean => /^[a-z]+:\/\/[^/?#]*@/i.test(url);
@@ -198,92 +160,61 @@ const hasUserInfo = (url: string): boolean => /^[a-z]+:\/\/[^/?#]*@/i.test(url);
 const TOKEN_STORE_METHODS = ["read", "write", "deleteIf", "acquireLock", "releaseLock"] as const;
 
 /**
- * Checks the options of `createEceClient`: own properties only, credentials copied. No problem
+ * Reads the options of `createEceClient`: own properties only, credentials copied. No problem
  * names a secret or repeats a value.
  */
+function readClientOptions(fields: Fields) {
+  const baseUrl = fields.get("baseUrl");
+  if (typeof baseUrl !== "string" || !isAbsoluteHttpUrl(baseUrl)) fields.add("baseUrl", NOT_HTTP_URL);
+  else if (hasUserInfo(baseUrl)) fields.add("baseUrl", "must not carry a user name or password (give credentials instead)");
+  const apiRoot = fields.optional<string>("apiRoot", (root) => typeof root === "string" && root.startsWith("/"), 'must be a path starting with "/"');
+  const isChatRoot = (root: unknown) => typeof root === "string" && (root.startsWith("/") || isAbsoluteHttpUrl(root));
+  const chatRoot = fields.optional<string>("chatRoot", isChatRoot, 'must be a path starting with "/" or an absolute http or https URL');
+  if (chatRoot !== undefined && hasUserInfo(chatRoot)) fields.add("chatRoot", "must not carry a user name or password");
+  const timeoutMs = fields.optional<number>("timeoutMs", isTimerDelay, NOT_TIMER_DELAY);
+  const forceLogin = fields.optional<boolean>("forceLogin", isBoolean, "must be a boolean");
+  const maxRetries = fields.optional<number>("maxRetries", isRetryCount, NOT_RETRY_COUNT);
+  const fetchOption = fields.optional<typeof fetch>("fetch", (given) => typeof given === "function", "must be a function");
+  const credentialsInput = fields.get("credentials");
+  const accessToken = fields.get("accessToken");
+  let credentials: { clientKey: string; clientSecret: string } | undefined;
+  if (credentialsInput !== undefined && accessToken !== undefined) {
+    fields.add("credentials", "or accessToken: give at most one of them");
+  } else if (credentialsInput !== undefined) {
+    credentials = nested(fields, "credentials", credentialsInput, (inner) => requiredTexts(inner, ["clientKey", "clientSecret"]));
+  } else if (accessToken !== undefined && (typeof accessToken !== "string" || accessToken === "")) {
+    fields.add("accessToken", "must be a non-empty string");
+  }
+  const observability = checkObservabilityOptions(fields);
+  const tracerProblem = "must be an OpenTelemetry Tracer (with startActiveSpan)";
+  const tracer = fields.optional<Tracer>("tracer", (given) => hasMethods(given, ["startActiveSpan"]), tracerProblem);
+  const storeProblem = `must be a TokenStore (with ${TOKEN_STORE_METHODS.join(", ")})`;
+  const tokenStore = fields.optional<TokenStore>("tokenStore", (given) => hasMethods(given, TOKEN_STORE_METHODS), storeProblem);
+  if (tokenStore !== undefined && credentialsInput === undefined) {
+    fields.add("tokenStore", "needs credentials (a caller's accessToken is never shared or refreshed)");
+  }
+  const revokeOnClose = fields.optional<boolean>("revokeOnClose", isBoolean, "must be a boolean");
+  return {
+    baseUrl: baseUrl as string, apiRoot, chatRoot, timeoutMs, forceLogin, maxRetries, fetch: fetchOption, credentials,
+    accessToken: accessToken as string | undefined, observability, tracer, tokenStore, revokeOnClose,
+  };
+}
+
+/** Checks the options of `createEceClient`. */
 export function checkClientOptions(options: unknown) {
-  return checkObject(
-    options,
-    (fields) => {
-      const baseUrl = fields.get("baseUrl");
-      if (typeof baseUrl !== "string" || !isAbsoluteHttpUrl(baseUrl)) fields.add("baseUrl", "must be an absolute http or https URL");
-      else if (hasUserInfo(baseUrl)) fields.add("baseUrl", "must not carry a user name or password (give credentials instead)");
-      const apiRoot = fields.get("apiRoot");
-      if (apiRoot !== undefined && (typeof apiRoot !== "string" || !apiRoot.startsWith("/"))) {
-        fields.add("apiRoot", 'must be a path starting with "/"');
-      }
-      const chatRoot = fields.get("chatRoot");
-      if (chatRoot !== undefined && (typeof chatRoot !== "string" || !(chatRoot.startsWith("/") || isAbsoluteHttpUrl(chatRoot)))) {
-        fields.add("chatRoot", 'must be a path starting with "/" or an absolute http or https URL');
-      } else if (typeof chatRoot === "string" && hasUserInfo(chatRoot)) fields.add("chatRoot", "must not carry a user name or password");
-      const timeoutMs = fields.get("timeoutMs");
-      if (timeoutMs !== undefined && !isTimerDelay(timeoutMs)) {
-        fields.add("timeoutMs", "must be a positive finite number of milliseconds");
-      }
-      const forceLogin = fields.get("forceLogin");
-      if (forceLogin !== undefined && typeof forceLogin !== "boolean") fields.add("forceLogin", "must be a boolean");
-      const fetchOption = fields.get("fetch");
-      if (fetchOption !== undefined && typeof fetchOption !== "function") fields.add("fetch", "must be a function");
-      const credentialsInput = fields.get("credentials");
-      const accessToken = fields.get("accessToken");
-      let credentials: { clientKey: string; clientSecret: string } | undefined;
-      if (credentialsInput !== undefined && accessToken !== undefined) {
-        fields.add("credentials", "or accessToken: give at most one of them");
-      } else if (credentialsInput !== undefined) {
-        credentials = nested(fields, "credentials", credentialsInput, (c) => ({
-          clientKey: c.requiredText("clientKey")!,
-          clientSecret: c.requiredText("clientSecret")!,
-        }));
-      } else if (accessToken !== undefined && (typeof accessToken !== "string" || accessToken === "")) {
-        fields.add("accessToken", "must be a non-empty string");
-      }
-      const observability = checkObservabilityOptions(fields);
-      const tracer = fields.get("tracer");
-      if (tracer !== undefined && !hasMethods(tracer, ["startActiveSpan"])) {
-        fields.add("tracer", "must be an OpenTelemetry Tracer (with startActiveSpan)");
-      }
-      const tokenStore = fields.get("tokenStore");
-      if (tokenStore !== undefined) {
-        if (!hasMethods(tokenStore, TOKEN_STORE_METHODS)) {
-          fields.add("tokenStore", `must be a TokenStore (with ${TOKEN_STORE_METHODS.join(", ")})`);
-        } else if (credentialsInput === undefined) {
-          fields.add("tokenStore", "needs credentials (a caller's accessToken is never shared or refreshed)");
-        }
-      }
-      const revokeOnClose = fields.get("revokeOnClose");
-      if (revokeOnClose !== undefined && typeof revokeOnClose !== "boolean") fields.add("revokeOnClose", "must be a boolean");
-      return {
-        observability,
-        tracer: tracer as Tracer | undefined,
-        tokenStore: tokenStore as TokenStore | undefined,
-        revokeOnClose: revokeOnClose as boolean | undefined,
-        baseUrl: baseUrl as string,
-        apiRoot: apiRoot as string | undefined,
-        chatRoot: chatRoot as string | undefined,
-        timeoutMs: timeoutMs as number | undefined,
-        forceLogin: forceLogin as boolean | undefined,
-        fetch: fetchOption as typeof fetch | undefined,
-        credentials,
-        accessToken: accessToken as string | undefined,
-      };
-    },
-    "options",
-  );
+  return checkObject(options, readClientOptions, "options");
 }
 
 /** Custom attribute values: letters, digits, space, `@ : . _ - & , ( ) ? # = ' "`, and above code 127. */
 const ATTRIBUTE_VALUE = /^[A-Za-z0-9 @:._\-&,()?#='"\u0080-\u{10FFFF}]*$/u;
+const ATTRIBUTE_VALUE_PROBLEM = `must hold only letters, digits, space, @ : . _ - & , ( ) ? # = ' " or characters above code 127`;
 
 /** Checks an entry point ID: a positive integer, as a number or as digit text. */
 function entryPointIdOf(fields: Fields): number | undefined {
-  const value = fields.get("entryPointId");
-  if (fields.unreadable("entryPointId")) return undefined;
-  if (value === undefined || value === null) return fields.add("entryPointId", "is required");
+  const value = fields.required("entryPointId");
+  if (value === undefined) return undefined;
   const id = typeof value === "string" && /^[1-9][0-9]*$/.test(value) ? Number(value) : value;
-  if (!isPositiveWhole(id)) {
-    return fields.add("entryPointId", "must be a positive whole number (a number or digit text)");
-  }
-  return id;
+  return isPositiveWhole(id) ? id : fields.add("entryPointId", "must be a positive whole number (a number or digit text)");
 }
 
 /** Checks the input of the configuration operation. */
@@ -317,14 +248,7 @@ export function checkStartConversationInput(input: unknown): Checked<CheckedStar
             })
           : undefined;
         if (!inner.has("email") && !inner.has("social")) inner.add("customer", "needs a contact point: email or social");
-        const firstName = inner.optionalText("firstName");
-        const lastName = inner.optionalText("lastName");
-        return {
-          ...(firstName === undefined ? {} : { firstName }),
-          ...(lastName === undefined ? {} : { lastName }),
-          ...(email === undefined ? {} : { email }),
-          ...(social === undefined ? {} : { social }),
-        };
+        return definedFields({ firstName: inner.optionalText("firstName"), lastName: inner.optionalText("lastName"), email, social });
       }) ?? {};
     const subject = fields.optionalText("subject", 255);
     const customAttributes: [string, string[]][] = [];
@@ -337,28 +261,17 @@ export function checkStartConversationInput(input: unknown): Checked<CheckedStar
           if (values.length === 0) inner.add(name, "must hold at least one value");
           for (const item of values) {
             if (typeof item !== "string") inner.add(name, "must be text or a list of text");
-            else if (!ATTRIBUTE_VALUE.test(item)) {
-              inner.add(name, `must hold only letters, digits, space, @ : . _ - & , ( ) ? # = ' " or characters above code 127`);
-            }
+            else if (!ATTRIBUTE_VALUE.test(item)) inner.add(name, ATTRIBUTE_VALUE_PROBLEM);
           }
           customAttributes.push([name, values as string[]]);
         }
       });
     }
-    const search = fields.optionalText("searchContactOnAttribute");
-    const contact = fields.optionalText("conversationContact");
     const socialAttribute = customer.social ? `social.${customer.social.type}Id` : undefined;
-    const searchContactOnAttribute = search ?? (customer.email ? "email.emailAddress" : socialAttribute);
-    const conversationContact = contact ?? (customer.email ? undefined : socialAttribute);
-    return {
-      entryPointId: entryPointId!,
-      customer,
-      ...(subject === undefined ? {} : { subject }),
-      customAttributes,
-      query: {
-        ...(searchContactOnAttribute === undefined ? {} : { searchContactOnAttribute }),
-        ...(conversationContact === undefined ? {} : { conversationContact }),
-      },
-    };
+    const query = definedFields({
+      searchContactOnAttribute: fields.optionalText("searchContactOnAttribute") ?? (customer.email ? "email.emailAddress" : socialAttribute),
+      conversationContact: fields.optionalText("conversationContact") ?? (customer.email ? undefined : socialAttribute),
+    });
+    return { entryPointId: entryPointId!, customer, ...definedFields({ subject }), customAttributes, query };
   });
 }

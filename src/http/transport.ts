@@ -21,6 +21,8 @@ type AbortCause = "timeout" | "caller";
 export class Deadline {
   readonly signal: AbortSignal;
   readonly timeoutMs: number;
+  /** When the deadline fires (epoch milliseconds), unless the caller aborts first. */
+  readonly endsAt: number;
   #controller = new AbortController();
   #cause: AbortCause | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -29,6 +31,7 @@ export class Deadline {
 
   constructor(timeoutMs: number, callerSignal?: AbortSignal) {
     this.timeoutMs = timeoutMs;
+    this.endsAt = Date.now() + timeoutMs;
     this.signal = this.#controller.signal;
     if (callerSignal?.aborted) {
       this.#abort("caller");

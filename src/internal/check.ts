@@ -26,12 +26,9 @@ const MAX_TIMER_DELAY_MS = 2_147_483_647;
  */
 export class Fields {
   readonly list: ValidationIssue[] = [];
-  readonly #record: object;
   readonly #values = new Map<string, unknown>();
 
-  constructor(record: object) {
-    this.#record = record;
-  }
+  constructor(private readonly record: object) {}
 
   /** Adds a problem of `field` - unless it could not be read (that is its one problem) or says so already. */
   add(field: string, problem: string): undefined {
@@ -46,11 +43,10 @@ export class Fields {
     if (this.#values.has(field)) return this.#values.get(field);
     let value: unknown;
     try {
-      const descriptor = Object.getOwnPropertyDescriptor(this.#record, field);
-      value = descriptor === undefined ? undefined : "value" in descriptor ? descriptor.value : descriptor.get?.call(this.#record);
+      const descriptor = Object.getOwnPropertyDescriptor(this.record, field);
+      value = descriptor === undefined ? undefined : "value" in descriptor ? descriptor.value : descriptor.get?.call(this.record);
     } catch {
       this.add(field, UNREADABLE);
-      value = undefined;
     }
     this.#values.set(field, value);
     return value;
@@ -61,16 +57,21 @@ export class Fields {
     return this.get(field) !== undefined;
   }
 
-  /** Whether reading `field` threw (already named as an issue). */
-  unreadable(field: string): boolean {
-    return this.list.some((issue) => issue.field === field && issue.problem === UNREADABLE);
+  /** The value of a required `field`; `undefined` when it is missing or could not be read (each named once). */
+  required(field: string): unknown {
+    const value = this.get(field);
+    return value === undefined || value === null ? this.add(field, "is required") : value;
+  }
+
+  /** The value of an optional `field` when it is absent or `valid`; else `undefined`, with `problem` added. */
+  optional<T>(field: string, valid: (value: unknown) => boolean, problem: string): T | undefined {
+    const value = this.get(field);
+    return value === undefined || valid(value) ? (value as T | undefined) : this.add(field, problem);
   }
 
   /** A string with at least one non-white-space character. */
   requiredText(field: string): string | undefined {
-    const value = this.get(field);
-    if (this.unreadable(field)) return undefined;
-    return value === undefined || value === null ? this.add(field, "is required") : this.optionalText(field);
+    return this.required(field) === undefined ? undefined : this.optionalText(field);
   }
 
   /** An optional non-blank string, of at most `max` characters (Unicode code points) when given. */
@@ -122,26 +123,22 @@ export function nested<T>(fields: Fields, field: string, value: unknown, read: (
  * checked, whatever the caller does to `list` afterwards.
  */
 export function elementsOf(list: unknown[]): unknown[] {
-  const length = list.length;
-  const copy: unknown[] = [];
-  for (let index = 0; index < length; index += 1) copy.push(Object.hasOwn(list, index) ? list[index] : undefined);
-  return copy;
+  return Array.from({ length: list.length }, (_, index) => (Object.hasOwn(list, index) ? list[index] : undefined));
 }
 
 /**
  * Whether `text` is, as written, an absolute `http://` or `https://` URL with a host: URL
  * parsers forgive forms like `https:x`, `http:\\\\x` or surrounding spaces, but the text is sent
  * as given, so it must already be well-formed (no white space or control characters either).
+ * Parsed, an http(s) URL always has a host: the WHATWG parser refuses an empty one.
  */
 export function isAbsoluteHttpUrl(text: string): boolean {
   if (!/^https?:\/\/[^/?#]/i.test(text) || /[\s\u0000-\u001f\u007f]/.test(text)) return false;
-  let url: URL;
   try {
-    url = new URL(text);
+    return new URL(text).host !== "";
   } catch {
     return false;
   }
-  return (url.protocol === "http:" || url.protocol === "https:") && url.host !== "";
 }
 
 /** Whether `value` is a usable timer delay: a positive number of milliseconds a timer can wait. */

@@ -73,16 +73,7 @@ export function createRedactor(secrets: () => Iterable<string>): Redact {
  * `2025` in the date `2025-06-12...`) must not change it, or ECE answers `409` to a start. A value
  * that is a secret as a whole is no such coincidence but an echo: it is redacted.
  */
-const PROTOCOL_KEYS: ReadonlySet<string> = new Set([
-  "date",
-  "id",
-  "conversationId",
-  "activityId",
-  "attachmentId",
-  "messageId",
-  "size",
-  "contentUrl",
-]);
+const PROTOCOL_KEYS: ReadonlySet<string> = new Set(["date", "id", "conversationId", "activityId", "attachmentId", "messageId", "size", "contentUrl"]);
 
 /**
  * A copy of JSON that came over the network (a body as openapi-fetch parsed it: object, array,

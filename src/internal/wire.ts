@@ -40,17 +40,24 @@ export function attachmentItems(item: Record<string, unknown> | undefined): unkn
   return isRecord(list) ? [list] : [];
 }
 
+/** `T` with each field optional, and never `undefined` when present. */
+type DefinedFields<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+
+/** `record` without its `undefined` fields: an optional field that has no value is absent. */
+export function definedFields<T extends object>(record: T): DefinedFields<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as DefinedFields<T>;
+}
+
 /** An attachment item's fields; `id` is absent when the item has none. */
-export function attachmentOf(item: Record<string, unknown>): Omit<Attachment, "id"> & { id?: string } {
+export function attachmentOf(item: Record<string, unknown>): Partial<Attachment> {
   const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-  const fields = {
+  return definedFields({
     id: idOf(item.id),
     fileName: text(item.fileName ?? item.name),
     contentType: text(item.contentType),
     size: wholeNumberOf(item.size),
     contentUrl: text(item.contentUrl),
-  };
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+  });
 }
 
 /** ECE's request ID, from the first of `x-request-id`, `x-correlation-id`, `request-id` it sent. */
@@ -61,9 +68,7 @@ export function requestIdOf(headers: Headers, redact: (text: string) => string):
 
 /** Base64 of the UTF-8 bytes of `text` (Basic credentials may hold any character). */
 export function base64Utf8(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return btoa(Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join(""));
 }
 
 /**

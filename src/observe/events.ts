@@ -8,7 +8,10 @@
 import type { Delivered, OutcomeKind } from "../outcomes/outcomes.js";
 import { hasMethods, type Fields } from "../internal/check.js";
 
-/** An HTTP request is about to be sent (one per attempt: a repeat after a 401 is attempt 2). */
+/**
+ * An HTTP request is about to be sent (one per attempt: a repeat after a 401, or the first
+ * retry, is attempt 2; an attempt whose token request failed uses up its number).
+ */
 export interface RequestEvent {
   type: "request";
   /** The SDK operation, e.g. `sendTextMessage`, or `token` / `revoke`. */
@@ -33,6 +36,23 @@ export interface ResponseEvent {
   /** ECE's request ID (`x-request-id`, `x-correlation-id` or `request-id`), when it sent one. */
   requestId?: string;
   conversationId?: string;
+}
+
+/**
+ * A failed request is sent again after `delayMs` (one event per retry; logged at `warn`): it
+ * provably did not reach ECE, ECE answered 429, or it was a read.
+ */
+export interface RetryEvent {
+  type: "retry";
+  /** The SDK operation, or `revoke`. */
+  operation: string;
+  /** The request that failed, counted as {@link RequestEvent.attempt} counts (1: the first). */
+  attempt: number;
+  delayMs: number;
+  /** The failure's kind. */
+  outcome: OutcomeKind;
+  /** Its HTTP status, when ECE answered. */
+  status?: number;
 }
 
 /** A token is being requested from ECE's token endpoint. */
@@ -79,6 +99,7 @@ export interface TokenStoreErrorEvent {
 export type EceEvent =
   | RequestEvent
   | ResponseEvent
+  | RetryEvent
   | TokenRequestedEvent
   | TokenRefreshedEvent
   | TokenRevokedEvent
@@ -92,7 +113,7 @@ export interface Logger {
   debug(message: string): unknown;
   /** Successes and token events. */
   info(message: string): unknown;
-  /** Failures and webhook refusals. */
+  /** Failures, retries and webhook refusals. */
   warn(message: string): unknown;
   /** Token-store errors. */
   error(message: string): unknown;
@@ -145,6 +166,7 @@ function levelOf(event: EceEvent): Exclude<LogLevel, "off"> {
       return "debug";
     case "response":
       return event.delivered === undefined ? "info" : "warn";
+    case "retry":
     case "webhookRefused":
       return "warn";
     case "tokenStoreError":

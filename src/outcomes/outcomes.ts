@@ -50,7 +50,8 @@ export interface MessageSuccessDetails extends AnswerDetails {
  * Whether the message may have reached ECE: `false` when it provably did not (refused before
  * sending, no connection, or ECE answered with a 3xx or 4xx error), so sending it again cannot
  * duplicate it; `"unknown"` when it was sent and no complete answer came, or ECE answered 5xx -
- * sending it again may deliver it twice.
+ * sending it again may deliver it twice. A read (the configuration) delivers nothing: its
+ * failures are always `false`.
  */
 export type Delivered = false | "unknown";
 
@@ -60,6 +61,12 @@ export interface FailureDetails {
   message: string;
   /** Whether the message may have reached ECE; see {@link Delivered}. */
   delivered: Delivered;
+  /**
+   * How long to wait before trying again: what ECE asked for (a 429 or 503 with `Retry-After`),
+   * or the wait of a retry the SDK did not start because it would have ended after the call's
+   * deadline (or was over 60 s).
+   */
+  retryAfterMs?: number;
 }
 
 /** What ECE said when it answered with an error status: the "HTTP details" of a failure. */
@@ -92,11 +99,7 @@ export type BaseFailureOutcome =
   | (HttpFailureDetails & { kind: "unauthorized"; reason: UnauthorizedReason })
   | (HttpFailureDetails & { kind: "forbidden" })
   | (HttpFailureDetails & { kind: "internalServerError" })
-  | (HttpFailureDetails & {
-      kind: "invalidChoice";
-      /** How long ECE asked to wait before trying again (a 429 or 503 with `Retry-After`). */
-      retryAfterMs?: number;
-    })
+  | (HttpFailureDetails & { kind: "invalidChoice" })
   | (HttpFailureDetails & { kind: "authorizationFail"; delivered: false })
   | (FailureDetails &
       Partial<AnswerDetails> & {
@@ -128,13 +131,13 @@ export type CommonFailureOutcome =
  * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application may not use this entry point | HTTP details | use an entry point of this application |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
- * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `internalServerError` | 500 | HTTP details; `delivered: false` (a read, retried already) | try again later |
+ * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered`, `retryAfterMs?` | retry if `delivered` is `false` (no connection: the SDK retried already) |
  *
- * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`. A failure the SDK would have retried but for the call's deadline (or a wait over 60 s) carries `retryAfterMs`.
  */
 export type GetEntryPointConfigurationOutcome =
   | (AnswerDetails & {
@@ -172,13 +175,13 @@ export type GetEntryPointConfigurationOutcome =
  * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application may not use this entry point | HTTP details | use an entry point of this application |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
- * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (a read's: `false`) | retry with care |
+ * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered`, `retryAfterMs?` | retry if `delivered` is `false` (no connection: the SDK retried already) |
  *
- * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`. A failure the SDK would have retried but for the call's deadline (or a wait over 60 s) carries `retryAfterMs`.
  */
 export type StartConversationOutcome =
   | (AnswerDetails & {
@@ -204,14 +207,14 @@ export type StartConversationOutcome =
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (a read's: `false`) | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
- * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered`, `retryAfterMs?` | retry if `delivered` is `false` (no connection: the SDK retried already) |
  *
- * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`. A failure the SDK would have retried but for the call's deadline (or a wait over 60 s) carries `retryAfterMs`.
  */
 export type SendTextMessageOutcome = (MessageSuccessDetails & { kind: "sendMessageSuccess" }) | CommonFailureOutcome;
 
@@ -226,14 +229,14 @@ export type SendTextMessageOutcome = (MessageSuccessDetails & { kind: "sendMessa
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (a read's: `false`) | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
- * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered`, `retryAfterMs?` | retry if `delivered` is `false` (no connection: the SDK retried already) |
  *
- * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`. A failure the SDK would have retried but for the call's deadline (or a wait over 60 s) carries `retryAfterMs`.
  */
 export type SendHtmlMessageOutcome = (MessageSuccessDetails & { kind: "sendMessageSuccess" }) | CommonFailureOutcome;
 
@@ -248,14 +251,14 @@ export type SendHtmlMessageOutcome = (MessageSuccessDetails & { kind: "sendMessa
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (a read's: `false`) | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
- * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered`, `retryAfterMs?` | retry if `delivered` is `false` (no connection: the SDK retried already) |
  *
- * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`. A failure the SDK would have retried but for the call's deadline (or a wait over 60 s) carries `retryAfterMs`.
  */
 export type UploadAttachmentFromUrlOutcome =
   | (MessageSuccessDetails & {
@@ -279,14 +282,14 @@ export type UploadAttachmentFromUrlOutcome =
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (a read's: `false`) | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
- * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered`, `retryAfterMs?` | retry if `delivered` is `false` (no connection: the SDK retried already) |
  *
- * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`. A failure the SDK would have retried but for the call's deadline (or a wait over 60 s) carries `retryAfterMs`.
  */
 export type AcceptAttachmentOutcome =
   | (MessageSuccessDetails & { kind: "attachmentAccepted"; attachment: Attachment })
@@ -305,14 +308,14 @@ export type AcceptAttachmentOutcome =
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (a read's: `false`) | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
- * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered`, `retryAfterMs?` | retry if `delivered` is `false` (no connection: the SDK retried already) |
  *
- * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`. A failure the SDK would have retried but for the call's deadline (or a wait over 60 s) carries `retryAfterMs`.
  */
 export type RejectAttachmentOutcome =
   | (MessageSuccessDetails & { kind: "attachmentRejected" })
@@ -331,14 +334,14 @@ export type RejectAttachmentOutcome =
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (`false` for conversation, availability, capacity, eligibility) | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (a read's: `false`) | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
- * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered`, `retryAfterMs?` | retry if `delivered` is `false` (no connection: the SDK retried already) |
  *
- * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`. A failure the SDK would have retried but for the call's deadline (or a wait over 60 s) carries `retryAfterMs`.
  */
 export type SendGeolocationOutcome =
   | (MessageSuccessDetails & {
@@ -370,12 +373,12 @@ export type ChatFailureOutcome = (
  * | `noAgentAvailable` | 2xx, `available` false | none | offer another channel, or ask again later |
  * | `entryPointNotFound` | 404 with ECE's error body: no such chat entry point | HTTP details | check the entry point ID |
  * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
- * | `internalServerError` | 500 | HTTP details; `delivered: false` (a read) | retry later |
- * | `invalidChoice` | any status without a kind of its own (400, 401, 403, 429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `internalServerError` | 500 | HTTP details; `delivered: false` (a read, retried already) | try again later |
+ * | `invalidChoice` | any status without a kind of its own (400, 401, 403, 429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | an answer of another shape (e.g. another `responseType`), unreadable, or a 404 without ECE's error body; no `chatRoot`; network failure, closed client, your abort | `aborted?`, `status?`, `delivered` | check `chatRoot`; retry |
+ * | `error` | an answer of another shape (e.g. another `responseType`), unreadable, or a 404 without ECE's error body; no `chatRoot`; network failure, closed client, your abort | `aborted?`, `status?`, `delivered`, `retryAfterMs?` | check `chatRoot`; retry |
  *
- * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`. A failure the SDK would have retried but for the call's deadline (or a wait over 60 s) carries `retryAfterMs`.
  */
 export type GetAgentAvailabilityOutcome =
   | (AnswerDetails & { kind: "agentAvailable" })
@@ -391,12 +394,12 @@ export type GetAgentAvailabilityOutcome =
  * | `maximumLoad` | 2xx, a slot count of 0 | `availableSlots: 0` | offer another channel, or ask again later |
  * | `entryPointNotFound` | 404 with ECE's error body: no such chat entry point | HTTP details | check the entry point ID |
  * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
- * | `internalServerError` | 500 | HTTP details; `delivered: false` (a read) | retry later |
- * | `invalidChoice` | any status without a kind of its own (400, 401, 403, 429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `internalServerError` | 500 | HTTP details; `delivered: false` (a read, retried already) | try again later |
+ * | `invalidChoice` | any status without a kind of its own (400, 401, 403, 429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | an answer of another shape (e.g. another `responseType`), unreadable, or a 404 without ECE's error body; no `chatRoot`; network failure, closed client, your abort | `aborted?`, `status?`, `delivered` | check `chatRoot`; retry |
+ * | `error` | an answer of another shape (e.g. another `responseType`), unreadable, or a 404 without ECE's error body; no `chatRoot`; network failure, closed client, your abort | `aborted?`, `status?`, `delivered`, `retryAfterMs?` | check `chatRoot`; retry |
  *
- * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`. A failure the SDK would have retried but for the call's deadline (or a wait over 60 s) carries `retryAfterMs`.
  */
 export type GetAgentCapacityOutcome =
   | (AnswerDetails & {
@@ -417,12 +420,12 @@ export type GetAgentCapacityOutcome =
  * | `queueFull` | 2xx, `responseType` 2: the queue is full | `responseType: 2` | ask again later |
  * | `entryPointNotFound` | 404 with ECE's error body: no such chat entry point | HTTP details | check the entry point ID |
  * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
- * | `internalServerError` | 500 | HTTP details; `delivered: false` (a read) | retry later |
- * | `invalidChoice` | any status without a kind of its own (400, 401, 403, 429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `internalServerError` | 500 | HTTP details; `delivered: false` (a read, retried already) | try again later |
+ * | `invalidChoice` | any status without a kind of its own (400, 401, 403, 429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | an answer of another shape (e.g. another `responseType`), unreadable, or a 404 without ECE's error body; no `chatRoot`; network failure, closed client, your abort | `aborted?`, `status?`, `delivered` | check `chatRoot`; retry |
+ * | `error` | an answer of another shape (e.g. another `responseType`), unreadable, or a 404 without ECE's error body; no `chatRoot`; network failure, closed client, your abort | `aborted?`, `status?`, `delivered`, `retryAfterMs?` | check `chatRoot`; retry |
  *
- * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`. A failure the SDK would have retried but for the call's deadline (or a wait over 60 s) carries `retryAfterMs`.
  */
 export type CheckEligibilityOutcome =
   | (AnswerDetails & { kind: "eligible"; responseType: 0 })
@@ -440,13 +443,13 @@ export type CheckEligibilityOutcome =
  * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
- * | `internalServerError` | 500 | HTTP details; `delivered: false` (a read) | retry later |
- * | `invalidChoice` | 400 (ECE refuses any query parameter; the SDK sends none), or any other status without a kind of its own | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`) | see `status`; wait `retryAfterMs` |
+ * | `internalServerError` | 500 | HTTP details; `delivered: false` (a read, retried already) | try again later |
+ * | `invalidChoice` | 400 (ECE refuses any query parameter; the SDK sends none), or any other status without a kind of its own | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
- * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered` | retry if `delivered` is `false` |
+ * | `error` | network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials | `aborted?`, `status?`, `delivered`, `retryAfterMs?` | retry if `delivered` is `false` (no connection: the SDK retried already) |
  *
- * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`.
+ * Every failure carries `message` and `delivered`; "HTTP details" are `status`, `code?`, `developerMessage?`, `requestId?`. A failure the SDK would have retried but for the call's deadline (or a wait over 60 s) carries `retryAfterMs`.
  */
 export type GetConversationOutcome =
   | (AnswerDetails & {

@@ -12,7 +12,8 @@ import type {
 import { isRecord } from "../internal/wire.js";
 
 /** The spec's operations whose errors the table maps. */
-export type SpecOperation = "createAccessToken" | "getEntryPointConfiguration" | "startConversation" | "sendMessage" | "getConversation" | ChatOperationName;
+export type SpecOperation =
+  "createAccessToken" | "revokeAccessToken" | "getEntryPointConfiguration" | "startConversation" | "sendMessage" | "getConversation" | ChatOperationName;
 
 /** The error statuses the spec declares for an operation (every one must have a row). */
 type DeclaredErrorStatus<Op extends SpecOperation> = {
@@ -37,6 +38,7 @@ const chatRows = { 404: "entryPointNotFound", 500: "internalServerError" } as co
 const rows: { readonly [Op in SpecOperation]: Rows<Op> } = {
   sendMessage: { ...withToken, 400: "refused", 404: "conversationNotFound", 409: "conflict" },
   createAccessToken: { 400: "authorizationFail", 401: "authorizationFail", 403: "authorizationFail", 404: "noEndpoint", 500: "internalServerError" },
+  revokeAccessToken: { 401: "unauthorized" },
   getEntryPointConfiguration: { ...withToken, 404: "entryPointNotFound" },
   startConversation: { ...withToken, 400: "badRequest", 404: "entryPointNotFound", 409: "conflict" },
   getConversation: { ...withToken, 400: "invalidChoice", 404: "conversationNotFound" },

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { StoredToken, TokenStore } from "./token-store.js";
+import { DEFAULT_LOCK_TTL_MS, type StoredToken, type TokenStore } from "./token-store.js";
 import { checkOptions, isPositiveWhole } from "../internal/check.js";
 
 /** A node-redis client (`createClient()` of `redis` 5 or 6), connected (`await client.connect()`). */
@@ -37,9 +37,6 @@ export interface RedisTokenStoreOptions {
   lockTtlMs?: number;
 }
 
-/** The default of {@link RedisTokenStoreOptions.lockTtlMs}. */
-export const DEFAULT_LOCK_TTL_MS = 10_000;
-
 /**
  * The token and how long it has left (its PTTL), in one round trip: `{}` when there is none. A key
  * of another type reads as an empty token: not a token, so the SDK reports it and writes over it.
@@ -70,25 +67,23 @@ function textOf(reply: unknown): string | undefined {
   return undefined;
 }
 
-/** How the store talks to the client it was given: one command, and why the connection is down (if it is). */
-type Connection = { send(args: string[]): Promise<unknown>; down(): string | undefined };
-
-/** The connection of a node-redis or an ioredis client, told apart by shape; `undefined` for anything else. */
-function connectionOf(client: unknown): Connection | undefined {
+/**
+ * How the store sends one command through a node-redis or an ioredis client, told apart by shape
+ * (`undefined` for anything else): at once a failure while the connection is down, so that
+ * nothing waits in the client's offline queue.
+ */
+function commandOf(client: unknown): ((args: string[]) => Promise<unknown>) | undefined {
   const candidate = client as Partial<NodeRedisClientLike & IoRedisClientLike> | null | undefined;
+  const unreachable = (reason: string) => Promise.reject(new Error(`Redis is unreachable: ${reason}.`));
   if (typeof candidate?.call === "function" && typeof candidate.status === "string") {
     const ioredis = candidate as IoRedisClientLike;
-    return {
-      send: ([command, ...args]) => ioredis.call(command!, ...args),
-      down: () => (IOREDIS_DOWN.has(ioredis.status) ? `the ioredis connection is ${ioredis.status}` : undefined),
-    };
+    return async ([command, ...args]) =>
+      IOREDIS_DOWN.has(ioredis.status) ? unreachable(`the ioredis connection is ${ioredis.status}`) : ioredis.call(command!, ...args);
   }
   if (typeof candidate?.sendCommand === "function") {
     const nodeRedis = candidate as NodeRedisClientLike;
-    return {
-      send: (args) => nodeRedis.sendCommand(args),
-      down: () => (nodeRedis.isReady === false ? "the node-redis client is not ready (connecting or reconnecting)" : undefined),
-    };
+    return async (args) =>
+      nodeRedis.isReady === false ? unreachable("the node-redis client is not ready (connecting or reconnecting)") : nodeRedis.sendCommand(args);
   }
   return undefined;
 }
@@ -139,22 +134,15 @@ function connectionOf(client: unknown): Connection | undefined {
  * ```
  */
 export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenStore {
-  const { keyPrefix, lockTtlMs, connection } = checkOptions("createRedisTokenStore", options, (fields) => {
+  const { keyPrefix, lockTtlMs, command } = checkOptions("createRedisTokenStore", options, (fields) => {
     const keyPrefix = fields.get("keyPrefix") ?? "ece-messaging:token:";
     if (typeof keyPrefix !== "string") fields.add("keyPrefix", "must be a string");
     const lockTtlMs = fields.get("lockTtlMs") ?? DEFAULT_LOCK_TTL_MS;
     if (!isPositiveWhole(lockTtlMs)) fields.add("lockTtlMs", "must be a positive whole number of milliseconds");
-    const connection = connectionOf(fields.get("client"));
-    if (!connection) fields.add("client", "must be a connected node-redis or ioredis client");
-    return { keyPrefix: keyPrefix as string, lockTtlMs: lockTtlMs as number, connection: connection! };
+    const command = commandOf(fields.get("client"));
+    if (!command) fields.add("client", "must be a connected node-redis or ioredis client");
+    return { keyPrefix: keyPrefix as string, lockTtlMs: lockTtlMs as number, command: command! };
   });
-
-  /** One command; at once a failure while the connection is down (nothing waits in an offline queue). */
-  const command = async (args: string[]): Promise<unknown> => {
-    const reason = connection.down();
-    if (reason !== undefined) throw new Error(`Redis is unreachable: ${reason}.`);
-    return connection.send(args);
-  };
   const tokenKey = (key: string) => `${keyPrefix}${key}`;
   const lockKey = (key: string) => `${keyPrefix}${key}:lock`;
 

@@ -93,14 +93,10 @@ export interface TokenStore {
   readonly lockTtlMs?: number;
 }
 
-/** Time a store is given per call before it counts as down. */
-const STORE_TIMEOUT_MS = 1_000;
-/** How often a client that fell back to a token of its own asks the store whether it is back. */
-const STORE_PROBE_INTERVAL_MS = 5_000;
 /** How often a process waiting for another's token request looks at the store again. */
 export const STORE_POLL_INTERVAL_MS = 50;
-/** How long a store's lock lasts, when the store does not say. */
-const STORE_LOCK_TTL_MS = 10_000;
+/** How long a store's lock lasts when the store does not say; the default of `createRedisTokenStore`'s `lockTtlMs`. */
+export const DEFAULT_LOCK_TTL_MS = 10_000;
 /**
  * ECE's documented token lifetime (24 hours): assumed for a token ECE gave none for, and the
  * most a token is stored for (a store may refuse a larger TTL: Redis refuses 1e+23 ms).
@@ -120,10 +116,7 @@ export async function storeKeyOf(baseUrl: string, apiRoot: string, clientKey: st
 
 /** A store call that failed: what the client was doing, and why. */
 export class StoreFailure extends Error {
-  constructor(
-    readonly action: string,
-    cause: unknown,
-  ) {
+  constructor(readonly action: string, cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
 }
@@ -133,14 +126,17 @@ function positive(value: unknown, fallback: number): number {
   return isTimerDelay(value) ? value : fallback;
 }
 
-/** How long a client gives `store` per call, how often it probes it, and when its lock counts as stuck. */
+/**
+ * How long a client gives `store` per call, how often it probes it, and when its lock counts as
+ * stuck - the defaults as {@link TokenStore} documents them.
+ */
 export function timingsOf(store: TokenStore | undefined): { timeoutMs: number; probeIntervalMs: number; lockStuckMs: number } {
   return {
-    timeoutMs: positive(store?.timeoutMs, STORE_TIMEOUT_MS),
-    probeIntervalMs: positive(store?.probeIntervalMs, STORE_PROBE_INTERVAL_MS),
+    timeoutMs: positive(store?.timeoutMs, 1_000),
+    probeIntervalMs: positive(store?.probeIntervalMs, 5_000),
     // A lock frees itself within its TTL; one taken again since held the fetch of a token. Longer
     // than both, it does not free itself (taken without expiry, or by a store that keeps it).
-    lockStuckMs: 2 * positive(store?.lockTtlMs, STORE_LOCK_TTL_MS),
+    lockStuckMs: 2 * positive(store?.lockTtlMs, DEFAULT_LOCK_TTL_MS),
   };
 }
 

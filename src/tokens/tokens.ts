@@ -7,6 +7,7 @@
  */
 import type { AuthorizationFailOutcome, ErrorOutcome, InternalServerErrorOutcome, InvalidChoiceOutcome, TimeoutOutcome } from "../outcomes/outcomes.js";
 import { outcomeOfThrown, request, underDeadline, type EceApi, type Progress } from "../http/request.js";
+import { mayRetry, nextRetry, pause, retryEvent } from "../http/retry.js";
 import { createRedactor, redactBody } from "../internal/redact.js";
 import { base64Utf8 } from "../internal/wire.js";
 import type { Result } from "../internal/result.js";
@@ -14,17 +15,7 @@ import { failureOutcomeOf } from "../outcomes/status-table.js";
 import type { Emit } from "../observe/events.js";
 import { annotate, inSpan, type Tracer } from "../observe/tracing.js";
 import type { Deadline } from "../http/transport.js";
-import {
-  callStore,
-  ECE_LIFETIME_MS,
-  problemOf,
-  STORE_POLL_INTERVAL_MS,
-  StoreFailure,
-  storeKeyOf,
-  timingsOf,
-  usable,
-  type TokenStore,
-} from "./token-store.js";
+import { callStore, ECE_LIFETIME_MS, problemOf, STORE_POLL_INTERVAL_MS, StoreFailure, storeKeyOf, timingsOf, usable, type TokenStore } from "./token-store.js";
 
 /** The client key and secret of the client application registered in ECE's admin console. */
 export interface ClientCredentials {
@@ -32,7 +23,10 @@ export interface ClientCredentials {
   clientSecret: string;
 }
 
-/** A failure to get a token, as the call's outcome. */
+/**
+ * A failure to get a token. Its `delivered` says whether the token request may have reached ECE
+ * (and opened a session): the call that needed the token ends with it as `delivered: false`.
+ */
 export type TokenFailure = AuthorizationFailOutcome | InternalServerErrorOutcome | InvalidChoiceOutcome | TimeoutOutcome | ErrorOutcome;
 
 /** A token a call was given, and whether it was cached before the call asked (a 401 then may earn a new one). */
@@ -78,22 +72,21 @@ export function createFixedTokenSource(accessToken: string | undefined): TokenSo
   return {
     get: () => Promise.resolve(result),
     refused: () => Promise.resolve("stop"),
-    close: async (callsDone) => {
-      await callsDone;
-      return { revoked: 0, failed: 0 };
-    },
+    close: (callsDone) => callsDone.then(() => ({ revoked: 0, failed: 0 })),
     secrets: () => (accessToken === undefined ? [] : [accessToken]),
   };
 }
 
-/** What the token endpoint's requests need (see {@link TokenSourceSettings}). */
-export interface ClientCredentialsSettings {
+/** Settings of {@link createTokenSource}. */
+export interface TokenSourceSettings {
   api: EceApi;
   credentials: ClientCredentials;
   /** Ask for the token with `?forceLogin=yes`, ending an older session instead of failing. */
   forceLogin: boolean;
   /** Time allowed for one token request. */
   timeoutMs: number;
+  /** How often the revoke on close is retried, as a read (the token request's retries are its call's). */
+  maxRetries?: number;
   /** The API root the client calls under (named when no token endpoint answers there). */
   apiRoot: string;
   /** The clock, in epoch milliseconds. */
@@ -102,11 +95,17 @@ export interface ClientCredentialsSettings {
   emit?: Emit;
   /** The caller's tracer: the token request is a span (a child of the operation's). */
   tracer?: Tracer;
+  /** The client's base URL (for its key in a store, with `apiRoot` and the client key). */
+  baseUrl: string;
+  /** Where the processes of a fleet share one token; without one, every token is this process's own. */
+  store?: TokenStore;
+  /** With a store: on close, also revoke the shared token and delete it from the store. */
+  revokeOnClose?: boolean;
 }
 
 /** How long before expiry a token is replaced: a tenth of its lifetime, at most a minute. */
-function refreshMarginMs(expiresInSeconds: number): number {
-  return Math.min(60_000, (expiresInSeconds * 1000) / 10);
+function refreshMarginMs(lifetimeMs: number): number {
+  return Math.min(60_000, lifetimeMs / 10);
 }
 
 const TOKEN_PATH = "/authentication/oauth2/token";
@@ -117,36 +116,17 @@ interface FetchedToken {
   lifetimeMs: number | undefined;
 }
 
-/** ECE's token endpoint, as a token source uses it. */
-export interface TokenEndpoint {
-  /**
-   * Requests a token (with `?forceLogin=yes` when configured), reporting it as `tokenRequested`,
-   * or as `tokenRefreshed` when it replaces an earlier one. Never rejects.
-   */
-  request(replacing: Replacing): Promise<Result<FetchedToken, TokenFailure>>;
-  /** Revokes `token`; resolves whether ECE confirmed it. Never rejects. */
-  revoke(token: string, timeoutMs: number): Promise<boolean>;
-  /** The client secret and the Basic credentials (`key:secret`) built from it. */
-  readonly credentialSecrets: readonly string[];
-  /** `text` with the credentials and the source's tokens taken out. */
-  redact(text: string): string;
-}
-
 /**
- * The client secret and the Basic credentials (`key:secret`): the secrets of the credentials.
- * A redactor takes out their encoded forms too, the `Authorization` header's base64 among them.
+ * ECE's token endpoint, as a token source uses it: `request` asks for a token (with
+ * `?forceLogin=yes` when configured), reporting it as `tokenRequested`, or as `tokenRefreshed`
+ * when it replaces an earlier one; `revoke` resolves whether ECE confirmed the revocation; neither
+ * rejects. `credentialSecrets` are the client secret and the Basic credentials (`key:secret`) - a
+ * redactor takes out their encoded forms too, the `Authorization` header's base64 among them -
+ * and `redact` takes them and `tokens` (the tokens the source holds) out of whatever ECE answers.
  */
-function credentialSecretsOf({ clientKey, clientSecret }: ClientCredentials): [secret: string, basic: string] {
-  return [clientSecret, `${clientKey}:${clientSecret}`];
-}
-
-/**
- * The token and revoke requests of a client-credentials source. `tokens` lists the tokens the
- * source holds, which are redacted (with the credentials) in whatever ECE answers.
- */
-export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens: () => Iterable<string>): TokenEndpoint {
+function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterable<string>) {
   const { api, credentials, forceLogin, timeoutMs, emit } = settings;
-  const credentialSecrets = credentialSecretsOf(credentials);
+  const credentialSecrets: [secret: string, basic: string] = [credentials.clientSecret, `${credentials.clientKey}:${credentials.clientSecret}`];
   const basicCredentials = base64Utf8(credentialSecrets[1]);
   const redact = createRedactor(() => [...credentialSecrets, ...tokens()]);
   const watch = (operation: string) =>
@@ -184,7 +164,7 @@ export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens:
           const hasLifetime = typeof expiresIn === "number" && Number.isFinite(expiresIn) && expiresIn > 0;
           return { ok: true, value: { token, lifetimeMs: hasLifetime ? expiresIn * 1000 : undefined } };
         },
-        (thrown, deadline) => ({ ok: false, error: { ...outcomeOfThrown(thrown, deadline, progress, redact), delivered: false } }),
+        (thrown, deadline) => ({ ok: false, error: outcomeOfThrown(thrown, deadline, progress, redact) }),
       );
       annotate(span, { "http.response.status_code": progress.status, "ece.outcome.kind": result.ok ? "token" : result.error.kind });
       return result;
@@ -192,21 +172,33 @@ export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens:
   }
 
   function revoke(token: string, revokeTimeoutMs: number): Promise<boolean> {
-    return underDeadline(
+    const progress: Progress = { sent: false, ...(emit ? { watch: watch("revoke") } : {}) };
+    const ended = underDeadline(
       revokeTimeoutMs,
       undefined,
       async (deadline) => {
-        const { response } = await request(deadline, { sent: false, ...(emit ? { watch: watch("revoke") } : {}) }, (extras) =>
-          api.POST("/authentication/oauth2/revoke", { headers: { Authorization: `Bearer ${token}` }, ...extras }),
-        );
-        emit?.({ type: "tokenRevoked", ok: response.ok });
-        return response.ok;
+        // Retried as a read: revoking twice ends one session.
+        for (let attempt = 1; ; attempt++) {
+          const failure = await request(deadline, progress, (extras) =>
+            api.POST("/authentication/oauth2/revoke", { headers: { Authorization: `Bearer ${token}` }, ...extras }),
+          ).then(
+            ({ response: { ok, status, headers } }) => (ok ? undefined : failureOutcomeOf("revokeAccessToken", { status, body: undefined, headers })),
+            (thrown: unknown) => outcomeOfThrown(thrown, deadline, progress, redact),
+          );
+          if (!failure) return true;
+          if (attempt > (settings.maxRetries ?? 0) || deadline.cause || !mayRetry(failure, true)) return false;
+          const { delayMs, starts } = nextRetry(failure, attempt - 1, deadline);
+          if (!starts) return false;
+          emit?.(retryEvent("revoke", attempt, delayMs, failure));
+          await pause(delayMs, deadline);
+        }
       },
-      () => {
-        emit?.({ type: "tokenRevoked", ok: false });
-        return false;
-      },
+      () => false,
     );
+    return ended.then((ok) => {
+      emit?.({ type: "tokenRevoked", ok });
+      return ok;
+    });
   }
 
   return { request: requestToken, revoke, credentialSecrets, redact };
@@ -214,16 +206,6 @@ export function createTokenEndpoint(settings: ClientCredentialsSettings, tokens:
 
 /** Why a token request replaces an earlier token: it expired, or ECE refused it (401). */
 type Replacing = "expired" | "401" | undefined;
-
-/** Settings of {@link createTokenSource}. */
-export interface TokenSourceSettings extends ClientCredentialsSettings {
-  /** The client's base URL (for its key in a store, with `apiRoot` and the client key). */
-  baseUrl: string;
-  /** Where the processes of a fleet share one token; without one, every token is this process's own. */
-  store?: TokenStore;
-  /** With a store: on close, also revoke the shared token and delete it from the store. */
-  revokeOnClose?: boolean;
-}
 
 /**
  * Client-credentials tokens from ECE's token endpoint: the one token a client sends with, fetched
@@ -270,23 +252,15 @@ export function createTokenSource(settings: TokenSourceSettings): TokenSource {
   /** The calls have finished and the tokens are being revoked: nobody waits for the store any more. */
   let closed = false;
 
-  const tokens = (): string[] => {
-    const list = [...own.keys(), ...retired];
-    if (current) list.push(current.token);
-    if (shared !== undefined) list.push(shared);
-    // A refused token still goes to the store (compare-and-delete): its errors must not show it.
-    if (refusedShared !== undefined) list.push(refusedShared);
-    if (fresh !== undefined) list.push(fresh);
-    return list;
-  };
+  // A refused token still goes to the store (compare-and-delete): its errors must not show it.
+  const tokens = (): string[] =>
+    [...own.keys(), ...retired, current?.token, shared, refusedShared, fresh].filter((token) => token !== undefined);
   const endpoint = createTokenEndpoint(settings, tokens);
 
   async function get(deadline: Deadline): Promise<TokenResult> {
     if (current && now() < current.refreshAt) return { ok: true, value: { token: current.token, fromCache: true } };
     if (current && !inflight) replacing = "expired";
-    inflight ??= acquire().finally(() => {
-      inflight = undefined;
-    });
+    inflight ??= acquire().finally(() => (inflight = undefined));
     return deadline.race(inflight);
   }
 
@@ -304,7 +278,7 @@ export function createTokenSource(settings: TokenSourceSettings): TokenSource {
   }
 
   /** A token from ECE, reported as replacing an earlier one when it does. */
-  function requestToken(): ReturnType<TokenEndpoint["request"]> {
+  function requestToken(): Promise<Result<FetchedToken, TokenFailure>> {
     const reason = replacing;
     replacing = undefined;
     return endpoint.request(reason);
@@ -323,7 +297,7 @@ export function createTokenSource(settings: TokenSourceSettings): TokenSource {
     // No lifetime given: kept until ECE answers 401.
     const expiresAt = lifetimeMs === undefined ? Number.POSITIVE_INFINITY : now() + lifetimeMs;
     own.set(token, expiresAt);
-    const refreshAt = lifetimeMs === undefined ? expiresAt : expiresAt - refreshMarginMs(lifetimeMs / 1000);
+    const refreshAt = lifetimeMs === undefined ? expiresAt : expiresAt - refreshMarginMs(lifetimeMs);
     current = { token, refreshAt, shared: false };
     return { ok: true, value: { token, fromCache: false } };
   }
@@ -351,46 +325,33 @@ export function createTokenSource(settings: TokenSourceSettings): TokenSource {
     (probe as { unref?: () => void }).unref?.();
   }
 
-  function stopProbe(): void {
-    if (probe !== undefined) clearInterval(probe);
-    probe = undefined;
-  }
-
   /**
-   * Whether the store is back: it answers, and it holds a token or its lock can be taken (a lock
-   * that never frees would otherwise cost a session per probe).
+   * Asks the store whether it is back - it answers, and it holds a token or its lock can be taken
+   * (a lock that never frees would otherwise cost a session per probe) - and if it is, goes back
+   * to the shared token and revokes the own ones.
    */
-  async function storeIsBack(store: TokenStore): Promise<{ found: unknown } | undefined> {
-    try {
-      const key = await keyOf();
-      const found: unknown = await storeCall("probe", () => store.read(key));
-      if (usable(found)) return { found };
-      if (!(await storeCall("probe", () => store.acquireLock(key, owner)))) return undefined;
-      await storeCall("probe", () => store.releaseLock(key, owner));
-      return { found };
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Asks the store whether it is back; if it is, goes back to the shared token and revokes the own ones. */
   async function probeStore(store: TokenStore): Promise<void> {
     if (probing || closed || !fallback) return;
     probing = true;
     try {
-      const back = await storeIsBack(store);
-      if (back === undefined || closed) return;
-      const { found } = back;
+      const key = await keyOf();
+      const found: unknown = await storeCall("probe", () => store.read(key));
+      if (!usable(found)) {
+        if (!(await storeCall("probe", () => store.acquireLock(key, owner)))) return;
+        await storeCall("probe", () => store.releaseLock(key, owner));
+      }
       // An own token being fetched right now is revoked with the others.
       if (inflight) await inflight.catch(() => undefined);
       if (closed) return;
       fallback = false;
-      stopProbe();
+      clearInterval(probe);
       if (current && !current.shared) current = undefined;
       if (!current && usable(found) && found.token !== refusedShared) adopt(found.token, found.ttlMs);
       const held = ownHeld();
       for (const token of held) retired.add(token); // a 401 on it now earns a repeat
       await revoke(held, timeoutMs);
+    } catch {
+      // Not back (a store call failed): the next probe asks again.
     } finally {
       probing = false;
     }
@@ -409,11 +370,9 @@ export function createTokenSource(settings: TokenSourceSettings): TokenSource {
    */
   async function readShared(store: TokenStore, key: string, replacing = false): Promise<TokenResult | undefined> {
     const found: unknown = await storeCall("read", () => store.read(key));
-    if (found === undefined || found === null) return undefined;
-    const problem = problemOf(found);
-    if (problem !== undefined && replacing) {
-      emit?.({ type: "tokenStoreError", action: "read", message: `The token store held no valid token (${problem}): replacing it.` });
-    }
+    const problem = found === undefined || found === null ? undefined : problemOf(found);
+    const message = `The token store held no valid token (${problem}): replacing it.`;
+    if (problem !== undefined && replacing) emit?.({ type: "tokenStoreError", action: "read", message });
     if (!usable(found) || found.token === refusedShared) return undefined;
     adopt(found.token, found.ttlMs);
     // Fetched before this call asked: a 401 on it earns one new token and one repeat.
@@ -430,7 +389,7 @@ export function createTokenSource(settings: TokenSourceSettings): TokenSource {
       const { token, lifetimeMs } = fetched.value;
       fresh = token; // a store's error may quote what it was given
       const lifetime = Math.min(lifetimeMs ?? ECE_LIFETIME_MS, ECE_LIFETIME_MS);
-      const ttlMs = lifetime - refreshMarginMs(lifetime / 1000);
+      const ttlMs = lifetime - refreshMarginMs(lifetime);
       try {
         await storeCall("write", () => store.write(key, token, ttlMs));
       } catch (thrown) {
@@ -450,10 +409,8 @@ export function createTokenSource(settings: TokenSourceSettings): TokenSource {
   /** The shared token: read it, or take the lock and fetch it, or wait for whoever holds the lock. */
   async function fromStore(store: TokenStore): Promise<TokenResult> {
     const key = await keyOf();
-    if (refusedShared !== undefined) {
-      const stale = refusedShared;
-      await storeCall("delete", () => store.deleteIf(key, stale));
-    }
+    const stale = refusedShared;
+    if (stale !== undefined) await storeCall("delete", () => store.deleteIf(key, stale));
     // Calls that stop waiting at their deadline leave this wait going: the next ones join it.
     let lockSeenAt: number | undefined;
     for (;;) {
@@ -463,8 +420,7 @@ export function createTokenSource(settings: TokenSourceSettings): TokenSource {
       lockSeenAt ??= now();
       const { lockStuckMs } = storeTimings;
       if (now() - lockSeenAt > lockStuckMs) {
-        const message = `The token store's lock stayed taken for over ${lockStuckMs} ms with no token stored: it does not free itself.`;
-        throw new StoreFailure("lock", message);
+        throw new StoreFailure("lock", `The token store's lock stayed taken for over ${lockStuckMs} ms with no token stored: it does not free itself.`);
       }
       if (closed) {
         const message = "The client closed while another process held the token store's lock.";
@@ -497,20 +453,15 @@ export function createTokenSource(settings: TokenSourceSettings): TokenSource {
       closing = true;
       await callsDone;
       closed = true;
-      stopProbe();
+      clearInterval(probe);
       if (inflight) await inflight.catch(() => undefined);
       current = undefined;
       const held = ownHeld();
-      if (store && settings.revokeOnClose && shared !== undefined) {
-        const token = shared;
-        shared = undefined;
+      const token = shared; // kept among the secrets: a store's error may quote it
+      if (store && settings.revokeOnClose && token !== undefined) {
         held.push(token);
-        try {
-          const key = await keyOf();
-          await storeCall("delete", () => store.deleteIf(key, token));
-        } catch (thrown) {
-          storeFailed(store, thrown as StoreFailure);
-        }
+        const deleted = keyOf().then((key) => storeCall("delete", () => store.deleteIf(key, token)));
+        await deleted.catch((thrown: StoreFailure) => storeFailed(store, thrown));
       }
       return revoke(held, revokeTimeoutMs);
     },

@@ -39,7 +39,8 @@ function recordingClient(options: { path?: string; prefer?: string; mutate?: (bo
     exchanges.push({ path, status: response.status, violations: response.headers.get("sl-violations") });
     return response;
   };
-  const client = createEceClient({ baseUrl: prismUrl, apiRoot: "/", accessToken: "contract-token", fetch: fetchImpl });
+  // No retries: the matrix maps each answer (a read's 5xx would be asked again).
+  const client = createEceClient({ baseUrl: prismUrl, apiRoot: "/", accessToken: "contract-token", fetch: fetchImpl, maxRetries: 0 });
   return { client, exchanges };
 }
 

@@ -41,7 +41,8 @@ function recordingClient(prefer: string, accept?: string) {
     });
     return response;
   };
-  const client = createEceClient({ baseUrl: prismUrl, apiRoot: "/", chatRoot: prismUrl, accessToken: "contract-token", fetch: fetchImpl });
+  // The contract's mapping, one exchange per call: retries are test/wire/retries.test.ts's.
+  const client = createEceClient({ baseUrl: prismUrl, apiRoot: "/", chatRoot: prismUrl, accessToken: "contract-token", fetch: fetchImpl, maxRetries: 0 });
   return { client, exchanges };
 }
 

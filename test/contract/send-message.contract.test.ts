@@ -77,7 +77,8 @@ function recordingClient(prefer?: string, mutate?: (body: Record<string, unknown
     exchanges.push({ url: request.url, status: response.status, violations: response.headers.get("sl-violations") });
     return response;
   };
-  const client = createEceClient({ baseUrl: prismUrl, apiRoot: "/", accessToken: "contract-token", fetch: fetchImpl });
+  // No retries: the matrix maps each answer (a read's 5xx would be asked again).
+  const client = createEceClient({ baseUrl: prismUrl, apiRoot: "/", accessToken: "contract-token", fetch: fetchImpl, maxRetries: 0 });
   return { client, exchanges };
 }
 

@@ -75,7 +75,10 @@ process.on("message", (command: Command) => {
     if (command.type === "start") return start(command);
     if (command.type === "send") {
       const outcomes = await Promise.all(
-        Array.from({ length: command.count }, (_, i) => ece!.sendTextMessage({ conversationId: "c-fleet", message: `${command.prefix}-${i}` })),
+        // Each into a conversation of its own: a conversation's sends go one at a time.
+        Array.from({ length: command.count }, (_, i) => `${command.prefix}-${i}`).map((label) =>
+          ece!.sendTextMessage({ conversationId: `c-${label}`, message: label }),
+        ),
       );
       const kinds: Record<string, number> = {};
       for (const outcome of outcomes) kinds[outcome.kind] = (kinds[outcome.kind] ?? 0) + 1;

@@ -135,7 +135,8 @@ describe("no server at all", () => {
     const gone = await startRawServer(() => undefined);
     const url = gone.url;
     await gone.close();
-    const client = createEceClient({ baseUrl: url, accessToken: "t", timeoutMs: 5_000 });
+    // No retries: this is about the outcome (retries.test.ts retries a refused connection).
+    const client = createEceClient({ baseUrl: url, accessToken: "t", timeoutMs: 5_000, maxRetries: 0 });
     for (const operation of operationNames) {
       const outcome = await validCall[operation](client);
       expect(outcome).toMatchObject({ kind: "error", message: expect.stringMatching(/ECONNREFUSED/) });
@@ -143,7 +144,7 @@ describe("no server at all", () => {
   });
 
   it("DNS failure is error (.invalid never resolves, RFC 6761)", async () => {
-    const client = createEceClient({ baseUrl: "http://ece-messaging-test.invalid", accessToken: "t", timeoutMs: 5_000 });
+    const client = createEceClient({ baseUrl: "http://ece-messaging-test.invalid", accessToken: "t", timeoutMs: 5_000, maxRetries: 0 });
     const outcome = await validCall.sendTextMessage(client);
     expect(outcome).toMatchObject({ kind: "error", message: expect.stringMatching(/ENOTFOUND|EAI_AGAIN/) });
   });
@@ -152,7 +153,7 @@ describe("no server at all", () => {
     const gone = await startRawServer(() => undefined);
     const url = gone.url;
     await gone.close();
-    const client = createEceClient({ baseUrl: url, credentials: { clientKey: "k", clientSecret: "s3cr3t-value" } });
+    const client = createEceClient({ baseUrl: url, credentials: { clientKey: "k", clientSecret: "s3cr3t-value" }, maxRetries: 0 });
     const outcomes = await Promise.all(operationNames.map((operation) => validCall[operation](client)));
     for (const outcome of outcomes) expect(outcome.kind).toBe("error");
   });

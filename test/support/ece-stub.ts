@@ -188,6 +188,8 @@ export function eceLike(
   let issued = 0;
   return (request, response, socket) => {
     const path = pathOf(request.url);
+    const route = options.routes?.[path]; // a route overrides the usual answer (revoke's too)
+    if (route) return route(request, response, socket);
     if (path === TOKEN_PATH) {
       if (options.onToken) return options.onToken(request, response, socket);
       issued += 1;
@@ -195,8 +197,6 @@ export function eceLike(
     }
     if (path === REVOKE_PATH) return answer(response, 204);
     if (path === SEND_PATH) return onSend(request, response, socket);
-    const route = options.routes?.[path];
-    if (route) return route(request, response, socket);
     return answer(response, 404, { code: "404-0", developerMessage: "No such path in the stub." });
   };
 }

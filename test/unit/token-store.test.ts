@@ -32,7 +32,8 @@ function member(store: MemoryTokenStore, options: { forceLogin?: boolean; revoke
   return { client, events };
 }
 
-const send = (client: EceClient, content: string) => client.sendTextMessage({ conversationId: "c-1", message: content });
+/** A send into a conversation of its own: a conversation's sends go one at a time. */
+const send = (client: EceClient, content: string) => client.sendTextMessage({ conversationId: `c-${content}`, message: content });
 const kinds = (outcomes: { kind: string }[]) => [...new Set(outcomes.map((outcome) => outcome.kind))];
 const key = () => storeKeyOf(ece!.url, API_ROOT, CREDENTIALS.clientKey);
 
@@ -416,6 +417,22 @@ describe("a store error that echoes its arguments", () => {
     const errors = events.filter((event) => event.type === "tokenStoreError");
     expect(errors.length).toBeGreaterThan(0);
     expect(JSON.stringify(events)).not.toContain(refused!.token);
+  });
+
+  it("never shows the shared token when close() deletes it (revokeOnClose) and the delete fails echoing it", async () => {
+    ece = await startFleetEce();
+    const memory = memoryTokenStore();
+    const store = Object.assign(Object.create(memory) as MemoryTokenStore, {
+      deleteIf: (_key: string, token: string) => Promise.reject(new Error(`cannot delete ${token}`)),
+    });
+    const { client, events } = member(store, { revokeOnClose: true });
+    expect(await send(client, "m")).toMatchObject({ kind: "sendMessageSuccess" });
+    const [shared] = ece.issued;
+    await client.close();
+    expect(events.filter((event) => event.type === "tokenStoreError")).toEqual([
+      { type: "tokenStoreError", action: "delete", message: "cannot delete [redacted]" },
+    ]);
+    expect(JSON.stringify(events)).not.toContain(shared!.token);
   });
 
   it("never shows the token just fetched when the write that would share it fails, in the event or the log line", async () => {

@@ -62,7 +62,8 @@ describe("token reuse", () => {
     let heldToken: ServerResponse | undefined;
     const stub = await stubWith(ok, { onToken: (_request, response) => void (heldToken = response) });
     const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
-    const calls = Promise.all(Array.from({ length: 50 }, () => ece.sendTextMessage(text)));
+    // Each into a conversation of its own: a conversation's sends go one at a time.
+    const calls = Promise.all(Array.from({ length: 50 }, (_, i) => ece.sendTextMessage({ ...text, conversationId: `c-${i}` })));
     // All 50 calls started (synchronously, above) and wait; only now does the token come.
     await stub.arrived(TOKEN_PATH);
     answer(heldToken!, 200, tokenBody("shared"));
@@ -159,7 +160,7 @@ describe("a 401 on a cached token", () => {
     const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
     await ece.sendTextMessage(text);
     revoked.add("token-1");
-    const outcomes = await Promise.all(Array.from({ length: 40 }, () => ece.sendTextMessage(text)));
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => ece.sendTextMessage({ ...text, conversationId: `c-${i}` })));
     expect(outcomes.every((o) => o.kind === "sendMessageSuccess")).toBe(true);
     expect(stub.requestsTo(TOKEN_PATH)).toHaveLength(2);
     expect(stub.requestsTo(SEND_PATH)).toHaveLength(1 + 40 + 40);

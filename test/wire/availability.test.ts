@@ -124,7 +124,8 @@ describe("the chat web service's reads", () => {
   it("a 500 is internalServerError, and another status invalidChoice - both undelivered, never a token request", async () => {
     const statuses = [500, 401, 429];
     const stub = await chatStub((_r, response) => answer(response, statuses.shift()!, { code: "x-1", developerMessage: "no" }));
-    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS });
+    // The mapping, not the retries (test/wire/retries.test.ts): each answer ends its call.
+    const ece = createEceClient({ baseUrl: stub.url, credentials: CREDENTIALS, maxRetries: 0 });
     expect(await ece.getAgentAvailability({ entryPointId: 1001 })).toMatchObject({ kind: "internalServerError", status: 500, delivered: false });
     expect(await ece.getAgentAvailability({ entryPointId: 1001 })).toMatchObject({ kind: "invalidChoice", status: 401, delivered: false });
     expect(await ece.getAgentAvailability({ entryPointId: 1001 })).toMatchObject({ kind: "invalidChoice", status: 429, delivered: false });

@@ -55,7 +55,8 @@ describe("redaction of network text", () => {
     await arrived;
     for (let rotation = 0; rotation < 10; rotation++) {
       await clockPasses(2);
-      expect(await ece.sendTextMessage(text)).toMatchObject({ kind: "sendMessageSuccess" });
+      // Another conversation: the first one's sends wait for its held first send.
+      expect(await ece.sendTextMessage({ ...text, conversationId: "c-2" })).toMatchObject({ kind: "sendMessageSuccess" });
     }
     expect(stub.requests.filter((r) => r.url.includes("/oauth2/token")).length).toBe(11);
     releaseFirst();
