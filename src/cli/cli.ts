@@ -10,17 +10,14 @@
  */
 import { readFileSync } from "node:fs";
 import { createEceClient, DEFAULT_API_ROOT, DEFAULT_TIMEOUT_MS, type EceClient } from "../client/client.js";
-import type { CallOptions } from "../client/operations.js";
-import type { Outcome, OutcomeByOperation } from "../outcomes/outcomes.js";
+import { operationDefinitions, type CallOptions } from "../client/operations.js";
+import type { ChatOperationName, Outcome, OutcomeByOperation } from "../outcomes/outcomes.js";
 import { isSuccess } from "../outcomes/status-table.js";
 import { invalidDataOutcome, setupIssuesOf } from "../internal/check.js";
-import type { MockOptions } from "./mock.js";
+import type { CliIo, MockOptions } from "./mock.js";
 
-/** Where the CLI writes. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
+/** The environment variables the CLI reads (see the help's "Environment"). */
+type Environment = Record<string, string | undefined>;
 
 /** A flag's value: text as typed, a number the CLI read, `true` for a switch, or every `name=value`. */
 type Values = Record<string, string | number | boolean | string[] | undefined>;
@@ -41,8 +38,6 @@ interface CommandBase {
 /** A command that calls one client method and prints its outcome. */
 interface OperationCommand extends CommandBase {
   method: keyof OutcomeByOperation;
-  /** The chat web service asks for no credentials: ECE_BASE_URL is all it needs. */
-  noCredentials?: true;
 }
 /** A command that runs until it is stopped (`mock`). */
 interface ServerCommand extends CommandBase {
@@ -60,26 +55,18 @@ const message: Flag = { description: "the content", required: true, field: "mess
 const attachment: Flag = { description: "ID of the attachment the agent offered", required: true, field: "attachmentId" };
 const MOCK_PORT = 4010;
 
+/** A read of the chat web service: it takes no token, so ECE_BASE_URL is all it needs. */
+const chatCommand = (summary: string, method: ChatOperationName): OperationCommand => ({
+  summary: `${summary} (needs only ECE_BASE_URL).`,
+  method,
+  flags: { "entry-point": entryPoint },
+});
+
 /** Each command, named after its operation, with flags named after the operation's input. */
 const commands: Record<string, Command> = {
-  availability: {
-    summary: "Ask whether an agent can take a chat on an entry point (needs only ECE_BASE_URL).",
-    method: "getAgentAvailability",
-    flags: { "entry-point": entryPoint },
-    noCredentials: true,
-  },
-  capacity: {
-    summary: "Ask how many more chats an entry point's agents can take (needs only ECE_BASE_URL).",
-    method: "getAgentCapacity",
-    flags: { "entry-point": entryPoint },
-    noCredentials: true,
-  },
-  eligibility: {
-    summary: "Ask whether a new chat can start on an entry point now (needs only ECE_BASE_URL).",
-    method: "checkEligibility",
-    flags: { "entry-point": entryPoint },
-    noCredentials: true,
-  },
+  availability: chatCommand("Ask whether an agent can take a chat on an entry point", "getAgentAvailability"),
+  capacity: chatCommand("Ask how many more chats an entry point's agents can take", "getAgentCapacity"),
+  eligibility: chatCommand("Ask whether a new chat can start on an entry point now", "checkEligibility"),
   config: { summary: "Read an entry point's configuration.", method: "getEntryPointConfiguration", flags: { "entry-point": entryPoint } },
   conversation: { summary: "Read a conversation back (ECE documents it for completed ones).", method: "getConversation", flags: { conversation } },
   start: {
@@ -201,9 +188,8 @@ ${environment}
 }
 
 function commandHelp(name: string, command: Command): string {
-  const flags = Object.entries(flagsOf(command)).map(
-    ([flag, { description, required }]) => `  --${flag.padEnd(15)}  ${description}${required ? " (required)" : ""}`,
-  );
+  const flagLine = ([flag, { description, required }]: [string, Flag]) => `  --${flag.padEnd(15)}  ${description}${required ? " (required)" : ""}`;
+  const flags = Object.entries(flagsOf(command)).map(flagLine);
   const about = "method" in command ? `${command.summary} Calls ${command.method}.` : command.about;
   const footer = "method" in command ? `\n\n${exitCodes}\n\n${environment}` : "";
   return `Usage: ece-messaging ${name} [flags]\n\n${about}\n\nFlags:\n${flags.join("\n")}${footer}\n`;
@@ -314,15 +300,11 @@ function flagOf(field: string, flags: Record<string, Flag>): string {
 const variableOf = (option: string): string => `ECE_${option.replace(/^.*\./, "").replace(/[A-Z]/g, "_$&").toUpperCase()}`;
 
 /**
- * A client from the environment (with credentials unless `noCredentials`), or `undefined` with a
- * line in `problems` per variable it cannot take.
+ * A client for `command` from the environment (with credentials unless its operation takes no
+ * token), or `undefined` with a line in `problems` per variable it cannot take.
  */
-function clientOf(
-  env: Record<string, string | undefined>,
-  { verbose, noCredentials }: { verbose: boolean; noCredentials: boolean },
-  io: CliIo,
-  problems: string[],
-): EceClient | undefined {
+function clientOf(env: Environment, command: OperationCommand, verbose: boolean, io: CliIo, problems: string[]): EceClient | undefined {
+  const noCredentials = operationDefinitions[command.method].noToken === true;
   const required = noCredentials ? ["ECE_BASE_URL"] : ["ECE_BASE_URL", "ECE_CLIENT_KEY", "ECE_CLIENT_SECRET"];
   const missing = required.filter((variable) => !env[variable]);
   for (const variable of missing) problems.push(`${variable} is not set (see ece-messaging --help)`);
@@ -331,11 +313,12 @@ function clientOf(
   const toStderr = (line: string) => io.stderr(`${line}\n`);
   const options = {
     baseUrl: env.ECE_BASE_URL!,
-    ...(env.ECE_API_ROOT ? { apiRoot: env.ECE_API_ROOT } : {}),
-    ...(env.ECE_CHAT_ROOT ? { chatRoot: env.ECE_CHAT_ROOT } : {}),
+    // An empty variable is an unset one: the option's default.
+    apiRoot: env.ECE_API_ROOT || undefined,
+    chatRoot: env.ECE_CHAT_ROOT || undefined,
     forceLogin: env.ECE_FORCE_LOGIN === "yes",
     logger: { debug: toStderr, info: toStderr, warn: toStderr, error: toStderr },
-    ...(verbose ? { logLevel: "debug" as const } : {}),
+    logLevel: verbose ? ("debug" as const) : undefined,
   };
   const credentials = { clientKey: env.ECE_CLIENT_KEY!, clientSecret: env.ECE_CLIENT_SECRET! };
   try {
@@ -360,7 +343,7 @@ function idOf(outcome: Outcome): string | undefined {
  * Runs the CLI with `argv` (without node and script) and `env`, writing to `io`; resolves to its
  * exit status. The `ece-messaging` binary (src/bin.ts) is this on the process's own.
  */
-export async function runCli(argv: string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+export async function runCli(argv: string[], env: Environment, io: CliIo): Promise<number> {
   const [name, ...args] = argv;
   if (name === "--version" || name === "-v") {
     io.stdout(`${version()}\n`);
@@ -389,18 +372,13 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     problems.push(...command.check(values));
     return problems.length > 0 ? usage(problems) : command.serve(values, io);
   }
-  const client = clientOf(env, { verbose: values.verbose === true, noCredentials: command.noCredentials === true }, io, problems);
+  const client = clientOf(env, command, values.verbose === true, io, problems);
   if (client === undefined || problems.length > 0) {
     await client?.close();
     return usage(problems);
   }
-  let outcome: Outcome;
-  try {
-    const call = client[command.method] as (input: unknown, options: CallOptions) => Promise<Outcome>;
-    outcome = await call(inputOf(command.flags, values), { timeoutMs: values["timeout-ms"] as number | undefined });
-  } finally {
-    await client.close();
-  }
+  const call = client[command.method] as (input: unknown, options: CallOptions) => Promise<Outcome>;
+  let outcome = await call(inputOf(command.flags, values), { timeoutMs: values["timeout-ms"] as number | undefined }).finally(() => client.close());
   if (outcome.kind === "invalidData") {
     // The SDK names its input's fields; the CLI's user typed flags.
     outcome = invalidDataOutcome(outcome.issues.map(({ field, problem }) => ({ field: flagOf(field, command.flags), problem })));

@@ -32,8 +32,8 @@ export interface MockOptions {
   verbose?: boolean;
 }
 
-/** Where the command writes: what to use and what the agent did on stdout, its log on stderr. */
-interface MockIo {
+/** Where the CLI writes (the mock: what to use and what the agent did on stdout, its log on stderr). */
+export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
 }
@@ -57,11 +57,11 @@ function stopSignal(): Promise<void> {
 }
 
 /** Runs the mock until it is stopped; resolves to its exit status. */
-export function runMock(options: MockOptions, io: MockIo, stopped: Promise<void> = stopSignal()): Promise<number> {
+export function runMock(options: MockOptions, io: CliIo, stopped: Promise<void> = stopSignal()): Promise<number> {
   return options.prism ? runPrism(options, io, stopped) : runFake(options, io, stopped);
 }
 
-async function runFake({ port, verbose }: MockOptions, io: MockIo, stopped: Promise<void>): Promise<number> {
+async function runFake({ port, verbose }: MockOptions, io: CliIo, stopped: Promise<void>): Promise<number> {
   const log = (kind: string, value: unknown) => verbose && io.stderr(`${kind} ${JSON.stringify(value)}\n`);
   const fake = createFakeEce({
     webhook: {
@@ -73,9 +73,8 @@ async function runFake({ port, verbose }: MockOptions, io: MockIo, stopped: Prom
     },
     onRequest: (record) => {
       log("request", record);
-      if (record.operation === "startConversation" && record.status === 200 && record.conversationId !== undefined) {
-        void greet(record.conversationId);
-      }
+      const started = record.operation === "startConversation" && record.status === 200;
+      if (started && record.conversationId !== undefined) void greet(record.conversationId);
     },
   });
   async function greet(conversationId: string): Promise<void> {
@@ -90,16 +89,11 @@ async function runFake({ port, verbose }: MockOptions, io: MockIo, stopped: Prom
       // The conversation ended first: nothing to greet.
     }
   }
-  let server;
-  try {
-    server = await fake.listen({ port });
-  } catch (error) {
-    io.stderr(`ece-messaging mock could not listen on port ${port}: ${(error as Error).message}\n`);
-    return 1;
-  }
-  io.stdout(
-    `Fake ECE listening (any client key and secret; Ctrl-C to stop). Use:\nECE_BASE_URL=${server.url}\nECE_API_ROOT=${fake.apiRoot}\n`,
-  );
+  const server = await fake.listen({ port }).catch((error: Error) => {
+    io.stderr(`ece-messaging mock could not listen on port ${port}: ${error.message}\n`);
+  });
+  if (server === undefined) return 1;
+  io.stdout(`Fake ECE listening (any client key and secret; Ctrl-C to stop). Use:\nECE_BASE_URL=${server.url}\nECE_API_ROOT=${fake.apiRoot}\n`);
   await stopped;
   await server.close();
   return 0;
@@ -117,15 +111,16 @@ function prismBin(): string | undefined {
   }
 }
 
-/** The package's spec: beside dist/ in the package, or two folders up from src/cli/mock.ts in the clone. */
+/**
+ * The package's spec: beside dist/ in the package, else two folders up from src/cli/mock.ts in the
+ * clone (where neither holds it, Prism's log says so).
+ */
 function shippedSpecPath(): string {
-  const candidates = ["../spec/ece-messaging.yaml", "../../spec/ece-messaging.yaml"].map((path) => fileURLToPath(new URL(path, import.meta.url)));
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (found === undefined) throw new Error("spec/ece-messaging.yaml was not found beside the ece-messaging package.");
-  return found;
+  const inPackage = fileURLToPath(new URL("../spec/ece-messaging.yaml", import.meta.url));
+  return existsSync(inPackage) ? inPackage : fileURLToPath(new URL("../../spec/ece-messaging.yaml", import.meta.url));
 }
 
-async function runPrism({ port, errors }: MockOptions, io: MockIo, stopped: Promise<void>): Promise<number> {
+async function runPrism({ port, errors }: MockOptions, io: CliIo, stopped: Promise<void>): Promise<number> {
   const bin = prismBin();
   if (bin === undefined) {
     io.stderr(`${PRISM_INSTALL_HINT}\n`);

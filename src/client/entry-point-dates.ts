@@ -22,22 +22,21 @@ export function createEntryPointDates(
   fetchConfiguration: (entryPointId: number) => Promise<GetEntryPointConfigurationOutcome>,
 ): EntryPointDates {
   const cache = new Map<number, Promise<GetEntryPointConfigurationOutcome>>();
+  const forget: EntryPointDates["forget"] = (entryPointId, stale) => {
+    if (cache.get(entryPointId) === stale) cache.delete(entryPointId);
+  };
   return {
     get(entryPointId) {
-      let configuration = cache.get(entryPointId);
-      if (configuration === undefined) {
-        const fetched = fetchConfiguration(entryPointId);
-        configuration = fetched;
-        cache.set(entryPointId, fetched);
-        void fetched.then((outcome) => {
-          if (outcome.kind !== "entryPointConfigurationFound" && cache.get(entryPointId) === fetched) cache.delete(entryPointId);
-        });
-      }
-      return configuration;
+      const cached = cache.get(entryPointId);
+      if (cached !== undefined) return cached;
+      const fetched = fetchConfiguration(entryPointId);
+      cache.set(entryPointId, fetched);
+      void fetched.then((outcome) => {
+        if (outcome.kind !== "entryPointConfigurationFound") forget(entryPointId, fetched);
+      });
+      return fetched;
     },
-    forget(entryPointId, stale) {
-      if (cache.get(entryPointId) === stale) cache.delete(entryPointId);
-    },
+    forget,
     remember(found) {
       cache.set(found.entryPointId, Promise.resolve(found));
     },

@@ -1,7 +1,7 @@
 /**
  * Every operation as data: how its input is checked, what (if anything) it needs first, the
  * request it makes, and how a 2xx answer becomes its success. The one path they all take is in
- * call.ts; the lifecycle's state (entry-point dates) in lifecycle.ts.
+ * src/call/run-operation.ts; the lifecycle's state (entry-point dates) in entry-point-dates.ts.
  *
  * @module
  */
@@ -9,32 +9,17 @@ import type { components } from "../../generated/ece-messaging.js";
 import type { EceApi, RequestExtras } from "../http/request.js";
 import type { EntryPointDates } from "./entry-point-dates.js";
 import type {
-  ChatOperationName,
-  EntryPointConfigurationFoundOutcome,
-  EntryPointNotFoundOutcome,
-  ErrorOutcome,
-  FailureOutcome,
-  GetEntryPointConfigurationOutcome,
-  OperationName,
-  OutcomeByOperation,
-  SuccessKind,
+  ChatOperationName, EntryPointConfigurationFoundOutcome, ErrorOutcome, FailureOutcome, GetEntryPointConfigurationOutcome, OperationName, OutcomeByOperation, SuccessKind,
 } from "../outcomes/outcomes.js";
 import { redactBody, type Redact } from "../internal/redact.js";
 import type { Result } from "../internal/result.js";
 import type { SpecOperation } from "../outcomes/status-table.js";
 import type { Deadline } from "../http/transport.js";
 import {
-  checkAttachmentDecisionInput,
-  checkConversationInput,
-  checkEntryPointInput,
-  checkGeolocationInput,
-  checkMessageInput,
-  checkStartConversationInput,
-  checkUploadAttachmentFromUrlInput,
-  type CheckedGeolocation,
-  type CheckedStart,
+  checkAttachmentDecisionInput, checkConversationInput, checkEntryPointInput, checkGeolocationInput, checkMessageInput, checkStartConversationInput,
+  checkUploadAttachmentFromUrlInput, type CheckedStart,
 } from "./validation.js";
-import type { AttachmentDecisionInput, ConversationInput, MessageInput, UploadAttachmentFromUrlInput } from "./inputs.js";
+import type { AttachmentDecisionInput, ConversationInput, MessageInput } from "./inputs.js";
 import type { Checked } from "../internal/check.js";
 import { attachmentItems, attachmentOf, idOf, isRecord, jsonSourceAt, wholeNumberOf } from "../internal/wire.js";
 import { readXml } from "../internal/xml.js";
@@ -103,9 +88,10 @@ export interface OperationDefinition<O extends OperationName, I, P = I> {
   toSuccess(status: number, payload: Record<string, unknown> | undefined, sent: P, redact: Redact, text?: string): SuccessOf<O> | FailureOutcome;
 }
 
-function messageIdOf(payload: Record<string, unknown> | undefined): { messageId?: string } {
-  const id = idOf(payload?.id);
-  return id === undefined ? {} : { messageId: id };
+/** A message's success of `kind`, with the ID ECE gave the message when its answer has one. */
+function messageSuccess<K extends SuccessKind>(kind: K, status: number, payload: Record<string, unknown> | undefined) {
+  const messageId = idOf(payload?.id);
+  return { kind, status, ...(messageId === undefined ? {} : { messageId }) };
 }
 
 /** The first attachment item of a response, as the one attachment shape (`id` may be absent). */
@@ -115,7 +101,7 @@ function firstAttachment(payload: Record<string, unknown> | undefined) {
 }
 
 const sendMessageSuccess = (status: number, payload: Record<string, unknown> | undefined) =>
-  ({ kind: "sendMessageSuccess", status, ...messageIdOf(payload) }) as const;
+  messageSuccess("sendMessageSuccess", status, payload);
 
 /** A message operation: its check, its sendmessage body, its success. */
 function message<O extends OperationName, I>(
@@ -143,13 +129,13 @@ const decisionBody =
     ({ conversation: { id: conversationId }, type: { value }, attachments: { attachment: [{ id: attachmentId }] } }) as SendMessageBody;
 
 /**
- * A body read as text: parsed JSON, or - when ECE answered XML - no `data` and the XML in `text`.
- * Either way `text` keeps the body as received.
+ * A success body read as text, kept in `text`: its parsed JSON in `data` - or, when `xml` may come
+ * and did, no `data`.
  */
-function jsonOrXml(answer: { data?: string; error?: unknown; response: Response }): Answer {
+function textBody(answer: { data?: string; error?: unknown; response: Response }, xml: boolean): Answer {
   const text = answer.data;
   if (!text) return answer;
-  return text.trimStart().startsWith("<") ? { ...answer, data: undefined, text } : { ...answer, data: JSON.parse(text) as unknown, text };
+  return { ...answer, data: xml && text.trimStart().startsWith("<") ? undefined : (JSON.parse(text) as unknown), text };
 }
 
 /** A conversation's `id` and its activity's (when present), or the error of an answer without an `id`. */
@@ -168,12 +154,6 @@ function conversationOfXml(text: string | undefined): Record<string, unknown> | 
   return { id: root.attributes.id, activity: { id: activity?.attributes.id } };
 }
 
-/** What a read of the chat web service sends: the entry point, under the chat root. */
-interface ChatRequest {
-  entryPointId: number;
-  chatRoot: string;
-}
-
 const NO_CHAT_ROOT =
   "This client does not know where ECE's chat web service is: its apiRoot does not end with " +
   "/ws/v19/clientapplications, so set the chatRoot option (e.g. /system/egain/chat/entrypoint).";
@@ -189,8 +169,6 @@ function chatFieldOf(payload: Record<string, unknown> | undefined, text: string 
   return element.attributes[field] ?? element.children.find((child) => child.name === field)?.text;
 }
 
-type ChatSuccess<O extends ChatOperationName> = Omit<SuccessOf<O>, "status" | "requestId">;
-
 /**
  * A read of the chat web service: no token, under the chat root, XML asked for (JSON read too).
  * Its success is what `toKind` makes of the one field it reads; `undefined` is an `error` that
@@ -200,30 +178,21 @@ function chat<O extends ChatOperationName>(
   spec: O,
   path: "/agentAvailability/{entryPointId}" | "/capacity/{entryPointId}" | "/checkEligibility/{entryPointId}",
   [root, field, what]: [string, string, string],
-  toKind: (value: unknown) => ChatSuccess<O> | undefined,
-): OperationDefinition<O, { entryPointId: number }, ChatRequest> {
+  toKind: (value: unknown) => Omit<SuccessOf<O>, "status" | "requestId"> | undefined,
+): OperationDefinition<O, { entryPointId: number }, { entryPointId: number; chatRoot: string }> {
   return {
     spec,
     check: checkEntryPointInput,
     noToken: true,
     read: true,
-    prepare: ({ entryPointId }, { chatRoot }) =>
-      Promise.resolve(
-        chatRoot === undefined
-          ? { ok: false, error: { kind: "error", message: NO_CHAT_ROOT, delivered: false } }
-          : { ok: true, value: { entryPointId, chatRoot } },
-      ),
-    request: async (api, { entryPointId, chatRoot }, init) =>
-      jsonOrXml(
-        // The three paths take the same parameter; their answers are read as text alike.
-        await api.GET(path as "/capacity/{entryPointId}", {
-          params: { path: { entryPointId } },
-          parseAs: "text",
-          baseUrl: chatRoot,
-          ...init,
-          headers: { ...init.headers, Accept: "application/xml" },
-        }),
-      ),
+    prepare: async ({ entryPointId }, { chatRoot }) =>
+      chatRoot === undefined ? { ok: false, error: { kind: "error", message: NO_CHAT_ROOT, delivered: false } } : { ok: true, value: { entryPointId, chatRoot } },
+    async request(api, { entryPointId, chatRoot }, init) {
+      const headers = { ...init.headers, Accept: "application/xml" };
+      // The three paths take the same parameter; their answers are read as text alike.
+      const answer = await api.GET(path as "/capacity/{entryPointId}", { params: { path: { entryPointId } }, parseAs: "text", baseUrl: chatRoot, ...init, headers });
+      return textBody(answer, true);
+    },
     toSuccess: (status, payload, _sent, _redact, text) => {
       const success = toKind(chatFieldOf(payload, text, root, field));
       return success === undefined ? unreadable(status, what) : ({ ...success, status } as SuccessOf<O>);
@@ -244,37 +213,6 @@ function unreadable(status: number, what: string): ErrorOutcome {
   return { kind: "error", message: `ECE answered ${status} without ${what}.`, status, delivered: "unknown" };
 }
 
-/**
- * The configuration element for `entryPointId` as the found outcome, its date's text read from
- * `text`; a configuration that has none for it is `entryPointNotFound`.
- */
-function configurationFound(
-  status: number,
-  payload: Record<string, unknown> | undefined,
-  entryPointId: number,
-  redact: Redact,
-  text: string | undefined,
-): EntryPointConfigurationFoundOutcome | EntryPointNotFoundOutcome | ErrorOutcome {
-  const what = "the entry point's lastModified.date";
-  const list = payload?.entryPointConfiguration;
-  if (list === undefined) return unreadable(status, what);
-  const items: unknown[] = Array.isArray(list) ? list : [list];
-  const index = items.findIndex((element) => {
-    const id = isRecord(element) && isRecord(element.entryPoint) ? element.entryPoint.id : undefined;
-    return id !== undefined && String(id) === String(entryPointId);
-  });
-  if (index === -1) {
-    const message = `ECE answered ${status} with no configuration for entry point ${entryPointId}: no such entry point, or not active.`;
-    return { kind: "entryPointNotFound", message, status, delivered: false };
-  }
-  const item = items[index] as Record<string, unknown>;
-  const date = isRecord(item.lastModified) ? item.lastModified.date : undefined;
-  const at = Array.isArray(list) ? [index] : [];
-  const dateJson = text === undefined ? undefined : jsonSourceAt(text, ["entryPointConfiguration", ...at, "lastModified", "date"]);
-  if ((typeof date !== "string" && typeof date !== "number") || dateJson === undefined) return unreadable(status, what);
-  return { kind: "entryPointConfigurationFound", status, entryPointId, lastModified: date, lastModifiedJson: dateJson, raw: redactBody(item, redact) };
-}
-
 /** A start, ready to send: the checked input and the configuration it echoes. */
 interface PreparedStart {
   start: CheckedStart;
@@ -285,11 +223,12 @@ interface PreparedStart {
 /** The start body of the wire contract (ece-api.md section 7), only the fields given. */
 function startBody({ start, found }: PreparedStart): StartConversationBody {
   const { customer, subject, customAttributes } = start;
+  // A field left undefined is not sent: JSON.stringify (startJson) leaves it out.
   const contact = {
-    ...(customer.firstName === undefined ? {} : { firstName: customer.firstName }),
-    ...(customer.lastName === undefined ? {} : { lastName: customer.lastName }),
-    ...(customer.email === undefined ? {} : { email: [{ emailAddress: customer.email }] }),
-    ...(customer.social === undefined ? {} : { social: [{ type: { value: customer.social.type }, socialId: customer.social.id }] }),
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+    email: customer.email === undefined ? undefined : [{ emailAddress: customer.email }],
+    social: customer.social === undefined ? undefined : [{ type: { value: customer.social.type }, socialId: customer.social.id }],
   };
   const customAttribute = customAttributes.map(([attribName, values]) => ({
     attribName,
@@ -301,8 +240,8 @@ function startBody({ start, found }: PreparedStart): StartConversationBody {
       lastModified: { date: found.lastModified }, // its text is spliced in by startJson
     },
     activity: {
-      ...(subject === undefined ? {} : { subject }),
-      ...(customAttribute.length === 0 ? {} : { customAttributes: { customAttribute } }),
+      subject,
+      customAttributes: customAttribute.length === 0 ? undefined : { customAttribute },
       customer: { type: { value: "individual" }, contacts: { contact: [contact] } } as StartConversationBody["activity"]["customer"],
     },
   };
@@ -316,46 +255,41 @@ function startJson({ entryPointConfiguration: { entryPoint }, activity }: StartC
   return `{"entryPointConfiguration":{"entryPoint":${JSON.stringify(entryPoint)},"lastModified":{"date":${dateJson}}},"activity":${JSON.stringify(activity)}}`;
 }
 
-/** What each operation's check gives the rest of its definition. */
-interface CheckedInput {
-  getEntryPointConfiguration: { entryPointId: number };
-  startConversation: CheckedStart;
-  sendTextMessage: MessageInput;
-  sendHtmlMessage: MessageInput;
-  uploadAttachmentFromUrl: UploadAttachmentFromUrlInput;
-  acceptAttachment: AttachmentDecisionInput;
-  rejectAttachment: AttachmentDecisionInput;
-  sendGeolocation: CheckedGeolocation;
-  getAgentAvailability: { entryPointId: number };
-  getAgentCapacity: { entryPointId: number };
-  checkEligibility: { entryPointId: number };
-  getConversation: ConversationInput;
-}
-
-/** What each operation prepares before its request (its checked input, unless it says otherwise). */
-interface PreparedInput extends Omit<CheckedInput, "startConversation" | ChatOperationName> {
-  startConversation: PreparedStart;
-  getAgentAvailability: ChatRequest;
-  getAgentCapacity: ChatRequest;
-  checkEligibility: ChatRequest;
-}
+/** One operation's definition, with its types (operation, checked input, prepared input) named. */
+const define = <O extends OperationName, I, P = I>(definition: OperationDefinition<O, I, P>) => definition;
 
 /** Every operation as data; the bodies are byte-for-byte those of the wire contract. */
-export const operationDefinitions: {
-  readonly [O in OperationName]: OperationDefinition<O, CheckedInput[O], PreparedInput[O]>;
-} = {
-  getEntryPointConfiguration: {
+export const operationDefinitions = {
+  getEntryPointConfiguration: define<"getEntryPointConfiguration", { entryPointId: number }>({
     spec: "getEntryPointConfiguration",
     read: true,
     check: checkEntryPointInput,
-    async request(api, { entryPointId }, init) {
-      // As text: the date goes back as written, which the parsed number may not say.
-      const answer = await api.GET("/messaging/configuration", { params: { query: { entrypoint: entryPointId } }, parseAs: "text", ...init });
-      return answer.data ? { ...answer, data: JSON.parse(answer.data) as unknown, text: answer.data } : answer;
+    // As text: the date goes back as written, which the parsed number may not say.
+    request: async (api, { entryPointId }, init) =>
+      textBody(await api.GET("/messaging/configuration", { params: { query: { entrypoint: entryPointId } }, parseAs: "text", ...init }), false),
+    // The configuration element for this entry point; a configuration without it is entryPointNotFound.
+    toSuccess(status, payload, { entryPointId }, redact, text) {
+      const what = "the entry point's lastModified.date";
+      const list = payload?.entryPointConfiguration;
+      if (list === undefined) return unreadable(status, what);
+      const items: unknown[] = Array.isArray(list) ? list : [list];
+      const index = items.findIndex((element) => {
+        const id = isRecord(element) && isRecord(element.entryPoint) ? element.entryPoint.id : undefined;
+        return id !== undefined && String(id) === String(entryPointId);
+      });
+      if (index === -1) {
+        const message = `ECE answered ${status} with no configuration for entry point ${entryPointId}: no such entry point, or not active.`;
+        return { kind: "entryPointNotFound", message, status, delivered: false };
+      }
+      const item = items[index] as Record<string, unknown>;
+      const date = isRecord(item.lastModified) ? item.lastModified.date : undefined;
+      const at = Array.isArray(list) ? [index] : [];
+      const dateJson = text === undefined ? undefined : jsonSourceAt(text, ["entryPointConfiguration", ...at, "lastModified", "date"]);
+      if ((typeof date !== "string" && typeof date !== "number") || dateJson === undefined) return unreadable(status, what);
+      return { kind: "entryPointConfigurationFound", status, entryPointId, lastModified: date, lastModifiedJson: dateJson, raw: redactBody(item, redact) };
     },
-    toSuccess: (status, payload, { entryPointId }, redact, text) => configurationFound(status, payload, entryPointId, redact, text),
-  },
-  startConversation: {
+  }),
+  startConversation: define<"startConversation", CheckedStart, PreparedStart>({
     spec: "startConversation",
     check: checkStartConversationInput,
     async prepare(start, { deadline, dates }, stale) {
@@ -367,28 +301,23 @@ export const operationDefinitions: {
       return { ok: true, value: { start, configuration, found: outcome } };
     },
     refreshOn409: true,
-    request: (api, prepared, init) =>
-      api.POST("/messaging/conversation/start", {
-        params: { query: prepared.start.query },
-        body: startBody(prepared),
-        bodySerializer: (body) => startJson(body, prepared.found.lastModifiedJson),
-        ...init,
-      }),
+    request(api, prepared, init) {
+      const bodySerializer = (body: StartConversationBody) => startJson(body, prepared.found.lastModifiedJson);
+      return api.POST("/messaging/conversation/start", { params: { query: prepared.start.query }, body: startBody(prepared), bodySerializer, ...init });
+    },
     toSuccess: (status, payload) => {
       const ids = conversationIdsOf(status, payload);
       return "kind" in ids ? ids : { kind: "conversationStarted", status, ...ids };
     },
-  },
+  }),
   sendTextMessage: message(checkMessageInput, contentBody("text/plain"), sendMessageSuccess),
   sendHtmlMessage: message(checkMessageInput, contentBody("text/html"), sendMessageSuccess),
   uploadAttachmentFromUrl: message(
     checkUploadAttachmentFromUrlInput,
-    (file) => ({
-      conversation: { id: file.conversationId },
+    ({ conversationId, fileName, contentType, fileSize, contentUrl }) => ({
+      conversation: { id: conversationId },
       type: { value: "uploadAttachment" },
-      attachments: {
-        attachment: [{ fileName: file.fileName, contentType: file.contentType, size: String(file.fileSize), contentUrl: file.contentUrl }],
-      },
+      attachments: { attachment: [{ fileName, contentType, size: String(fileSize), contentUrl }] },
     }),
     (status, payload) => {
       const attachmentId = firstAttachment(payload)?.id;
@@ -401,24 +330,18 @@ export const operationDefinitions: {
     },
   ),
   acceptAttachment: message(checkAttachmentDecisionInput, decisionBody("acceptAttachment"), (status, payload, sent) => ({
-    kind: "attachmentAccepted",
-    status,
-    ...messageIdOf(payload),
+    ...messageSuccess("attachmentAccepted", status, payload),
     // The ID accepted, when ECE does not repeat it.
     attachment: { ...firstAttachment(payload), id: firstAttachment(payload)?.id ?? sent.attachmentId },
   })),
-  rejectAttachment: message(checkAttachmentDecisionInput, decisionBody("rejectAttachment"), (status, payload) => ({
-    kind: "attachmentRejected",
-    status,
-    ...messageIdOf(payload),
-  })),
+  rejectAttachment: message(checkAttachmentDecisionInput, decisionBody("rejectAttachment"), (status, payload) =>
+    messageSuccess("attachmentRejected", status, payload),
+  ),
   sendGeolocation: message(
     checkGeolocationInput,
     ({ conversationId, ...geolocation }) => ({ conversation: { id: conversationId }, type: { value: "geolocation" }, geolocation }),
     (status, payload, _sent, redact) => ({
-      kind: "sendGeolocationSuccess",
-      status,
-      ...messageIdOf(payload),
+      ...messageSuccess("sendGeolocationSuccess", status, payload),
       ...(payload === undefined ? {} : { response: redactBody(payload, redact) }),
     }),
   ),
@@ -445,14 +368,12 @@ export const operationDefinitions: {
       return responseType === undefined ? undefined : eligibility[responseType];
     },
   ),
-  getConversation: {
+  getConversation: define<"getConversation", ConversationInput>({
     spec: "getConversation",
     check: checkConversationInput,
     read: true,
     request: async (api, { conversationId }, init) =>
-      jsonOrXml(
-        await api.GET("/messaging/conversation/{conversationId}", { params: { path: { conversationId } }, parseAs: "text", ...init }),
-      ),
+      textBody(await api.GET("/messaging/conversation/{conversationId}", { params: { path: { conversationId } }, parseAs: "text", ...init }), true),
     toSuccess: (status, payload, _sent, redact, text) => {
       // XML: its IDs go through the same redaction as JSON's (kept as sent unless a secret whole).
       const xml = payload === undefined ? conversationOfXml(text) : undefined;
@@ -461,5 +382,5 @@ export const operationDefinitions: {
       const raw = xml === undefined ? redactBody(payload!, redact) : redact(text!);
       return { kind: "conversationFound", status, ...ids, raw };
     },
-  },
-};
+  }),
+} satisfies { readonly [O in OperationName]: OperationDefinition<O, unknown, unknown> };

@@ -30,7 +30,8 @@ function decode(text: string): string | undefined {
   let bad = false;
   const decoded = text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-z]+);|&/g, (whole, name: string | undefined) => {
     if (name === undefined) return ((bad = true), whole);
-    if (!name.startsWith("#")) return ENTITY[name] ?? ((bad = true), whole);
+    // Own keys only: `&constructor;` is no entity.
+    if (!name.startsWith("#")) return Object.hasOwn(ENTITY, name) ? ENTITY[name]! : ((bad = true), whole);
     const code = name[1] === "x" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
     const valid = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff));
     return valid ? String.fromCodePoint(code) : ((bad = true), whole);
@@ -45,21 +46,20 @@ export function readXml(xml: string): XmlElement | undefined {
   const body = xml.replace(/^\uFEFF?\s*(?:<\?xml\s[^?]*\?>)?/, "");
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
-  let position = 0;
+  // Every character starts a token (a lone `<` is a stray one): the loop reads the whole body.
   TOKEN.lastIndex = 0;
   for (let match = TOKEN.exec(body); match !== null; match = TOKEN.exec(body)) {
-    position = TOKEN.lastIndex;
-    const [token, closing, name, attributeText, selfClosing, text, stray] = match;
+    const [, closing, name, attributeText, selfClosing, text, stray] = match;
     if (stray !== undefined) return undefined;
     if (text !== undefined) {
       const decoded = decode(text);
-      if (decoded === undefined) return undefined;
-      if (stack.length === 0) {
-        if (decoded.trim() !== "") return undefined;
-      } else stack[stack.length - 1]!.text += decoded;
+      const parent = stack.at(-1);
+      // Outside the root, only blank text may stand.
+      if (decoded === undefined || (parent === undefined && decoded.trim() !== "")) return undefined;
+      if (parent !== undefined) parent.text += decoded;
       continue;
     }
-    if (token.startsWith("<!--") || name === undefined) continue;
+    if (name === undefined) continue; // a comment
     if (closing) {
       if (stack.pop()?.name !== localName(name) || selfClosing) return undefined;
       continue;
@@ -80,5 +80,5 @@ export function readXml(xml: string): XmlElement | undefined {
       stack.push(element);
     }
   }
-  return root !== undefined && stack.length === 0 && position === body.length ? root : undefined;
+  return stack.length === 0 ? root : undefined;
 }

@@ -6,12 +6,7 @@
  */
 /** The six message operations of the client. */
 export type MessageOperationName =
-  | "sendTextMessage"
-  | "sendHtmlMessage"
-  | "uploadAttachmentFromUrl"
-  | "acceptAttachment"
-  | "rejectAttachment"
-  | "sendGeolocation";
+  "sendTextMessage" | "sendHtmlMessage" | "uploadAttachmentFromUrl" | "acceptAttachment" | "rejectAttachment" | "sendGeolocation";
 
 /** The reads of the chat web service (no token): whether an entry point can take a chat. */
 export type ChatOperationName = "getAgentAvailability" | "getAgentCapacity" | "checkEligibility";
@@ -91,12 +86,7 @@ export interface ValidationIssue {
 }
 
 /** Why ECE answered 401. */
-export type UnauthorizedReason =
-  | "missingHeader"
-  | "malformedHeader"
-  | "sessionNotFound"
-  | "notClientApplicationSession"
-  | "unknown";
+export type UnauthorizedReason = "missingHeader" | "malformedHeader" | "sessionNotFound" | "notClientApplicationSession" | "unknown";
 
 // The kinds are written once, inline in the unions below: a single kind is
 // `Extract<Outcome, { kind: "..." }>`. What each kind means - when it happens, its fields, what
@@ -494,19 +484,7 @@ export interface OutcomeByOperation {
 }
 
 /** Any outcome of any operation: a single kind is `Extract<Outcome, { kind: "conflict" }>`. */
-export type Outcome =
-  | GetEntryPointConfigurationOutcome
-  | StartConversationOutcome
-  | SendTextMessageOutcome
-  | SendHtmlMessageOutcome
-  | UploadAttachmentFromUrlOutcome
-  | AcceptAttachmentOutcome
-  | RejectAttachmentOutcome
-  | SendGeolocationOutcome
-  | GetAgentAvailabilityOutcome
-  | GetAgentCapacityOutcome
-  | CheckEligibilityOutcome
-  | GetConversationOutcome;
+export type Outcome = OutcomeByOperation[OperationName];
 
 /** Every `kind` an outcome can have. */
 export type OutcomeKind = Outcome["kind"];
@@ -522,7 +500,6 @@ export type SuccessKind = SuccessOutcome["kind"];
 
 // One kind by name, for the SDK's own code (the root entry does not export these).
 export type EntryPointConfigurationFoundOutcome = Extract<Outcome, { kind: "entryPointConfigurationFound" }>;
-export type EntryPointNotFoundOutcome = Extract<Outcome, { kind: "entryPointNotFound" }>;
 export type InvalidDataOutcome = Extract<Outcome, { kind: "invalidData" }>;
 export type InternalServerErrorOutcome = Extract<Outcome, { kind: "internalServerError" }>;
 export type InvalidChoiceOutcome = Extract<Outcome, { kind: "invalidChoice" }>;

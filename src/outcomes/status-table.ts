@@ -7,27 +7,13 @@
  */
 import type { operations } from "../../generated/ece-messaging.js";
 import type {
-  ChatOperationName,
-  Delivered,
-  ErrorOutcome,
-  FailureOutcome,
-  MessageOperationName,
-  OperationName,
-  Outcome,
-  SuccessKind,
-  UnauthorizedReason,
+  ChatOperationName, Delivered, ErrorOutcome, FailureOutcome, MessageOperationName, OperationName, Outcome, SuccessKind, UnauthorizedReason,
 } from "./outcomes.js";
 import { isRecord } from "../internal/wire.js";
 
 /** The spec's operations whose errors the table maps. */
 export type SpecOperation =
-  | "createAccessToken"
-  | "revokeAccessToken"
-  | "getEntryPointConfiguration"
-  | "startConversation"
-  | "sendMessage"
-  | "getConversation"
-  | ChatOperationName;
+  "createAccessToken" | "revokeAccessToken" | "getEntryPointConfiguration" | "startConversation" | "sendMessage" | "getConversation" | ChatOperationName;
 
 /** The error statuses the spec declares for an operation (every one must have a row). */
 type DeclaredErrorStatus<Op extends SpecOperation> = {
@@ -44,61 +30,29 @@ type Rule =
 
 type Rows<Op extends SpecOperation> = Readonly<Record<DeclaredErrorStatus<Op>, Rule> & Record<number, Rule>>;
 
+/** The rows of a call with a token: it may be refused (401), forbidden (403) or fail at ECE (500). */
+const withToken = { 401: "unauthorized", 403: "forbidden", 500: "internalServerError" } as const;
 /** The chat web service's rows: a 404 without ECE's error body is no endpoint (see failureOutcomeOf). */
 const chatRows = { 404: "entryPointNotFound", 500: "internalServerError" } as const;
 
 const rows: { readonly [Op in SpecOperation]: Rows<Op> } = {
-  sendMessage: {
-    400: "refused",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "conversationNotFound",
-    409: "conflict",
-    500: "internalServerError",
-  },
-  createAccessToken: {
-    400: "authorizationFail",
-    401: "authorizationFail",
-    403: "authorizationFail",
-    404: "noEndpoint",
-    500: "internalServerError",
-  },
+  sendMessage: { ...withToken, 400: "refused", 404: "conversationNotFound", 409: "conflict" },
+  createAccessToken: { 400: "authorizationFail", 401: "authorizationFail", 403: "authorizationFail", 404: "noEndpoint", 500: "internalServerError" },
   revokeAccessToken: { 401: "unauthorized" },
-  getEntryPointConfiguration: {
-    401: "unauthorized",
-    403: "forbidden",
-    404: "entryPointNotFound",
-    500: "internalServerError",
-  },
-  startConversation: {
-    400: "badRequest",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "entryPointNotFound",
-    409: "conflict",
-    500: "internalServerError",
-  },
-  getConversation: {
-    400: "invalidChoice",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "conversationNotFound",
-    500: "internalServerError",
-  },
+  getEntryPointConfiguration: { ...withToken, 404: "entryPointNotFound" },
+  startConversation: { ...withToken, 400: "badRequest", 404: "entryPointNotFound", 409: "conflict" },
+  getConversation: { ...withToken, 400: "invalidChoice", 404: "conversationNotFound" },
   getAgentAvailability: chatRows,
   getAgentCapacity: chatRows,
   checkEligibility: chatRows,
 };
 
-/** A refused (400) message, per operation: the node's own failure where it has one. */
-const refusedKind = {
-  sendTextMessage: "invalidChoice",
-  sendHtmlMessage: "invalidChoice",
-  uploadAttachmentFromUrl: "invalidChoice",
+/** A refused (400) message: the node's own failure where it has one, else invalidChoice. */
+const refusedKind: Partial<Record<MessageOperationName, "attachmentAcceptFailed" | "attachmentRejectFailed" | "sendGeolocationFailure">> = {
   acceptAttachment: "attachmentAcceptFailed",
   rejectAttachment: "attachmentRejectFailed",
   sendGeolocation: "sendGeolocationFailure",
-} as const satisfies Record<MessageOperationName, Rule>;
+};
 
 /** Where an operation's words differ from the table's. */
 const descriptionFor: Partial<Record<SpecOperation, Partial<Record<Rule, string>>>> = {
@@ -147,23 +101,20 @@ interface ErrorBody {
 /** Reads `code` and `developerMessage` from whatever openapi-fetch parsed (object or text). */
 export function readErrorBody(body: unknown): ErrorBody {
   if (typeof body === "string") return { text: body };
-  if (!isRecord(body)) return { text: "" };
-  const rawCode = Object.hasOwn(body, "code") ? body.code : undefined;
-  const code = typeof rawCode === "string" || typeof rawCode === "number" ? String(rawCode) : undefined;
-  const rawMessage = Object.hasOwn(body, "developerMessage") ? body.developerMessage : undefined;
-  const developerMessage = typeof rawMessage === "string" ? rawMessage : undefined;
+  const own = (key: string): unknown => (isRecord(body) && Object.hasOwn(body, key) ? body[key] : undefined);
+  const code = own("code");
+  const developerMessage = own("developerMessage");
   return {
-    ...(code === undefined ? {} : { code }),
-    ...(developerMessage === undefined ? {} : { developerMessage }),
-    text: developerMessage ?? "",
+    ...(typeof code === "string" || typeof code === "number" ? { code: String(code) } : {}),
+    ...(typeof developerMessage === "string" ? { developerMessage } : {}),
+    text: typeof developerMessage === "string" ? developerMessage : "",
   };
 }
 
 /** Reads the 401 reason from the error code, else from the message text. */
-export function unauthorizedReasonOf(body: ErrorBody): UnauthorizedReason {
-  const byCode = body.code === undefined ? undefined : unauthorizedReasonByCode[body.code];
-  if (byCode) return byCode;
-  const text = body.text;
+export function unauthorizedReasonOf({ code, text }: ErrorBody): UnauthorizedReason {
+  // Own codes only: `toString` is no reason.
+  if (code !== undefined && Object.hasOwn(unauthorizedReasonByCode, code)) return unauthorizedReasonByCode[code]!;
   if (/client[ -]?application/i.test(text) && /session/i.test(text)) return "notClientApplicationSession";
   if (/header/i.test(text)) {
     if (/\b(missing|absent|not (?:present|provided|found|supplied))\b/i.test(text)) return "missingHeader";
@@ -208,25 +159,22 @@ interface ErrorAnswer {
  * 503 carries `retryAfterMs` when ECE said how long to wait.
  */
 export function failureOutcomeOf(specOperation: SpecOperation, answer: ErrorAnswer, operation?: OperationName): FailureOutcome {
-  const isMessage = specOperation === "sendMessage";
   const { status } = answer;
   const body = readErrorBody(answer.body);
   const delivered = deliveredByStatus(status);
-  let rule: Rule = (rows[specOperation] as Readonly<Record<number, Rule>>)[status] ?? "invalidChoice";
+  const row: Readonly<Record<number, Rule>> = rows[specOperation];
+  let rule: Rule = row[status] ?? "invalidChoice";
   if (specOperation === "createAccessToken" && status >= 300 && status <= 399) rule = "noEndpoint";
-  const isChat = (rows[specOperation] as object) === chatRows;
-  if (isChat && status === 404 && body.code === undefined && body.developerMessage === undefined) rule = "noEndpoint";
+  if (row === chatRows && status === 404 && body.code === undefined && body.developerMessage === undefined) rule = "noEndpoint";
   if (rule === "noEndpoint") {
     const [what, options] = specOperation === "createAccessToken" ? ["token endpoint", "baseUrl and apiRoot"] : ["chat web service", "chatRoot"];
     const message = `No ECE ${what} answered at ${answer.path} (status ${status}): check the client's ${options}.`;
     return { kind: "error", message, status, delivered } satisfies ErrorOutcome;
   }
   // The text rules are the Send Message node's: for sends only.
-  if (isMessage && rule !== "unauthorized" && conversationMissingText.test(body.text)) {
-    rule = "conversationNotFound";
-  }
+  if (specOperation === "sendMessage" && rule !== "unauthorized" && conversationMissingText.test(body.text)) rule = "conversationNotFound";
   if (rule === "refused") {
-    rule = illegalUnquotedCharacterText.test(body.text) ? "illegalUnquotedCharacter" : refusedKind[operation as MessageOperationName];
+    rule = illegalUnquotedCharacterText.test(body.text) ? "illegalUnquotedCharacter" : (refusedKind[operation as MessageOperationName] ?? "invalidChoice");
   }
   const retryAfterMs = status === 429 || status === 503 ? retryAfterMsOf(answer.headers.get("retry-after")) : undefined;
   return {
@@ -240,23 +188,6 @@ export function failureOutcomeOf(specOperation: SpecOperation, answer: ErrorAnsw
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   } as FailureOutcome;
 }
-
-/** The success kinds (the Record's type makes the list complete). */
-const successKinds: Readonly<Record<SuccessKind, true>> = {
-  entryPointConfigurationFound: true,
-  conversationStarted: true,
-  sendMessageSuccess: true,
-  attachmentAccepted: true,
-  attachmentRejected: true,
-  sendGeolocationSuccess: true,
-  agentAvailable: true,
-  noAgentAvailable: true,
-  slotAvailable: true,
-  maximumLoad: true,
-  eligible: true,
-  queueFull: true,
-  conversationFound: true,
-};
 
 /**
  * Tells a success from a failure, narrowing the outcome's type. After a failure, `delivered`
@@ -275,5 +206,6 @@ const successKinds: Readonly<Record<SuccessKind, true>> = {
  * ```
  */
 export function isSuccess<O extends Outcome>(outcome: O): outcome is Extract<O, { kind: SuccessKind }> {
-  return Object.hasOwn(successKinds, outcome.kind);
+  // Every failure says whether it was delivered; no success does (see SuccessOutcome).
+  return !Object.hasOwn(outcome, "delivered");
 }

@@ -58,6 +58,12 @@ describe("401 reasons", () => {
     expect(unauthorizedReasonOf(readErrorBody({ developerMessage }))).toBe(reason);
   });
 
+  it("is unknown for a code named like an object's property (own codes only)", () => {
+    for (const code of ["constructor", "toString", "__proto__"]) {
+      expect(outcomeOf("sendTextMessage", 401, { code, developerMessage: "Nope" })).toMatchObject({ kind: "unauthorized", reason: "unknown" });
+    }
+  });
+
   it("is unknown for an empty or non-JSON 401", () => {
     expect(outcomeOf("sendTextMessage", 401, undefined)).toMatchObject({ kind: "unauthorized", reason: "unknown" });
     expect(outcomeOf("sendTextMessage", 401, "<html>401</html>")).toMatchObject({ reason: "unknown" });

@@ -27,6 +27,8 @@ describe("readXml: the strict reader of ECE's fixed XML shapes", () => {
   it.each([
     ["a DOCTYPE (entity expansion)", `<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>`],
     ["an entity XML does not define", `<a>&nbsp;</a>`],
+    ["an entity named like an object's property", `<a>&constructor;</a>`],
+    ["the same in an attribute", `<a title="&constructor;"/>`],
     ["a bare ampersand", `<a>fish & chips</a>`],
     ["a character reference to a lone surrogate", `<a>&#xD800;</a>`],
     ["a character reference to NUL", `<a>&#0;</a>`],
