@@ -483,8 +483,24 @@ export interface OutcomeByOperation {
   getConversation: GetConversationOutcome;
 }
 
-/** Any outcome of any operation: a single kind is `Extract<Outcome, { kind: "conflict" }>`. */
-export type Outcome = OutcomeByOperation[OperationName];
+/**
+ * Any outcome of any operation: a single kind is `Extract<Outcome, { kind: "conflict" }>`. Each
+ * operation's union is named (not `OutcomeByOperation[OperationName]`), so that the reference
+ * shows them.
+ */
+export type Outcome =
+  | GetEntryPointConfigurationOutcome
+  | StartConversationOutcome
+  | SendTextMessageOutcome
+  | SendHtmlMessageOutcome
+  | UploadAttachmentFromUrlOutcome
+  | AcceptAttachmentOutcome
+  | RejectAttachmentOutcome
+  | SendGeolocationOutcome
+  | GetAgentAvailabilityOutcome
+  | GetAgentCapacityOutcome
+  | CheckEligibilityOutcome
+  | GetConversationOutcome;
 
 /** Every `kind` an outcome can have. */
 export type OutcomeKind = Outcome["kind"];
