@@ -224,7 +224,9 @@ async function call(
             return { outcome: { ...success, ...withRequestId } as Outcome, retry: false };
           }
           const body = redactBody(error, redact, false);
-          const answered = { status: response.status, body, headers: response.headers, path: progress.path };
+          // The path is parsed only here, for an error answer that names it: not on every send.
+          const path = progress.url === undefined ? undefined : new URL(progress.url).pathname;
+          const answered = { status: response.status, body, headers: response.headers, path };
           const failure = { ...failureOutcomeOf(definition.spec, answered, name), ...withRequestId };
           return { outcome: failure, retry: mayRetry(failure, read) };
         } catch (thrown) {

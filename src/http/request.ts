@@ -20,8 +20,8 @@ export type EceApi = Client<paths>;
 /** How far one call got: whether its request went to fetch, and the status that came back. */
 export interface Progress {
   sent: boolean;
-  /** The path of the last request sent (named when nothing of ECE's answers there). */
-  path?: string;
+  /** The URL of the last request sent (its path is named when nothing of ECE's answers there). */
+  url?: string;
   status?: number;
   /** The request's headers as ECE answered them (for its request ID). */
   headers?: Headers;
@@ -65,7 +65,7 @@ export function request<T>(deadline: Deadline, progress: Progress, send: (extras
   const observer: Middleware = {
     onRequest({ request }) {
       progress.sent = true;
-      progress.path = new URL(request.url).pathname;
+      progress.url = request.url;
       progress.status = undefined;
       progress.watch?.(request);
     },
