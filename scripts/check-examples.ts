@@ -80,8 +80,9 @@ for (const name of readdirSync(join(projectRoot, "guides")).filter((file) => fil
   examples.push(...examplesIn(readFileSync(join(projectRoot, "guides", name), "utf8"), `guides/${name}`));
 }
 const testingExample = "examples/testing-your-integration.test.ts";
-if (!readme.includes(`\`\`\`ts\n${readFileSync(join(projectRoot, testingExample), "utf8")}\`\`\``)) {
-  problems.push(`README.md's "Testing your integration" example is not ${testingExample} verbatim`);
+const testingGuide = readFileSync(join(projectRoot, "guides", "testing-your-integration.md"), "utf8");
+if (!testingGuide.includes(`\`\`\`ts\n${readFileSync(join(projectRoot, testingExample), "utf8")}\`\`\``)) {
+  problems.push(`guides/testing-your-integration.md's example is not ${testingExample} verbatim`);
 }
 
 // 3. Type-check each as its own module that imports the package's entries (mapped to src/).

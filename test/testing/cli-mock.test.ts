@@ -174,7 +174,7 @@ describe("ece-messaging mock (the fake)", () => {
     expect(await mock.exited).toEqual({ code: 0, signal: null });
   });
 
-  it("hands its IDs from step to step as the README's walkthrough does: start --id, the agent's one-line offer, accept; no log without --verbose", async () => {
+  it("hands its IDs from step to step as the CLI guide's walkthrough does: start --id, the agent's one-line offer, accept; no log without --verbose", async () => {
     const mock = startMock(["--port", String(await freePort())]);
     const env = await environmentOf(mock);
     const start = await run(env, ["start", "--entry-point", "1001", "--email", "jane@example.com", "--id"]);

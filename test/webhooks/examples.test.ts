@@ -58,7 +58,7 @@ const windows1252 = (text: string) => Uint8Array.from([...text], (char) => windo
 const spoken = { xml: "It’s 5 € – café au lait, in XML", json: "It’s 5 € – café au lait, in JSON" };
 const said = (content: string) => ({ ...everyTypeItems[3]!, content });
 
-it("examples/webhook-express.ts (the README's Express setup) answers as bare node:http does, byte for byte", async () => {
+it("examples/webhook-express.ts (the webhook guide's Express setup) answers as bare node:http does, byte for byte", async () => {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", join(projectRoot, "examples", "webhook-express.ts")], {
     cwd: projectRoot,

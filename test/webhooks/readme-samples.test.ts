@@ -1,5 +1,5 @@
 /**
- * The README's sample webhook bodies (the JSON and the XML the curl lines post) are what the
+ * The webhook guide's sample bodies (the JSON and the XML the curl lines post) are what the
  * receiver accepts: each delivers the same two typed messages.
  */
 import { readFileSync } from "node:fs";
@@ -8,17 +8,17 @@ import { expect, it } from "vitest";
 import { projectRoot } from "../../scripts/prism.js";
 import { basicAuthorization, recordingHandler } from "../support/webhook-server.js";
 
-const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
+const guide = readFileSync(join(projectRoot, "guides", "receiving-webhooks.md"), "utf8");
 const sample = (language: string) => {
-  const match = new RegExp("```" + language + "\\n([\\s\\S]*?)```").exec(readme);
-  if (!match) throw new Error(`no \`\`\`${language} block in README.md`);
+  const match = new RegExp("```" + language + "\\n([\\s\\S]*?)```").exec(guide);
+  if (!match) throw new Error(`no \`\`\`${language} block in guides/receiving-webhooks.md`);
   return match[1]!;
 };
 
 it.each([
   ["json", "application/json"],
   ["xml", "application/xml"],
-])("the README's %s sample is delivered as two typed messages", async (language, contentType) => {
+])("the webhook guide's %s sample is delivered as two typed messages", async (language, contentType) => {
   const { handle, delivered } = recordingHandler();
   const response = await handle(
     new Request("http://localhost/ece/messages", {
