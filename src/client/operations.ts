@@ -154,9 +154,7 @@ function conversationOfXml(text: string | undefined): Record<string, unknown> | 
   return { id: root.attributes.id, activity: { id: activity?.attributes.id } };
 }
 
-const NO_CHAT_ROOT =
-  "This client does not know where ECE's chat web service is: its apiRoot does not end with " +
-  "/ws/v19/clientapplications, so set the chatRoot option (e.g. /system/egain/chat/entrypoint).";
+const NO_CHAT_ROOT = "The chat web service's location is unknown (apiRoot does not end with /ws/v19/clientapplications): set the chatRoot option.";
 
 /**
  * `field` of a chat web service answer: a key of its JSON object, or an attribute (else a child

@@ -143,8 +143,8 @@ function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterab
           const { data, error, response } = await request(deadline, progress, (extras) =>
             api.POST(TOKEN_PATH, {
               params: { query: forceLogin ? { forceLogin: "yes" } : {} },
+              // openapi-fetch writes a form body for this Content-Type.
               body: { grant_type: "client_credentials" },
-              bodySerializer: (body) => new URLSearchParams(body).toString(),
               headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${basicCredentials}` },
               ...extras,
             }),
