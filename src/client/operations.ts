@@ -276,7 +276,7 @@ export const operationDefinitions = {
         return id !== undefined && String(id) === String(entryPointId);
       });
       if (index === -1) {
-        const message = `ECE answered ${status} with no configuration for entry point ${entryPointId}: no such entry point, or not active.`;
+        const message = `ECE has no configuration for entry point ${entryPointId}: no such entry point, or not active.`;
         return { kind: "entryPointNotFound", message, status, delivered: false };
       }
       const item = items[index] as Record<string, unknown>;

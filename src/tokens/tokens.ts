@@ -64,7 +64,7 @@ export interface TokenSource {
  * one (a client made with only `baseUrl`), every call that needs a token ends `error`, nothing sent.
  */
 export function createFixedTokenSource(accessToken: string | undefined): TokenSource {
-  const message = "This client has no credentials (it was created with only baseUrl): give credentials or accessToken.";
+  const message = "This client has no credentials: give credentials or accessToken.";
   const result: TokenResult =
     accessToken === undefined
       ? { ok: false, error: { kind: "error", message, delivered: false } }
@@ -420,7 +420,7 @@ export function createTokenSource(settings: TokenSourceSettings): TokenSource {
       lockSeenAt ??= now();
       const { lockStuckMs } = storeTimings;
       if (now() - lockSeenAt > lockStuckMs) {
-        throw new StoreFailure("lock", `The token store's lock stayed taken for over ${lockStuckMs} ms with no token stored: it does not free itself.`);
+        throw new StoreFailure("lock", `The token store's lock stayed taken for over ${lockStuckMs} ms: it does not free itself.`);
       }
       if (closed) {
         const message = "The client closed while another process held the token store's lock.";
