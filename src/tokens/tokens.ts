@@ -135,7 +135,7 @@ function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterab
   function requestToken(replacing: Replacing): Promise<Result<FetchedToken, TokenFailure>> {
     emit?.(replacing === undefined ? { type: "tokenRequested" } : { type: "tokenRefreshed", reason: replacing });
     return inSpan(settings.tracer, "ece.token", {}, async (span): Promise<Result<FetchedToken, TokenFailure>> => {
-      const progress: Progress = { sent: false, ...(emit ? { watch: watch("token") } : {}) };
+      const progress: Progress = { sent: false, watch: watch("token") };
       const result = await underDeadline<Result<FetchedToken, TokenFailure>>(
         timeoutMs,
         undefined,
@@ -172,7 +172,7 @@ function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterab
   }
 
   function revoke(token: string, revokeTimeoutMs: number): Promise<boolean> {
-    const progress: Progress = { sent: false, ...(emit ? { watch: watch("revoke") } : {}) };
+    const progress: Progress = { sent: false, watch: watch("revoke") };
     const ended = underDeadline(
       revokeTimeoutMs,
       undefined,
@@ -186,7 +186,7 @@ function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterab
             (thrown: unknown) => outcomeOfThrown(thrown, deadline, progress, redact),
           );
           if (!failure) return true;
-          if (attempt > (settings.maxRetries ?? 0) || deadline.cause || !mayRetry(failure, true)) return false;
+          if (attempt > (settings.maxRetries ?? 0) || !mayRetry(failure, true)) return false;
           const { delayMs, starts } = nextRetry(failure, attempt - 1, deadline);
           if (!starts) return false;
           emit?.(retryEvent("revoke", attempt, delayMs, failure));
