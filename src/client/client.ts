@@ -7,7 +7,7 @@
 import createClient from "openapi-fetch";
 import type { paths } from "../../generated/ece-messaging.js";
 import { runOperation, type OperationContext } from "../call/run-operation.js";
-import type { CallOptions } from "./operations.js";
+import { operationDefinitions, type CallOptions } from "./operations.js";
 import { createFixedTokenSource, createTokenSource, type ClientCredentials } from "../tokens/tokens.js";
 import { createEmitter, type ObservabilityOptions } from "../observe/events.js";
 import type { TokenStore } from "../tokens/token-store.js";
@@ -20,6 +20,7 @@ import type {
   GetAgentCapacityOutcome,
   GetConversationOutcome,
   GetEntryPointConfigurationOutcome,
+  OperationName,
   StartConversationOutcome,
   RejectAttachmentOutcome,
   SendGeolocationOutcome,
@@ -477,28 +478,20 @@ export function createEceClient(options: EceClientOptions): EceClient {
     return { revoked: revoked > 0 && failed === 0 };
   }
 
+  // Each operation is a method of its name; the configuration's also keeps the date it found.
+  const names = Object.keys(operationDefinitions) as OperationName[];
+  const methods = Object.fromEntries(names.map((name) => [name, (input: unknown, callOptions?: CallOptions) => runOperation(context, name, input, callOptions)]));
   return {
+    ...methods,
     getEntryPointConfiguration: async (input, callOptions) => {
       const outcome = await runOperation(context, "getEntryPointConfiguration", input, callOptions);
       if (outcome.kind === "entryPointConfigurationFound") context.dates.remember(outcome);
       return outcome;
     },
-    startConversation: (input, callOptions) => runOperation(context, "startConversation", input, callOptions),
-    sendTextMessage: (input, callOptions) => runOperation(context, "sendTextMessage", input, callOptions),
-    sendHtmlMessage: (input, callOptions) => runOperation(context, "sendHtmlMessage", input, callOptions),
-    acceptAttachment: (input, callOptions) => runOperation(context, "acceptAttachment", input, callOptions),
-    rejectAttachment: (input, callOptions) => runOperation(context, "rejectAttachment", input, callOptions),
-    uploadAttachmentFromUrl: (input, callOptions) =>
-      runOperation(context, "uploadAttachmentFromUrl", input, callOptions),
-    sendGeolocation: (input, callOptions) => runOperation(context, "sendGeolocation", input, callOptions),
-    getConversation: (input, callOptions) => runOperation(context, "getConversation", input, callOptions),
-    getAgentAvailability: (input, callOptions) => runOperation(context, "getAgentAvailability", input, callOptions),
-    getAgentCapacity: (input, callOptions) => runOperation(context, "getAgentCapacity", input, callOptions),
-    checkEligibility: (input, callOptions) => runOperation(context, "checkEligibility", input, callOptions),
     close: () => {
       closed.abort();
       closing ??= close().catch(() => ({ revoked: false }));
       return closing;
     },
-  };
+  } as EceClient;
 }

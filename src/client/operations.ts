@@ -154,9 +154,7 @@ function conversationOfXml(text: string | undefined): Record<string, unknown> | 
   return { id: root.attributes.id, activity: { id: activity?.attributes.id } };
 }
 
-const NO_CHAT_ROOT =
-  "This client does not know where ECE's chat web service is: its apiRoot does not end with " +
-  "/ws/v19/clientapplications, so set the chatRoot option (e.g. /system/egain/chat/entrypoint).";
+const NO_CHAT_ROOT = "The chat web service's location is unknown (apiRoot does not end with /ws/v19/clientapplications): set the chatRoot option.";
 
 /**
  * `field` of a chat web service answer: a key of its JSON object, or an attribute (else a child
@@ -278,7 +276,7 @@ export const operationDefinitions = {
         return id !== undefined && String(id) === String(entryPointId);
       });
       if (index === -1) {
-        const message = `ECE answered ${status} with no configuration for entry point ${entryPointId}: no such entry point, or not active.`;
+        const message = `ECE has no configuration for entry point ${entryPointId}: no such entry point, or not active.`;
         return { kind: "entryPointNotFound", message, status, delivered: false };
       }
       const item = items[index] as Record<string, unknown>;

@@ -155,6 +155,7 @@ const isBoolean = (value: unknown) => typeof value === "boolean";
 
 /** Whether an absolute URL carries a user name or password (a secret in a URL). */
 const hasUserInfo = (url: string): boolean => /^[a-z]+:\/\/[^/?#]*@/i.test(url);
+const NO_USER_INFO = "must not carry a user name or password";
 
 /** The methods a token store must have. */
 const TOKEN_STORE_METHODS = ["read", "write", "deleteIf", "acquireLock", "releaseLock"] as const;
@@ -166,11 +167,11 @@ const TOKEN_STORE_METHODS = ["read", "write", "deleteIf", "acquireLock", "releas
 function readClientOptions(fields: Fields) {
   const baseUrl = fields.get("baseUrl");
   if (typeof baseUrl !== "string" || !isAbsoluteHttpUrl(baseUrl)) fields.add("baseUrl", NOT_HTTP_URL);
-  else if (hasUserInfo(baseUrl)) fields.add("baseUrl", "must not carry a user name or password (give credentials instead)");
+  else if (hasUserInfo(baseUrl)) fields.add("baseUrl", NO_USER_INFO);
   const apiRoot = fields.optional<string>("apiRoot", (root) => typeof root === "string" && root.startsWith("/"), 'must be a path starting with "/"');
   const isChatRoot = (root: unknown) => typeof root === "string" && (root.startsWith("/") || isAbsoluteHttpUrl(root));
   const chatRoot = fields.optional<string>("chatRoot", isChatRoot, 'must be a path starting with "/" or an absolute http or https URL');
-  if (chatRoot !== undefined && hasUserInfo(chatRoot)) fields.add("chatRoot", "must not carry a user name or password");
+  if (chatRoot !== undefined && hasUserInfo(chatRoot)) fields.add("chatRoot", NO_USER_INFO);
   const timeoutMs = fields.optional<number>("timeoutMs", isTimerDelay, NOT_TIMER_DELAY);
   const forceLogin = fields.optional<boolean>("forceLogin", isBoolean, "must be a boolean");
   const maxRetries = fields.optional<number>("maxRetries", isRetryCount, NOT_RETRY_COUNT);
@@ -186,12 +187,12 @@ function readClientOptions(fields: Fields) {
     fields.add("accessToken", "must be a non-empty string");
   }
   const observability = checkObservabilityOptions(fields);
-  const tracerProblem = "must be an OpenTelemetry Tracer (with startActiveSpan)";
+  const tracerProblem = "must be a Tracer (with startActiveSpan)";
   const tracer = fields.optional<Tracer>("tracer", (given) => hasMethods(given, ["startActiveSpan"]), tracerProblem);
   const storeProblem = `must be a TokenStore (with ${TOKEN_STORE_METHODS.join(", ")})`;
   const tokenStore = fields.optional<TokenStore>("tokenStore", (given) => hasMethods(given, TOKEN_STORE_METHODS), storeProblem);
   if (tokenStore !== undefined && credentialsInput === undefined) {
-    fields.add("tokenStore", "needs credentials (a caller's accessToken is never shared or refreshed)");
+    fields.add("tokenStore", "needs credentials (an accessToken is never shared)");
   }
   const revokeOnClose = fields.optional<boolean>("revokeOnClose", isBoolean, "must be a boolean");
   return {
@@ -214,7 +215,7 @@ function entryPointIdOf(fields: Fields): number | undefined {
   const value = fields.required("entryPointId");
   if (value === undefined) return undefined;
   const id = typeof value === "string" && /^[1-9][0-9]*$/.test(value) ? Number(value) : value;
-  return isPositiveWhole(id) ? id : fields.add("entryPointId", "must be a positive whole number (a number or digit text)");
+  return isPositiveWhole(id) ? id : fields.add("entryPointId", "must be a positive whole number");
 }
 
 /** Checks the input of the configuration operation. */

@@ -52,7 +52,7 @@ export class Deadline {
   #abort(cause: AbortCause): void {
     if (this.#cause) return;
     this.#cause = cause;
-    this.#controller.abort(new DeadlineAbort(cause));
+    this.#controller.abort();
   }
 
   /** Stops the timer and forgets the caller's signal; call once the call has ended. */
@@ -82,14 +82,6 @@ export class Deadline {
         },
       );
     });
-  }
-}
-
-/** The reason a deadline aborts with. */
-class DeadlineAbort extends Error {
-  constructor(override readonly cause: AbortCause) {
-    super(cause === "timeout" ? "The call timed out." : "The call was aborted.");
-    this.name = "AbortError";
   }
 }
 

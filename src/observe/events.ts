@@ -159,21 +159,12 @@ function environmentLevel(): LogLevel | undefined {
   }
 }
 
-/** The level an event is logged at. */
+/** The level an event is logged at, when not `info` (a response's: `warn` for a failure). */
+const levelByType: Partial<Record<EceEvent["type"], Exclude<LogLevel, "off">>> = { request: "debug", retry: "warn", webhookRefused: "warn", tokenStoreError: "error" };
+
 function levelOf(event: EceEvent): Exclude<LogLevel, "off"> {
-  switch (event.type) {
-    case "request":
-      return "debug";
-    case "response":
-      return event.delivered === undefined ? "info" : "warn";
-    case "retry":
-    case "webhookRefused":
-      return "warn";
-    case "tokenStoreError":
-      return "error";
-    default:
-      return "info";
-  }
+  if (event.type === "response" && event.delivered !== undefined) return "warn";
+  return levelByType[event.type] ?? "info";
 }
 
 /**

@@ -55,26 +55,25 @@ const refusedKind: Partial<Record<MessageOperationName, "attachmentAcceptFailed"
 };
 
 /** Where an operation's words differ from the table's. */
+const entryPointForbidden = { forbidden: "This client application may not use this entry point." };
 const descriptionFor: Partial<Record<SpecOperation, Partial<Record<Rule, string>>>> = {
-  getEntryPointConfiguration: { forbidden: "This client application may not use this entry point." },
-  startConversation: { forbidden: "This client application may not use this entry point." },
-  sendMessage: { conflict: "ECE answered 409: the message conflicts with the conversation's state." },
-  getConversation: { conversationNotFound: "No conversation with this ID was started by this client application." },
+  getEntryPointConfiguration: entryPointForbidden,
+  startConversation: entryPointForbidden,
 };
 
 const description: Readonly<Record<Exclude<Rule, "refused" | "noEndpoint">, string>> = {
-  conversationNotFound: "The conversation ID does not map to an ongoing conversation.",
+  conversationNotFound: "ECE has no conversation with this ID.",
   unauthorized: "ECE refused the access token.",
   forbidden: "The conversation was not started by this client application.",
-  entryPointNotFound: "No such entry point, or it is not active for this client application.",
-  badRequest: "ECE refused the request to start a conversation.",
-  conflict: "The entry point's last-modified date does not match the server's.",
+  entryPointNotFound: "No such entry point, or it is not active.",
+  badRequest: "ECE refused the start.",
+  conflict: "The request conflicts with ECE's state.",
   internalServerError: "ECE had an internal server error.",
-  illegalUnquotedCharacter: "ECE found an unescaped control character in the request JSON.",
+  illegalUnquotedCharacter: "ECE found an unescaped control character in the JSON.",
   attachmentAcceptFailed: "ECE refused to accept the attachment.",
   attachmentRejectFailed: "ECE refused to reject the attachment.",
   sendGeolocationFailure: "ECE refused the geolocation.",
-  invalidChoice: "ECE answered with a status no outcome is configured for.",
+  invalidChoice: "No outcome is configured for this status.",
   authorizationFail: "The token endpoint refused the client credentials.",
 };
 

@@ -64,7 +64,7 @@ export interface TokenSource {
  * one (a client made with only `baseUrl`), every call that needs a token ends `error`, nothing sent.
  */
 export function createFixedTokenSource(accessToken: string | undefined): TokenSource {
-  const message = "This client has no credentials (it was created with only baseUrl): give credentials or accessToken.";
+  const message = "This client has no credentials: give credentials or accessToken.";
   const result: TokenResult =
     accessToken === undefined
       ? { ok: false, error: { kind: "error", message, delivered: false } }
@@ -135,7 +135,7 @@ function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterab
   function requestToken(replacing: Replacing): Promise<Result<FetchedToken, TokenFailure>> {
     emit?.(replacing === undefined ? { type: "tokenRequested" } : { type: "tokenRefreshed", reason: replacing });
     return inSpan(settings.tracer, "ece.token", {}, async (span): Promise<Result<FetchedToken, TokenFailure>> => {
-      const progress: Progress = { sent: false, ...(emit ? { watch: watch("token") } : {}) };
+      const progress: Progress = { sent: false, watch: watch("token") };
       const result = await underDeadline<Result<FetchedToken, TokenFailure>>(
         timeoutMs,
         undefined,
@@ -143,8 +143,8 @@ function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterab
           const { data, error, response } = await request(deadline, progress, (extras) =>
             api.POST(TOKEN_PATH, {
               params: { query: forceLogin ? { forceLogin: "yes" } : {} },
+              // openapi-fetch writes a form body for this Content-Type.
               body: { grant_type: "client_credentials" },
-              bodySerializer: (body) => new URLSearchParams(body).toString(),
               headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${basicCredentials}` },
               ...extras,
             }),
@@ -172,7 +172,7 @@ function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterab
   }
 
   function revoke(token: string, revokeTimeoutMs: number): Promise<boolean> {
-    const progress: Progress = { sent: false, ...(emit ? { watch: watch("revoke") } : {}) };
+    const progress: Progress = { sent: false, watch: watch("revoke") };
     const ended = underDeadline(
       revokeTimeoutMs,
       undefined,
@@ -186,7 +186,7 @@ function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterab
             (thrown: unknown) => outcomeOfThrown(thrown, deadline, progress, redact),
           );
           if (!failure) return true;
-          if (attempt > (settings.maxRetries ?? 0) || deadline.cause || !mayRetry(failure, true)) return false;
+          if (attempt > (settings.maxRetries ?? 0) || !mayRetry(failure, true)) return false;
           const { delayMs, starts } = nextRetry(failure, attempt - 1, deadline);
           if (!starts) return false;
           emit?.(retryEvent("revoke", attempt, delayMs, failure));
@@ -420,7 +420,7 @@ export function createTokenSource(settings: TokenSourceSettings): TokenSource {
       lockSeenAt ??= now();
       const { lockStuckMs } = storeTimings;
       if (now() - lockSeenAt > lockStuckMs) {
-        throw new StoreFailure("lock", `The token store's lock stayed taken for over ${lockStuckMs} ms with no token stored: it does not free itself.`);
+        throw new StoreFailure("lock", `The token store's lock stayed taken for over ${lockStuckMs} ms: it does not free itself.`);
       }
       if (closed) {
         const message = "The client closed while another process held the token store's lock.";
