@@ -9,16 +9,16 @@
  * @groupDescription Client
  * `import { createEceClient } from "ece-messaging"`: the client, its options, and closing it.
  *
- * @groupDescription Conversation lifecycle
- * From `"ece-messaging"`: reading an entry point's configuration and starting a conversation.
- *
- * @groupDescription Sending
- * From `"ece-messaging"`: the inputs of the six message operations.
+ * @groupDescription Conversation
+ * From `"ece-messaging"`: the input of each operation of the client, from reading an entry
+ * point's configuration and starting a conversation to each message; the sidebar shows each
+ * operation with its input and its outcome.
  *
  * @groupDescription Outcomes
- * From `"ece-messaging"`: what every call resolves to. Each operation's union lists its kinds,
- * when each happens and what a caller usually does; {@link isSuccess} tells success from failure,
- * and a failure's `delivered` says whether it is safe to send again.
+ * From `"ece-messaging"`: what every call resolves to. Each operation's own union (per
+ * operation) lists its kinds, when each happens and what a caller usually does; the shapes they
+ * share follow. {@link isSuccess} tells success from failure, and a failure's `delivered` says
+ * whether it is safe to send again.
  *
  * @groupDescription Webhooks
  * `import { createWebhookHandler } from "ece-messaging/webhooks"`: the receiver for the messages

@@ -150,7 +150,10 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
     when: "500",
     fields: "HTTP details; `delivered: \"unknown\"` (a read's: `false`)",
     action: "retry with care",
-    per: each(readOperations, { fields: "HTTP details; `delivered: false` (a read, retried already)", action: "try again later" }),
+    per: {
+      ...each(["startConversation", ...messageOperations], { fields: 'HTTP details; `delivered: "unknown"`' }),
+      ...each(readOperations, { fields: "HTTP details; `delivered: false` (a read, retried already)", action: "try again later" }),
+    },
   },
   illegalUnquotedCharacter: {
     when: "400 \"Illegal unquoted character\"",

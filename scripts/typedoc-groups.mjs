@@ -1,14 +1,23 @@
-// A TypeDoc plugin: puts every exported name of the docs entry (docs-src/index.ts) in one of the
-// reference's groups, in reading order (typedoc.json's groupOrder). A name without a group fails
-// the docs build, so that a new export is placed on purpose.
-import { Comment, CommentTag, Converter } from "typedoc";
+// A TypeDoc plugin that makes the reference lead a reader (issue 22 item 3). TypeDoc has no
+// options for these, so they are done here, from the reflections themselves where possible:
+// - groups: every exported name of the docs entry (docs-src/index.ts) in one of the groups of
+//   typedoc.json's groupOrder, listed names in the order given here. A name without a group
+//   fails the docs build, so that a new export is placed on purpose.
+// - the sidebar: the client's methods under EceClient; under Conversation, each operation (a
+//   method of EceClient) with its input and its outcome union; Outcomes split into the unions
+//   per operation and the shapes they share.
+// - search (TypeDoc ranks by lunr's score, and a result whose whole name starts with the query
+//   first): a kind's name (`queueFull`) finds the outcome unions whose tables list it, as a name
+//   would; an exported name or a guide ranks above a member of the same name (`Delivered` above
+//   `ResponseEvent.delivered`); a guide's frontmatter `keywords` outweigh partial matches of
+//   names. docs-src/site.js then puts an exact name first among the results shown.
+import { Comment, CommentTag, Converter, IndexEvent, ReflectionKind, RendererEvent } from "typedoc";
 
-/** Group -> the exported names in it, or tests on a name. */
+/** Group -> the exported names in it, in reading order, or a test on a name. */
 const groups = [
-  ["Client", ["createEceClient", "EceClient", "EceClientOptions", "CredentialsClientOptions", "AccessTokenClientOptions", "ChatOnlyClientOptions", "ClientCredentials", "CallOptions", "CloseResult", "DEFAULT_API_ROOT", "DEFAULT_TIMEOUT_MS", "OperationName", "MessageOperationName", "ChatOperationName"]],
-  ["Conversation lifecycle", ["EntryPointInput", "StartConversationInput", "CustomerInput", "ConversationInput"]],
-  ["Sending", ["MessageInput", "AttachmentDecisionInput", "UploadAttachmentFromUrlInput", "GeolocationInput", "Attachment"]],
-  ["Outcomes", (name) => /Outcome$|^Outcome(Kind)?$/.test(name) || ["isSuccess", "Delivered", "FailureDetails", "AnswerDetails", "MessageSuccessDetails", "HttpFailureDetails", "ValidationIssue", "UnauthorizedReason"].includes(name)],
+  ["Client", ["createEceClient", "EceClient", "EceClientOptions", "CredentialsClientOptions", "AccessTokenClientOptions", "ChatOnlyClientOptions", "ClientCredentials", "CallOptions", "CloseResult", "OperationName", "MessageOperationName", "ChatOperationName", "DEFAULT_API_ROOT", "DEFAULT_TIMEOUT_MS"]],
+  ["Conversation", ["EntryPointInput", "StartConversationInput", "CustomerInput", "MessageInput", "UploadAttachmentFromUrlInput", "AttachmentDecisionInput", "GeolocationInput", "ConversationInput"]],
+  ["Outcomes", (name) => /Outcome$|^Outcome(Kind)?$/.test(name) || ["isSuccess", "SuccessKind", "Delivered", "FailureDetails", "AnswerDetails", "MessageSuccessDetails", "HttpFailureDetails", "ValidationIssue", "UnauthorizedReason", "Attachment"].includes(name)],
   ["Webhooks", (name) => /^Webhook(?!Delivery$)/.test(name) || ["createWebhookHandler", "toNodeListener", "parseWebhookPayload", "NodeRequestLike", "NodeResponseLike"].includes(name)],
   ["Fleet (Redis)", (name) => (/TokenStore|^StoredToken$|RedisClientLike$|^DEFAULT_LOCK_TTL_MS$/.test(name) && name !== "TokenStoreErrorEvent")],
   ["Observability", (name) => /Event$/.test(name) || ["Logger", "LogLevel", "ObservabilityOptions", "Span", "Tracer"].includes(name)],
@@ -19,6 +28,35 @@ const groups = [
 function groupOf(name) {
   for (const [group, test] of groups) if (Array.isArray(test) ? test.includes(name) : test(name)) return group;
   return undefined;
+}
+
+/** A listed name's place in its group (unlisted names keep source order, after the listed). */
+function rank(name) {
+  for (const [, test] of groups) if (Array.isArray(test) && test.includes(name)) return test.indexOf(name);
+  return Number.MAX_SAFE_INTEGER;
+}
+
+/** The name of the type a parameter or a `Promise<...>` return refers to, if any. */
+function referenced(type) {
+  if (type?.type !== "reference") return undefined;
+  return type.name === "Promise" ? referenced(type.typeArguments?.[0]) : type.reflection;
+}
+
+/** The client's operations: each method of EceClient, its input and its outcome union. */
+function operationsOf(project) {
+  const client = project.getChildByName("EceClient");
+  return (client?.children ?? [])
+    .filter((member) => member.kindOf(ReflectionKind.Method))
+    .map((method) => {
+      const [signature] = method.signatures ?? [];
+      return { method, input: referenced(signature?.parameters?.[0]?.type), outcome: referenced(signature?.type) };
+    });
+}
+
+/** The kinds a union's generated TSDoc table lists (its first column). */
+function kindsInTable(reflection) {
+  const text = (reflection.comment?.summary ?? []).map((part) => part.text).join("");
+  return [...text.matchAll(/^\| `(\w+)` \|/gm)].map((match) => match[1]);
 }
 
 export function load(app) {
@@ -43,4 +81,69 @@ export function load(app) {
     },
     1000,
   );
+
+  // After the group plugin: the listed names in the order above ("source-order" would open the
+  // Client group with two constants).
+  app.converter.on(
+    Converter.EVENT_RESOLVE_END,
+    (context) => {
+      for (const group of context.project.groups ?? []) group.children.sort((a, b) => rank(a.name) - rank(b.name));
+    },
+    -200,
+  );
+
+  app.renderer.on(RendererEvent.BEGIN, () => {
+    const theme = app.renderer.theme;
+    if (!theme?.buildNavigation) return;
+    const build = theme.buildNavigation.bind(theme);
+    theme.buildNavigation = (project) => leadingNavigation(build(project), project, theme.router);
+  });
+
+  app.renderer.on(IndexEvent.PREPARE_INDEX, (event) => {
+    const kindsOf = new Map(event.searchResults.map((reflection) => [reflection, kindsInTable(reflection)]));
+    event.searchFieldWeights.kinds = event.searchFieldWeights.name;
+    // TypeDoc searches `*word*`, and lunr sums every term that matches: "CLI" scores each
+    // "ClientOptions" higher than a guide whose title has the word, unless its keywords weigh more.
+    event.searchFieldWeights.keywords = 100 * event.searchFieldWeights.name;
+    event.searchResults.forEach((reflection, index) => {
+      if (kindsOf.get(reflection).length > 0) event.searchFields[index].kinds = kindsOf.get(reflection).join(" ");
+      // A guide's frontmatter `keywords`: the words a reader searches it by.
+      if (reflection.isDocument() && reflection.frontmatter.keywords) event.searchFields[index].keywords = [reflection.frontmatter.keywords].flat().join(" ");
+      if (reflection.parent?.isProject()) reflection.relevanceBoost = (reflection.relevanceBoost ?? 1) * 3;
+    });
+  });
+}
+
+/** TypeDoc's sidebar, with the client's methods and each operation's input and outcome shown. */
+function leadingNavigation(navigation, project, router) {
+  const groupNode = (title) => navigation.find((node) => node.text === title && !node.path);
+  const link = (reflection) => ({ text: reflection.name, path: router.getFullUrl(reflection), kind: reflection.kind });
+  const operations = operationsOf(project);
+
+  const client = groupNode("Client")?.children?.find((node) => node.text === "EceClient");
+  if (client) client.children = operations.map(({ method }) => link(method));
+
+  const conversation = groupNode("Conversation");
+  if (conversation) {
+    const shown = new Set();
+    const perOperation = operations
+      .filter(({ outcome }) => outcome && groupOf(outcome.name) === "Outcomes")
+      .map(({ method, input, outcome }) => {
+        const children = [input, outcome].filter(Boolean);
+        for (const child of children) shown.add(child.name);
+        return { ...link(method), children: children.map(link) };
+      });
+    conversation.children = [...perOperation, ...(conversation.children ?? []).filter((node) => !shown.has(node.text))];
+  }
+
+  const outcomes = groupNode("Outcomes");
+  if (outcomes) {
+    const unions = new Set(operations.map(({ outcome }) => outcome?.name));
+    const children = outcomes.children ?? [];
+    outcomes.children = [
+      { text: "Per operation", children: [...unions].flatMap((name) => children.filter((node) => node.text === name)) },
+      { text: "Shared shapes", children: children.filter((node) => !unions.has(node.text)) },
+    ];
+  }
+  return navigation;
 }

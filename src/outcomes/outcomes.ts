@@ -175,7 +175,7 @@ export type GetEntryPointConfigurationOutcome =
  * | `invalidData` | your input, before anything was sent | `issues: { field, problem }[]` | fix the named fields |
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application may not use this entry point | HTTP details | use an entry point of this application |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (a read's: `false`) | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
  * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
  * | `timeout` | no complete answer within `timeoutMs` | `timeoutMs`, `delivered` | retry if `delivered` is `false` |
@@ -207,7 +207,7 @@ export type StartConversationOutcome =
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (a read's: `false`) | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
  * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
@@ -229,7 +229,7 @@ export type SendTextMessageOutcome = (MessageSuccessDetails & { kind: "sendMessa
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (a read's: `false`) | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
  * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
@@ -251,7 +251,7 @@ export type SendHtmlMessageOutcome = (MessageSuccessDetails & { kind: "sendMessa
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (a read's: `false`) | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
  * | `invalidChoice` | 400, or any other status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
@@ -282,7 +282,7 @@ export type UploadAttachmentFromUrlOutcome =
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (a read's: `false`) | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
  * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
@@ -308,7 +308,7 @@ export type AcceptAttachmentOutcome =
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (a read's: `false`) | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
  * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |
@@ -334,7 +334,7 @@ export type RejectAttachmentOutcome =
  * | `unauthorized` | 401 after the one token refresh | HTTP details, `reason` (why ECE refused the token) | check sessions (`forceLogin`), the token |
  * | `forbidden` | 403: this application did not start the conversation | HTTP details | start the conversation with this client |
  * | `conflict` | 409: the message conflicts with the conversation's state | HTTP details | try again later |
- * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` (a read's: `false`) | retry with care |
+ * | `internalServerError` | 500 | HTTP details; `delivered: "unknown"` | retry with care |
  * | `illegalUnquotedCharacter` | 400 "Illegal unquoted character" | HTTP details | report it: the SDK escapes its JSON |
  * | `invalidChoice` | any status without a kind of its own (429, 503, 3xx...) | HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already) | see `status`; wait `retryAfterMs` |
  * | `authorizationFail` | the token endpoint refused the key or secret (400, 401, 403) | `status`, `code?`, `developerMessage?` | check the credentials |

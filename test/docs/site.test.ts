@@ -1,20 +1,23 @@
 /**
  * The TypeDoc site, checked in a real browser: the test builds the site, serves it on
  * 127.0.0.1 and drives headless Chromium (Debian's `chromium`, through playwright-core, which
- * downloads no browser): the sidebar's groups in reading order, any function and any outcome
- * kind within two clicks of the index, the outcome pages' tables of kinds, and search.
+ * downloads no browser): a short landing page, the sidebar's groups in reading order (the client's
+ * methods, each operation with its input and outcome), search (guides, exact names first, Enter),
+ * tables that fit at 1280 px, and outcome tables that speak of their own operation (issue 22 item 3).
  * Without Chromium the suite is skipped locally with one loud line, and fails under CI=true.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { kindsByOperation, messageOperations } from "../../docs-src/outcome-kinds.js";
 import { projectRoot } from "../../scripts/prism.js";
+import type { OperationName } from "../../src/index.js";
 
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const haveChromium = existsSync(executablePath);
@@ -23,8 +26,11 @@ if (!haveChromium) {
   console.warn(`\n!!! SKIPPED the docs site test: no Chromium at ${executablePath} (apt-get install chromium) !!!\n`);
 }
 
-/** The sidebar's groups, in the order a reader should meet them (Generated last). */
-const readingOrder = ["Guides", "Client", "Conversation lifecycle", "Sending", "Outcomes", "Webhooks", "Fleet (Redis)", "Observability", "Testing", "Generated"];
+/**
+ * The sidebar's groups, in the order a reader should meet them: the guides first (a newcomer
+ * reads prose before a reference, and each guide links into it), Generated last.
+ */
+const readingOrder = ["Guides", "Client", "Conversation", "Outcomes", "Webhooks", "Fleet (Redis)", "Observability", "Testing", "Generated"];
 const contentTypes: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml" };
 
 let site: string;
@@ -71,19 +77,70 @@ async function groupsOf(page: Page): Promise<string[]> {
   return page.$$eval("#tsd-nav-container > li > details > summary", (summaries) => summaries.map((s) => s.textContent!.trim()));
 }
 
+/** The texts of a sidebar node's children, once it is open. */
+async function opened(page: Page, summary: Locator): Promise<string[]> {
+  await summary.locator("svg").first().click(); // the chevron: a node with a page links its name
+  return summary.locator("xpath=following-sibling::*[1]/ul/li").evaluateAll((items) => items.map((li) => li.querySelector("a, summary")!.textContent!.trim()));
+}
+
+/** The sidebar node (its summary) of this text, under `within`. */
+function node(within: Page | Locator, text: string): Locator {
+  return within.locator("summary", { hasText: new RegExp(`^${text}$`) }).first();
+}
+
+/** The results TypeDoc's search lists for a query, best first: the name shown, and the link. */
+async function search(page: Page, query: string): Promise<{ text: string; href: string }[]> {
+  await page.click("#tsd-search-trigger");
+  await page.fill("#tsd-search-input", query);
+  await page.waitForSelector("#tsd-search-results li, #tsd-search-status div");
+  return page.$$eval("#tsd-search-results li a", (links) =>
+    links.map((a) => ({ text: a.textContent!.replace(/\s+/g, ""), href: (a as HTMLAnchorElement).href })),
+  );
+}
+
+/** An operation's outcome union, as the reference names it. */
+const unionOf = (operation: string) => `${operation[0]!.toUpperCase()}${operation.slice(1)}Outcome`;
+const operations = Object.keys(kindsByOperation) as OperationName[];
+
 describe.skipIf(!haveChromium)("the docs site in Chromium", () => {
+  it("opens on a short landing page, not the README: the title once, where to start, no contributor material", async () => {
+    const page = await open("/");
+    const titles = await page.$$eval("h1", (h1s) => h1s.map((h1) => h1.textContent!.trim()));
+    expect(titles.filter((title) => title.includes("ece-messaging"))).toHaveLength(1);
+    const text = await page.textContent(".col-content");
+    expect(text!.length).toBeLessThan(2_500);
+    expect(text).toContain("Cisco Enterprise Chat and Email");
+    expect(text).toContain("quick start");
+    for (const hidden of ["npm pkg set type=module", "CONTRIBUTING", "bench", "npm test", "Licence"]) expect(text).not.toContain(hidden);
+    const links = await page.$$eval(".col-content a", (as) => as.map((a) => (a as HTMLAnchorElement).pathname));
+    expect(links).toEqual(expect.arrayContaining(["/documents/The_CLI_and_the_mock_ECE.html", "/functions/createEceClient.html", "/interfaces/EceClient.html"]));
+    expect(links.filter((link) => link.startsWith("/documents/")).length).toBeGreaterThanOrEqual(8);
+    await page.close();
+  });
+
   it("shows the sidebar's groups in reading order, Generated last", async () => {
     const page = await open("/");
-    const groups = await groupsOf(page);
-    expect(groups).toEqual(readingOrder.filter((group) => groups.includes(group)));
-    expect(groups).toEqual(expect.arrayContaining(readingOrder.filter((group) => group !== "Fleet (Redis)")));
-    expect(groups.at(-1)).toBe("Generated");
+    expect(await groupsOf(page)).toEqual(readingOrder);
+    await page.close();
+  });
+
+  it("opens the Client group with createEceClient, and shows the client's methods under EceClient", async () => {
+    const page = await open("/");
+    const client = await opened(page, node(page, "Client"));
+    expect(client.slice(0, 2)).toEqual(["createEceClient", "EceClient"]);
+    expect(client.slice(-2)).toEqual(["DEFAULT_API_ROOT", "DEFAULT_TIMEOUT_MS"]); // constants last
+    const methods = await opened(page, node(page.locator("#tsd-nav-container"), "EceClient"));
+    expect(methods.slice(0, 2)).toEqual(["getEntryPointConfiguration", "startConversation"]);
+    expect([...methods].sort()).toEqual([...operations, "close"].sort());
+    expect(methods.at(-1)).toBe("close");
+    await page.locator("#tsd-nav-container a", { hasText: /^startConversation$/ }).first().click();
+    await page.waitForURL(/interfaces\/EceClient\.html#startconversation$/);
     await page.close();
   });
 
   it("reaches a function's page in two clicks: its group, then its name", async () => {
     const page = await open("/");
-    await page.click('#tsd-nav-container summary[data-key="Client"]');
+    await node(page, "Client").click();
     await page.locator("#tsd-nav-container a", { hasText: /^createEceClient$/ }).click();
     await page.waitForURL(/functions\/createEceClient\.html$/);
     expect(await page.textContent("h1")).toContain("createEceClient");
@@ -91,35 +148,132 @@ describe.skipIf(!haveChromium)("the docs site in Chromium", () => {
     await page.close();
   });
 
-  it("reaches an outcome's page in two clicks, with a table of its kinds: when, fields, what to do", async () => {
+  it("shows each conversation operation with its input and its outcome together", async () => {
     const page = await open("/");
-    await page.click('#tsd-nav-container summary[data-key="Outcomes"]');
-    await page.locator("#tsd-nav-container a", { hasText: /^StartConversationOutcome$/ }).click();
+    const conversation = page.locator('#tsd-nav-container summary[data-key="Conversation"]');
+    const listed = await opened(page, conversation);
+    expect(listed.slice(0, operations.length).sort()).toEqual([...operations].sort());
+    const group = conversation.locator("xpath=following-sibling::*[1]");
+    for (const operation of operations) {
+      const together = await opened(page, node(group, operation));
+      expect(together, operation).toHaveLength(2);
+      expect(together[0], operation).toMatch(/Input$/);
+      expect(together[1], operation).toBe(unionOf(operation));
+    }
+    await page.close();
+  });
+
+  it("reaches an outcome's page from the Outcomes group, per operation, with a table of its kinds: when, fields, what to do", async () => {
+    const page = await open("/");
+    const outcomes = page.locator('#tsd-nav-container summary[data-key="Outcomes"]');
+    expect(await opened(page, outcomes)).toEqual(["Per operation", "Shared shapes"]);
+    const group = outcomes.locator("xpath=following-sibling::*[1]");
+    expect((await opened(page, node(group, "Per operation"))).sort()).toEqual(operations.map(unionOf).sort());
+    expect(await opened(page, node(group, "Shared shapes"))).toEqual(expect.arrayContaining(["Outcome", "OutcomeKind", "isSuccess", "Delivered", "FailureDetails"]));
+    await group.locator("a", { hasText: /^StartConversationOutcome$/ }).click();
     await page.waitForURL(/StartConversationOutcome\.html$/);
     const rows = await page.$$eval("table tr", (trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent!.trim())));
     expect(rows[0]).toEqual(["kind", "when", "fields", "what a caller usually does"]);
-    const kinds = rows.slice(1).map((row) => row[0]);
-    expect(kinds).toEqual(["conversationStarted", "badRequest", "conflict", "entryPointNotFound", "invalidData", "unauthorized", "forbidden", "internalServerError", "invalidChoice", "authorizationFail", "timeout", "error"]);
+    expect(rows.slice(1).map((row) => row[0])).toEqual(kindsByOperation.startConversation);
+    expect(rows.slice(1).map((row) => row[0])).toEqual(["conversationStarted", "badRequest", "conflict", "entryPointNotFound", "invalidData", "unauthorized", "forbidden", "internalServerError", "invalidChoice", "authorizationFail", "timeout", "error"]);
     await page.close();
   });
 
   it("publishes the guides from Markdown", async () => {
     const page = await open("/");
-    await page.click('#tsd-nav-container summary[data-key="Guides"]');
-    const guides = await page.$$eval('#tsd-nav-container summary[data-key="Guides"] + * a', (links) => links.map((a) => a.textContent!.trim()));
-    expect(guides.slice(0, 2)).toEqual(["From first contact to the last message", "Handling outcomes and retrying safely"]);
-    expect(guides).toEqual(expect.arrayContaining(["Reaching ECE through a proxy and a private CA"]));
+    const guides = await opened(page, page.locator('#tsd-nav-container summary[data-key="Guides"]'));
+    expect(guides.slice(0, 2)).toEqual(["Conversation lifecycle", "Handling outcomes and retrying safely"]);
+    expect(guides).toEqual(expect.arrayContaining(["The CLI and the mock ECE", "Reaching ECE through a proxy and a private CA"]));
     expect(new Set(guides).size).toBe(guides.length); // each once
     await page.close();
   });
 
   it("search finds startConversation", async () => {
     const page = await open("/");
+    const results = await search(page, "startConversation");
+    expect(results.some(({ text }) => text.includes("startConversation"))).toBe(true);
+    await page.close();
+  });
+
+  it("search finds a guide's text: a phrase only the proxy guide has", async () => {
+    const page = await open("/");
+    const results = await search(page, "corporate");
+    expect(results[0]?.text).toBe("ReachingECEthroughaproxyandaprivateCA");
+    await page.close();
+  });
+
+  it("search finds the CLI and the mock: their guide first", async () => {
+    for (const query of ["mock", "CLI"]) {
+      const page = await open("/");
+      const results = await search(page, query);
+      expect(results[0]?.text, query).toBe("TheCLIandthemockECE");
+      await page.close();
+    }
+  });
+
+  it("search ranks exact names first: Delivered above ResponseEvent.delivered, a kind's name on its operation's outcome", async () => {
+    const expectations: [string, string[]][] = [
+      ["Delivered", ["Delivered"]],
+      ["queueFull", ["CheckEligibilityOutcome"]],
+      ["sendMessageSuccess", ["SendTextMessageOutcome", "SendHtmlMessageOutcome", "UploadAttachmentFromUrlOutcome"]],
+      ["attachmentAcceptFailed", ["AcceptAttachmentOutcome"]],
+      ["invalidData", operations.map(unionOf)], // a kind every operation has: any of their unions
+    ];
+    for (const [query, firsts] of expectations) {
+      const page = await open("/");
+      const results = await search(page, query);
+      expect(firsts, `${query}: ${results.map(({ text }) => text).join(", ")}`).toContain(results[0]?.text);
+      await page.close();
+    }
+  });
+
+  it("search opens the first result on Enter, even before the results are shown", async () => {
+    const page = await open("/");
     await page.click("#tsd-search-trigger");
-    await page.fill("#tsd-search-input", "startConversation");
-    await page.waitForSelector("#tsd-search-results li");
-    const results = await page.$$eval("#tsd-search-results li", (items) => items.map((li) => li.textContent!.trim()));
-    expect(results.some((text) => text.includes("startConversation"))).toBe(true);
+    await page.fill("#tsd-search-input", "createEceClient");
+    await page.press("#tsd-search-input", "Enter");
+    await page.waitForURL(/functions\/createEceClient\.html$/);
+    await page.close();
+  });
+
+  it("fits every table at 1280 px: no page wider than the window, no table wider than the content", async () => {
+    const pages = readdirSync(site, { recursive: true, encoding: "utf8" })
+      .filter((path) => path.endsWith(".html") && readFileSync(join(site, path), "utf8").includes("<table"))
+      .map((path) => `/${path.split("\\").join("/")}`);
+    expect(pages).toEqual(expect.arrayContaining(operations.map((operation) => `/types/${unionOf(operation)}.html`)));
+    expect(pages.filter((path) => path.startsWith("/documents/")).length).toBeGreaterThanOrEqual(3);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const overflows: string[] = [];
+    for (const path of pages) {
+      await page.goto(`${origin}${path}`);
+      const overflow = await page.evaluate(() => {
+        const content = document.querySelector(".col-content")!.getBoundingClientRect();
+        const tables = [...document.querySelectorAll(".col-content table")];
+        const wide = tables.filter((table) => table.getBoundingClientRect().right > content.right + 1 || table.scrollWidth > table.clientWidth + 1);
+        const page = document.documentElement.scrollWidth > document.documentElement.clientWidth;
+        return [...(page ? ["the page scrolls sideways"] : []), ...wide.map((table) => `a table ${table.scrollWidth} px wide in ${Math.round(content.width)} px`)];
+      });
+      overflows.push(...overflow.map((problem) => `${path}: ${problem}`));
+    }
+    await page.close();
+    expect(overflows).toEqual([]);
+  });
+
+  it("gives each operation an outcome table in its own words: a send never speaks of starts, a start never of messages", async () => {
+    // Words only another kind of operation's table may use.
+    const foreign = (operation: OperationName): RegExp => {
+      if (messageOperations.includes(operation)) return /entry point|stale|\ba read\b|read's|responseType|chatRoot|for a start/i;
+      if (operation === "startConversation") return /\bmessages?\b|\ba read\b|read's|responseType|chatRoot/i;
+      if (["getAgentAvailability", "getAgentCapacity", "checkEligibility"].includes(operation)) return /\bmessages?\b|token|conversation|stale/i;
+      return /for a start|for a message|\(a message\)|stale|responseType|chatRoot/i;
+    };
+    const page = await browser.newPage();
+    for (const operation of operations) {
+      await page.goto(`${origin}/types/${unionOf(operation)}.html`);
+      const table = await page.textContent(".col-content table");
+      expect(table, operation).toContain("what a caller usually does");
+      expect(table, operation).not.toMatch(foreign(operation));
+    }
     await page.close();
   });
 });
