@@ -35,6 +35,8 @@ export const messageOperations: readonly OperationName[] = [
 
 /** The chat web service's reads (no token). */
 const chatOperations: readonly OperationName[] = ["getAgentAvailability", "getAgentCapacity", "checkEligibility"];
+/** The operations that send a token. */
+const tokenOperations: readonly OperationName[] = ["getEntryPointConfiguration", "startConversation", ...messageOperations, "getConversation"];
 /** Every read: its failures are never delivered. */
 const readOperations: readonly OperationName[] = [...chatOperations, "getConversation", "getEntryPointConfiguration"];
 
@@ -164,7 +166,7 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
   attachmentRejectFailed: { when: "400: ECE refused to reject it", fields: "HTTP details", action: "see `developerMessage`" },
   sendGeolocationFailure: { when: "400: ECE refused the geolocation", fields: "HTTP details", action: "see `developerMessage`" },
   invalidChoice: {
-    when: "any status without a kind of its own (429, 503, 3xx...; a 400 for configuration, text, HTML, upload)",
+    when: "any status without a kind of its own (429, 503, 3xx...; a 400 for configuration, conversation, text, HTML, upload; a 400, 401 or 403 for availability, capacity, eligibility)",
     fields: "HTTP details, `retryAfterMs?` (a 429 or 503 with `Retry-After`; a 429 was retried already)",
     action: "see `status`; wait `retryAfterMs`",
     per: {
@@ -189,13 +191,19 @@ export const kinds: Record<OutcomeKind, KindDescription> = {
     action: "retry if `delivered` is `false`",
   },
   error: {
-    when: "network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials",
+    when: "network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials; for availability, capacity, eligibility: an answer of another shape, a 404 without ECE's error body, no `chatRoot`",
     fields: "`aborted?`, `status?`, `delivered`, `retryAfterMs?`",
-    action: "retry if `delivered` is `false` (no connection: the SDK retried already)",
-    per: each(chatOperations, {
-      when: "an answer of another shape (e.g. another `responseType`), unreadable, or a 404 without ECE's error body; no `chatRoot`; network failure, closed client, your abort",
-      action: "check `chatRoot`; retry",
-    }),
+    action: "retry if `delivered` is `false` (no connection: the SDK retried already); check `baseUrl`, `apiRoot`, `chatRoot`",
+    per: {
+      ...each(tokenOperations, {
+        when: "network failure, unreadable answer, closed client, your abort; no token endpoint at the path (404, redirect); a client without credentials",
+        action: "retry if `delivered` is `false` (no connection: the SDK retried already)",
+      }),
+      ...each(chatOperations, {
+        when: "an answer of another shape (e.g. another `responseType`), unreadable, or a 404 without ECE's error body; no `chatRoot`; network failure, closed client, your abort",
+        action: "check `chatRoot`; retry",
+      }),
+    },
   },
 };
 

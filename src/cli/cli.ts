@@ -38,6 +38,8 @@ interface CommandBase {
 /** A command that calls one client method and prints its outcome. */
 interface OperationCommand extends CommandBase {
   method: keyof OutcomeByOperation;
+  /** Its outcome never holds an ID, so it takes no `--id`. */
+  noId?: true;
 }
 /** A command that runs until it is stopped (`mock`). */
 interface ServerCommand extends CommandBase {
@@ -60,6 +62,7 @@ const chatCommand = (summary: string, method: ChatOperationName): OperationComma
   summary: `${summary} (needs only ECE_BASE_URL).`,
   method,
   flags: { "entry-point": entryPoint },
+  noId: true,
 });
 
 /** Each command, named after its operation, with flags named after the operation's input. */
@@ -139,7 +142,11 @@ const callFlags: Record<string, Flag> = {
 };
 const help: Flag = { description: "show this help", type: "switch" };
 
-const flagsOf = (command: Command): Record<string, Flag> => ({ ...command.flags, ...("method" in command ? callFlags : {}), help });
+function flagsOf(command: Command): Record<string, Flag> {
+  if (!("method" in command)) return { ...command.flags, help };
+  const operationFlags = Object.entries(callFlags).filter(([name]) => name !== "id" || !command.noId);
+  return { ...command.flags, ...Object.fromEntries(operationFlags), help };
+}
 
 const environment = `Environment (never flags, never printed):
   ECE_BASE_URL       scheme, host and port of the ECE server, e.g. https://ece.example.com (required)
@@ -388,10 +395,7 @@ export async function runCli(argv: string[], env: Environment, io: CliIo): Promi
   const id = values.id && exitCode === 0 ? idOf(outcome) : undefined;
   if (!values.id) io.stdout(json);
   else if (id !== undefined) io.stdout(`${id}\n`);
-  else {
-    // Nothing to hand to the next command: stdout stays empty, and the outcome says why.
-    io.stderr(json);
-    return exitCode === 0 ? 1 : exitCode;
-  }
+  // Nothing to hand to the next command: stdout stays empty, and the outcome says why.
+  else io.stderr(json);
   return exitCode;
 }

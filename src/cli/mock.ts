@@ -90,7 +90,7 @@ async function runFake({ port, verbose }: MockOptions, io: CliIo, stopped: Promi
     }
   }
   const server = await fake.listen({ port }).catch((error: Error) => {
-    io.stderr(`ece-messaging mock could not listen on port ${port}: ${error.message}\n`);
+    io.stderr(`ece-messaging mock: cannot listen on port ${port} (${error.message}); choose another with --port, or --port 0 for a free one\n`);
   });
   if (server === undefined) return 1;
   io.stdout(`Fake ECE listening (any client key and secret; Ctrl-C to stop). Use:\nECE_BASE_URL=${server.url}\nECE_API_ROOT=${fake.apiRoot}\n`);

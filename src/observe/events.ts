@@ -1,7 +1,7 @@
 /**
  * One event stream for everything the SDK does: `onEvent` listeners and the leveled logger both
  * read it. Events carry operations, statuses, durations, outcome kinds, conversation IDs and
- * lengths - never a token, a secret, an Authorization header, message content or a body.
+ * counts - never a token, a secret, an Authorization header, message content or a body.
  *
  * @module
  */

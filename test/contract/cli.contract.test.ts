@@ -217,6 +217,22 @@ describe("--id (issue 22 item 4): only the outcome's ID on stdout, to hand to th
       await stub.close();
     }
   });
+  it("a success without an ID (ECE answered 2xx with no body) exits 0: stdout empty, the outcome on stderr", async () => {
+    const stub = await startEceStub(eceLike((_request, response) => void response.writeHead(200).end()));
+    try {
+      const result = await run(["text", "--conversation", "c", "--message", "m", "--id"], { ...environment, ECE_BASE_URL: stub.url, ECE_API_ROOT: "" });
+      expect([result.code, result.stdout]).toEqual([0, ""]);
+      expect(JSON.parse(result.stderr)).toMatchObject({ kind: "sendMessageSuccess", status: 200 });
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it.each(["availability", "capacity", "eligibility"])("%s has no ID to print: --id is a usage error, nothing asked", async (command) => {
+    expectUsage(await run([command, "--entry-point", "1001", "--id"], { ECE_BASE_URL: "http://127.0.0.1:9" }), [
+      `ece-messaging ${command}: unknown flag --id`,
+    ]);
+  });
 });
 
 describe("the chat web service's commands (issue 21) need only ECE_BASE_URL", () => {

@@ -205,7 +205,7 @@ describe("ece-messaging mock (the fake)", () => {
     await first.line((l) => l.startsWith("ECE_API_ROOT="));
     const second = startMock(["--port", String(port)]);
     expect(await second.exited).toEqual({ code: 1, signal: null });
-    expect(second.output()).toMatch(/could not listen on port/);
+    expect(second.output()).toMatch(new RegExp(`^ece-messaging mock: cannot listen on port ${port} \\(.*EADDRINUSE.*\\); choose another with --port, or --port 0 for a free one$`, "m"));
     const bad = startMock(["--port", "lots"]);
     expect(await bad.exited).toEqual({ code: 2, signal: null });
     const errorsAlone = startMock(["--errors"]);
