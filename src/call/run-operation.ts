@@ -8,15 +8,14 @@
  *
  * @module
  */
-import { outcomeOfThrown, request, underDeadline, type EceApi, type Progress } from "../http/request.js";
-import { mayRetry, nextRetry, pause, retryEvent } from "../http/retry.js";
+import { failureOfAnswer, outcomeOfThrown, request, underDeadline, watchedProgress, type Answer, type EceApi } from "../http/request.js";
+import { mayRetry, withRetries } from "../http/retry.js";
 import type { Deadline } from "../http/transport.js";
 import type { EntryPointDates } from "../client/entry-point-dates.js";
-import { operationDefinitions, type Answer, type CallScope, type OperationDefinition } from "../client/operations.js";
+import { operationDefinitions, type CallScope, type OperationDefinition } from "../client/operations.js";
 import type { FailureOutcome, OperationName, Outcome, OutcomeByOperation } from "../outcomes/outcomes.js";
 import { createRedactor, redactBody } from "../internal/redact.js";
 import type { Result } from "../internal/result.js";
-import { failureOutcomeOf } from "../outcomes/status-table.js";
 import type { TokenFailure, TokenSource } from "../tokens/tokens.js";
 import { checkCallOptions, type CheckedCallOptions } from "../client/validation.js";
 import { invalidDataOutcome } from "../internal/check.js";
@@ -149,19 +148,7 @@ async function call(
 ): Promise<Outcome> {
   /** The call's requests so far; an attempt whose token request failed counts as one. */
   let requests = 0;
-  const progress: Progress = {
-    sent: false,
-    ...(context.emit || span
-      ? {
-          watch: (request: Request) => {
-            const path = new URL(request.url).pathname;
-            annotate(span, { "http.request.method": request.method, "url.path": path });
-            const base = { type: "request", operation: name, attempt: requests, method: request.method, path } as const;
-            context.emit?.(conversationId === undefined ? base : { ...base, conversationId });
-          },
-        }
-      : {}),
-  };
+  const progress = watchedProgress(context.emit, span, name, () => requests, conversationId);
   // The tokens this call used stay secret in what it returns, even once the client forgot them.
   const used: string[] = [];
   const redact = createRedactor(() => [...context.tokens.secrets(), ...used]);
@@ -214,7 +201,7 @@ async function call(
           }
           // The token request's own rule: retried only when it made no connection, or got a 429.
           if (!answer.ok) return { outcome: { ...answer.error, delivered: false }, retry: mayRetry(answer.error, false) };
-          const { response, data, error, text } = answer.value;
+          const { response, data, text } = answer.value;
           const requestId = requestIdOf(response.headers, redact);
           const withRequestId = requestId === undefined ? {} : { requestId };
           if (response.ok) {
@@ -223,35 +210,16 @@ async function call(
             const success = definition.toSuccess(response.status, isRecord(payload) ? payload : undefined, prepared.value, redact, text);
             return { outcome: { ...success, ...withRequestId } as Outcome, retry: false };
           }
-          const body = redactBody(error, redact, false);
-          // The path is parsed only here, for an error answer that names it: not on every send.
-          const path = progress.url === undefined ? undefined : new URL(progress.url).pathname;
-          const answered = { status: response.status, body, headers: response.headers, path };
-          const failure = { ...failureOutcomeOf(definition.spec, answered, name), ...withRequestId };
+          const failure = { ...failureOfAnswer(definition.spec, answer.value, progress, redact, name), ...withRequestId };
           return { outcome: failure, retry: mayRetry(failure, read) };
         } catch (thrown) {
           const outcome = thrownOutcome(thrown, deadline) as FailureOutcome;
-          return { outcome, retry: deadline.cause === undefined && mayRetry(outcome, read) };
+          return { outcome, retry: mayRetry(outcome, read) };
         }
       };
 
-      const attempts = async (): Promise<Outcome> => {
-        for (let retries = 0; ; retries++) {
-          const { outcome, retry } = await attempt();
-          if (!retry || retries >= maxRetries || context.isClosed()) return outcome;
-          const failure = outcome as FailureOutcome;
-          const { delayMs, starts } = nextRetry(failure, retries, deadline);
-          if (!starts) return { ...failure, retryAfterMs: delayMs };
-          context.emit?.(retryEvent(name, requests, delayMs, failure));
-          // The failed attempt delivered nothing: what the next one gets to starts afresh.
-          progress.sent = false;
-          progress.status = undefined;
-          progress.headers = undefined;
-          await pause(delayMs, deadline, context.closed);
-          // Closed while waiting: the retry is not started.
-          if (context.isClosed()) return outcome;
-        }
-      };
+      const retries = { operation: name, maxRetries, deadline, emit: context.emit, closed: context.closed, requests: () => requests, progress };
+      const attempts = () => withRetries(retries, attempt);
       // Sends into a conversation go in call order; a read of it does not wait for them.
       const ordered = conversationId !== undefined && definition.spec === "sendMessage";
       return ordered ? inTurn(context.queues, conversationId, deadline, attempts) : attempts();

@@ -6,7 +6,7 @@
  * @module
  */
 import type { components } from "../../generated/ece-messaging.js";
-import type { EceApi, RequestExtras } from "../http/request.js";
+import type { Answer, EceApi, RequestExtras } from "../http/request.js";
 import type { EntryPointDates } from "./entry-point-dates.js";
 import type {
   ChatOperationName, EntryPointConfigurationFoundOutcome, ErrorOutcome, FailureOutcome, GetEntryPointConfigurationOutcome, OperationName, OutcomeByOperation, SuccessKind,
@@ -38,15 +38,6 @@ export interface CallOptions {
 type SendMessageBody = components["schemas"]["SendMessageRequest"];
 /** The JSON body of `POST /messaging/conversation/start`. */
 type StartConversationBody = components["schemas"]["StartConversationRequest"];
-
-/** What openapi-fetch resolves to. */
-export interface Answer {
-  data?: unknown;
-  error?: unknown;
-  response: Response;
-  /** A success body's text, for an operation that reads more from it than its JSON value. */
-  text?: string;
-}
 
 /** What an operation may use while it prepares its request. */
 export interface CallScope {

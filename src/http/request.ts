@@ -9,10 +9,12 @@
 import type { Client, Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/ece-messaging.js";
 import { BodyTooLargeError } from "../internal/read-capped.js";
-import type { ErrorOutcome, TimeoutOutcome } from "../outcomes/outcomes.js";
-import type { Redact } from "../internal/redact.js";
-import { deliveredByStatus } from "../outcomes/status-table.js";
+import type { ErrorOutcome, FailureOutcome, OperationName, TimeoutOutcome } from "../outcomes/outcomes.js";
+import { redactBody, type Redact } from "../internal/redact.js";
+import { deliveredByStatus, failureOutcomeOf, type SpecOperation } from "../outcomes/status-table.js";
 import { Deadline } from "./transport.js";
+import type { Emit } from "../observe/events.js";
+import { annotate, type Span } from "../observe/tracing.js";
 
 /** The openapi-fetch client for the spec's paths. */
 export type EceApi = Client<paths>;
@@ -27,6 +29,30 @@ export interface Progress {
   headers?: Headers;
   /** Told of each request as it goes to fetch (for `request` events). */
   watch?: (request: Request) => void;
+}
+
+/** What openapi-fetch resolves to. */
+export interface Answer {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+  /** A success body's text, for an operation that reads more from it than its JSON value. */
+  text?: string;
+}
+
+/**
+ * A fresh {@link Progress} that tells of each request as it goes: a `request` event (numbered by
+ * `attempt`) and its method and path on `span`.
+ */
+export function watchedProgress(emit: Emit, span: Span | undefined, operation: string, attempt: () => number, conversationId?: string): Progress {
+  if (!emit && !span) return { sent: false };
+  const watch = (request: Request) => {
+    const path = new URL(request.url).pathname;
+    annotate(span, { "http.request.method": request.method, "url.path": path });
+    const event = { type: "request", operation, attempt: attempt(), method: request.method, path } as const;
+    emit?.(conversationId === undefined ? event : { ...event, conversationId });
+  };
+  return { sent: false, watch };
 }
 
 /** What the skeleton adds to each openapi-fetch call. */
@@ -75,6 +101,16 @@ export function request<T>(deadline: Deadline, progress: Progress, send: (extras
     },
   };
   return deadline.race(send({ signal: deadline.signal, redirect: "manual", middleware: [observer] }));
+}
+
+/**
+ * The failure an error answer of `spec` is, by the status table: its body redacted, the path it
+ * was sent to named (the table names it when nothing of ECE's answers there).
+ */
+export function failureOfAnswer(spec: SpecOperation, { response, error }: Answer, progress: Progress, redact: Redact, operation?: OperationName): FailureOutcome {
+  // The path is parsed only here, for an error answer: not on every request.
+  const path = progress.url === undefined ? undefined : new URL(progress.url).pathname;
+  return failureOutcomeOf(spec, { status: response.status, body: redactBody(error, redact, false), headers: response.headers, path }, operation);
 }
 
 /** Network error codes that prove no connection was made, so nothing was delivered. */

@@ -5,7 +5,8 @@
  * @module
  */
 import type { FailureOutcome } from "../outcomes/outcomes.js";
-import type { RetryEvent } from "../observe/events.js";
+import type { Emit, RetryEvent } from "../observe/events.js";
+import type { Progress } from "./request.js";
 import type { Deadline } from "./transport.js";
 
 /** The longest wait before a retry: asked to wait longer, the call ends with its failure. */
@@ -23,21 +24,57 @@ export function mayRetry(failure: FailureOutcome, read: boolean): boolean {
   return status === 429 || (read && (status === 408 || status >= 500));
 }
 
+/** How an exchange with ECE is retried. */
+export interface Retries {
+  /** The operation named in `retry` events. */
+  operation: string;
+  /** Retries after the first attempt; 0: none. */
+  maxRetries: number;
+  deadline: Deadline;
+  emit: Emit;
+  /** Aborts when the client closes: a retry still waiting is not started. */
+  closed?: AbortSignal;
+  /** The requests made so far (a `retry` event's `attempt`). */
+  requests(): number;
+  /** The exchange's progress, reset before a retry. */
+  progress: Progress;
+}
+
 /**
- * The wait before retry `retries + 1`: ECE's `Retry-After` when it gave one, else
- * min(8 s, 0.5 s x 2^retries) less up to a quarter of it (jitter, as openai-node does). `starts`:
- * whether it may - a minute at most, and over before the deadline.
+ * Runs `attempt` until its outcome may not be retried (`retry`: see {@link mayRetry}), the
+ * retries are spent, the deadline fired or the client closed. The wait before retry n + 1 is ECE's `Retry-After` when it gave one, else
+ * min(8 s, 0.5 s x 2^n) less up to a quarter of it (jitter, as openai-node does); a wait over a
+ * minute, or past the deadline, is not started: the outcome is the failure, with `retryAfterMs`.
  */
-export function nextRetry(failure: FailureOutcome, retries: number, deadline: Deadline): { delayMs: number; starts: boolean } {
-  const delayMs = failure.retryAfterMs ?? Math.round(Math.min(8_000, 500 * 2 ** retries) * (1 - Math.random() * 0.25));
-  return { delayMs, starts: delayMs <= LONGEST_WAIT_MS && Date.now() + delayMs < deadline.endsAt };
+export async function withRetries<T>(
+  retries: Retries,
+  attempt: () => Promise<{ outcome: T | FailureOutcome; retry: boolean }>,
+): Promise<T | FailureOutcome> {
+  const { deadline, closed, progress } = retries;
+  for (let n = 0; ; n++) {
+    const { outcome, retry } = await attempt();
+    if (!retry || n >= retries.maxRetries || deadline.cause !== undefined || closed?.aborted) return outcome;
+    const failure = outcome as FailureOutcome; // only a failure may be retried
+    const delayMs = failure.retryAfterMs ?? Math.round(Math.min(8_000, 500 * 2 ** n) * (1 - Math.random() * 0.25));
+    if (delayMs > LONGEST_WAIT_MS || Date.now() + delayMs >= deadline.endsAt) return { ...failure, retryAfterMs: delayMs };
+    const event: RetryEvent = { type: "retry", operation: retries.operation, attempt: retries.requests(), delayMs, outcome: failure.kind };
+    if ("status" in failure && failure.status !== undefined) event.status = failure.status;
+    retries.emit?.(event);
+    // The failed attempt delivered nothing: what the next one (or an abort while waiting) gets to starts afresh.
+    progress.sent = false;
+    progress.status = undefined;
+    progress.headers = undefined;
+    await pause(delayMs, deadline, closed);
+    // Closed while waiting: the retry is not started.
+    if (closed?.aborted) return outcome;
+  }
 }
 
 /**
  * Waits `delayMs`, or less once `wake` aborts (the client closed); rejects when the deadline
  * fires (the caller aborted).
  */
-export async function pause(delayMs: number, deadline: Deadline, wake?: AbortSignal): Promise<void> {
+async function pause(delayMs: number, deadline: Deadline, wake?: AbortSignal): Promise<void> {
   let stop!: () => void;
   const slept = new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, delayMs);
@@ -53,11 +90,4 @@ export async function pause(delayMs: number, deadline: Deadline, wake?: AbortSig
     stop();
     wake?.removeEventListener("abort", stop);
   }
-}
-
-/** The `retry` event of a failure about to be sent again. */
-export function retryEvent(operation: string, attempt: number, delayMs: number, failure: FailureOutcome): RetryEvent {
-  const event: RetryEvent = { type: "retry", operation, attempt, delayMs, outcome: failure.kind };
-  if ("status" in failure && failure.status !== undefined) event.status = failure.status;
-  return event;
 }

@@ -6,12 +6,11 @@
  * @module
  */
 import type { AuthorizationFailOutcome, ErrorOutcome, InternalServerErrorOutcome, InvalidChoiceOutcome, TimeoutOutcome } from "../outcomes/outcomes.js";
-import { outcomeOfThrown, request, underDeadline, type EceApi, type Progress } from "../http/request.js";
-import { mayRetry, nextRetry, pause, retryEvent } from "../http/retry.js";
-import { createRedactor, redactBody } from "../internal/redact.js";
+import { failureOfAnswer, outcomeOfThrown, request, underDeadline, watchedProgress, type EceApi } from "../http/request.js";
+import { mayRetry, withRetries } from "../http/retry.js";
+import { createRedactor } from "../internal/redact.js";
 import { base64Utf8 } from "../internal/wire.js";
 import type { Result } from "../internal/result.js";
-import { failureOutcomeOf } from "../outcomes/status-table.js";
 import type { Emit } from "../observe/events.js";
 import { annotate, inSpan, type Tracer } from "../observe/tracing.js";
 import type { Deadline } from "../http/transport.js";
@@ -87,7 +86,7 @@ export interface TokenSourceSettings {
   timeoutMs: number;
   /** How often the revoke on close is retried, as a read (the token request's retries are its call's). */
   maxRetries?: number;
-  /** The API root the client calls under (named when no token endpoint answers there). */
+  /** The API root the client calls under (part of its key in a store). */
   apiRoot: string;
   /** The clock, in epoch milliseconds. */
   now?: () => number;
@@ -129,18 +128,16 @@ function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterab
   const credentialSecrets: [secret: string, basic: string] = [credentials.clientSecret, `${credentials.clientKey}:${credentials.clientSecret}`];
   const basicCredentials = base64Utf8(credentialSecrets[1]);
   const redact = createRedactor(() => [...credentialSecrets, ...tokens()]);
-  const watch = (operation: string) =>
-    emit && ((request: Request) => emit({ type: "request", operation, attempt: 1, method: request.method, path: new URL(request.url).pathname }));
 
   function requestToken(replacing: Replacing): Promise<Result<FetchedToken, TokenFailure>> {
     emit?.(replacing === undefined ? { type: "tokenRequested" } : { type: "tokenRefreshed", reason: replacing });
     return inSpan(settings.tracer, "ece.token", {}, async (span): Promise<Result<FetchedToken, TokenFailure>> => {
-      const progress: Progress = { sent: false, watch: watch("token") };
+      const progress = watchedProgress(emit, span, "token", () => 1);
       const result = await underDeadline<Result<FetchedToken, TokenFailure>>(
         timeoutMs,
         undefined,
         async (deadline): Promise<Result<FetchedToken, TokenFailure>> => {
-          const { data, error, response } = await request(deadline, progress, (extras) =>
+          const answer = await request(deadline, progress, (extras) =>
             api.POST(TOKEN_PATH, {
               params: { query: forceLogin ? { forceLogin: "yes" } : {} },
               // openapi-fetch writes a form body for this Content-Type.
@@ -149,12 +146,9 @@ function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterab
               ...extras,
             }),
           );
-          if (!response.ok) {
-            const answer = { status: response.status, body: redactBody(error, redact, false), headers: response.headers };
-            const outcome = failureOutcomeOf("createAccessToken", { ...answer, path: `${settings.apiRoot}${TOKEN_PATH}` });
-            // A token request never carries the message: whatever happened, it was not delivered.
-            return { ok: false, error: { ...outcome, delivered: false } as TokenFailure };
-          }
+          const { data, response } = answer;
+          // A token request never carries the message: whatever happened, it was not delivered.
+          if (!response.ok) return { ok: false, error: { ...failureOfAnswer("createAccessToken", answer, progress, redact), delivered: false } as TokenFailure };
           const token = (data as { access_token?: unknown } | undefined)?.access_token;
           if (typeof token !== "string" || token === "") {
             const message = `The token endpoint answered ${response.status} without an access_token.`;
@@ -171,34 +165,31 @@ function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterab
     });
   }
 
-  function revoke(token: string, revokeTimeoutMs: number): Promise<boolean> {
-    const progress: Progress = { sent: false, watch: watch("revoke") };
-    const ended = underDeadline(
+  async function revoke(token: string, revokeTimeoutMs: number): Promise<boolean> {
+    let requests = 0;
+    const progress = watchedProgress(emit, undefined, "revoke", () => requests);
+    const ok = await underDeadline(
       revokeTimeoutMs,
       undefined,
       async (deadline) => {
+        const retries = { operation: "revoke", maxRetries: settings.maxRetries ?? 0, deadline, emit, requests: () => requests, progress };
         // Retried as a read: revoking twice ends one session.
-        for (let attempt = 1; ; attempt++) {
+        const failure = await withRetries(retries, async () => {
+          requests += 1;
           const failure = await request(deadline, progress, (extras) =>
             api.POST("/authentication/oauth2/revoke", { headers: { Authorization: `Bearer ${token}` }, ...extras }),
           ).then(
-            ({ response: { ok, status, headers } }) => (ok ? undefined : failureOutcomeOf("revokeAccessToken", { status, body: undefined, headers })),
+            (answer) => (answer.response.ok ? undefined : failureOfAnswer("revokeAccessToken", answer, progress, redact)),
             (thrown: unknown) => outcomeOfThrown(thrown, deadline, progress, redact),
           );
-          if (!failure) return true;
-          if (attempt > (settings.maxRetries ?? 0) || !mayRetry(failure, true)) return false;
-          const { delayMs, starts } = nextRetry(failure, attempt - 1, deadline);
-          if (!starts) return false;
-          emit?.(retryEvent("revoke", attempt, delayMs, failure));
-          await pause(delayMs, deadline);
-        }
+          return { outcome: failure, retry: failure !== undefined && mayRetry(failure, true) };
+        });
+        return failure === undefined;
       },
       () => false,
     );
-    return ended.then((ok) => {
-      emit?.({ type: "tokenRevoked", ok });
-      return ok;
-    });
+    emit?.({ type: "tokenRevoked", ok });
+    return ok;
   }
 
   return { request: requestToken, revoke, credentialSecrets, redact };
