@@ -42,9 +42,10 @@ export interface Retries {
 
 /**
  * Runs `attempt` until its outcome may not be retried (`retry`: see {@link mayRetry}), the
- * retries are spent, the deadline fired or the client closed. The wait before retry n + 1 is ECE's `Retry-After` when it gave one, else
- * min(8 s, 0.5 s x 2^n) less up to a quarter of it (jitter, as openai-node does); a wait over a
- * minute, or past the deadline, is not started: the outcome is the failure, with `retryAfterMs`.
+ * retries are spent, the deadline fired or the client closed. The wait before retry n + 1 is
+ * ECE's `Retry-After` when it gave one, else min(8 s, 0.5 s x 2^n) less up to a quarter of it
+ * (jitter, as openai-node does); a wait over a minute, or past the deadline, is not started: the
+ * outcome is the failure, with `retryAfterMs`.
  */
 export async function withRetries<T>(
   retries: Retries,
