@@ -1,7 +1,7 @@
 // A TypeDoc plugin that makes the reference lead a reader (issue 22 item 3). TypeDoc has no
 // options for these, so they are done here, from the reflections themselves where possible:
 // - groups: every exported name of the docs entry (docs-src/index.ts) in one of the groups of
-//   typedoc.json's groupOrder, listed names in the order given here. A name without a group
+//   typedoc.json's groupOrder, each group led by its factory and the names given here. A name without a group
 //   fails the docs build, so that a new export is placed on purpose.
 // - the sidebar: the client's methods under EceClient; under Conversation, each operation (a
 //   method of EceClient) with its input and its outcome union; Outcomes split into the unions
@@ -13,26 +13,30 @@
 //   names. docs-src/site.js then puts an exact name first among the results shown.
 import { Comment, CommentTag, Converter, IndexEvent, ReflectionKind, RendererEvent } from "typedoc";
 
-/** Group -> the exported names in it, in reading order, or a test on a name. */
+/**
+ * Group -> the names that lead it, in reading order (its factory first, then what a reader needs
+ * next), and a test for the rest of its names (which follow in source order).
+ */
 const groups = [
   ["Client", ["createEceClient", "EceClient", "EceClientOptions", "CredentialsClientOptions", "AccessTokenClientOptions", "ChatOnlyClientOptions", "ClientCredentials", "CallOptions", "CloseResult", "OperationName", "MessageOperationName", "ChatOperationName", "DEFAULT_API_ROOT", "DEFAULT_TIMEOUT_MS"]],
   ["Conversation", ["EntryPointInput", "StartConversationInput", "CustomerInput", "MessageInput", "UploadAttachmentFromUrlInput", "AttachmentDecisionInput", "GeolocationInput", "ConversationInput"]],
-  ["Outcomes", (name) => /Outcome$|^Outcome(Kind)?$/.test(name) || ["isSuccess", "SuccessKind", "Delivered", "FailureDetails", "AnswerDetails", "MessageSuccessDetails", "HttpFailureDetails", "ValidationIssue", "UnauthorizedReason", "Attachment"].includes(name)],
-  ["Webhooks", (name) => /^Webhook(?!Delivery$)/.test(name) || ["createWebhookHandler", "toNodeListener", "parseWebhookPayload", "NodeRequestLike", "NodeResponseLike"].includes(name)],
-  ["Fleet (Redis)", (name) => (/TokenStore|^StoredToken$|RedisClientLike$|^DEFAULT_LOCK_TTL_MS$/.test(name) && name !== "TokenStoreErrorEvent")],
-  ["Observability", (name) => /Event$/.test(name) || ["Logger", "LogLevel", "ObservabilityOptions", "Span", "Tracer"].includes(name)],
-  ["Testing", (name) => /^Fake|^Received/.test(name) || ["createFakeEce", "AddConversationOptions", "AgentFile", "AttachmentOfferDelivery", "ListenOptions", "ScriptedFailure", "WebhookDelivery"].includes(name)],
+  ["Outcomes", ["Outcome", "OutcomeKind", "isSuccess", "Delivered", "FailureDetails", "HttpFailureDetails", "ValidationIssue", "UnauthorizedReason", "AnswerDetails", "MessageSuccessDetails", "Attachment"], (name) => /Outcome$/.test(name)],
+  // The webhook handler's events are with the other events, under Observability.
+  ["Webhooks", ["createWebhookHandler", "WebhookHandlerOptions", "WebhookHandler", "WebhookMessage"], (name) => /^Webhook(?!Delivery$)(?!.*Event$)/.test(name) || ["parseWebhookPayload", "NodeRequestLike", "NodeResponseLike", "toNodeListener"].includes(name)],
+  ["Fleet (Redis)", ["createRedisTokenStore", "RedisTokenStoreOptions", "TokenStore", "StoredToken", "NodeRedisClientLike", "IoRedisClientLike", "DEFAULT_LOCK_TTL_MS"]],
+  ["Observability", ["ObservabilityOptions", "EceEvent", "Logger", "LogLevel", "Tracer", "Span"], (name) => /Event$/.test(name)],
+  ["Testing", ["createFakeEce", "FakeEce", "FakeEceOptions", "ListenOptions", "FakeAgent"], (name) => /^Fake|^Received/.test(name) || ["AddConversationOptions", "AgentFile", "AttachmentOfferDelivery", "ScriptedFailure", "WebhookDelivery"].includes(name)],
   ["Generated", ["paths"]],
 ];
 
 function groupOf(name) {
-  for (const [group, test] of groups) if (Array.isArray(test) ? test.includes(name) : test(name)) return group;
+  for (const [group, lead, rest] of groups) if (lead.includes(name) || rest?.(name)) return group;
   return undefined;
 }
 
-/** A listed name's place in its group (unlisted names keep source order, after the listed). */
+/** A leading name's place in its group (the rest keep source order, after the leading names). */
 function rank(name) {
-  for (const [, test] of groups) if (Array.isArray(test) && test.includes(name)) return test.indexOf(name);
+  for (const [, lead] of groups) if (lead.includes(name)) return lead.indexOf(name);
   return Number.MAX_SAFE_INTEGER;
 }
 
@@ -82,8 +86,8 @@ export function load(app) {
     1000,
   );
 
-  // After the group plugin: the listed names in the order above ("source-order" would open the
-  // Client group with two constants).
+  // After the group plugin: the leading names in the order above ("source-order" would open the
+  // Client group with two constants, Webhooks with its events, Fleet with a Redis client's shape).
   app.converter.on(
     Converter.EVENT_RESOLVE_END,
     (context) => {

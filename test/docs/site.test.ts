@@ -138,6 +138,23 @@ describe.skipIf(!haveChromium)("the docs site in Chromium", () => {
     await page.close();
   });
 
+  it("opens each entry's group with its factory, and puts the webhook events with the other events", async () => {
+    const page = await open("/");
+    const factories: [string, string][] = [
+      ["Client", "createEceClient"],
+      ["Webhooks", "createWebhookHandler"],
+      ["Fleet (Redis)", "createRedisTokenStore"],
+      ["Testing", "createFakeEce"],
+    ];
+    for (const [group, factory] of factories) {
+      const listed = await opened(page, page.locator(`#tsd-nav-container summary[data-key="${group}"]`));
+      expect(listed[0], `${group}: ${listed.join(", ")}`).toBe(factory);
+    }
+    const observability = await opened(page, page.locator('#tsd-nav-container summary[data-key="Observability"]'));
+    expect(observability).toEqual(expect.arrayContaining(["WebhookReceivedEvent", "WebhookRefusedEvent"]));
+    await page.close();
+  });
+
   it("reaches a function's page in two clicks: its group, then its name", async () => {
     const page = await open("/");
     await node(page, "Client").click();
