@@ -6,6 +6,8 @@
 // - the sidebar: the client's methods under EceClient; under Conversation, each operation (a
 //   method of EceClient) with its input and its outcome union; Outcomes split into the unions
 //   per operation and the shapes they share.
+// - the README (Install, the quick start) as the first guide, titled here: a title in its YAML
+//   frontmatter would show on GitHub as a table.
 // - search (TypeDoc ranks by lunr's score, and a result whose whole name starts with the query
 //   first): a kind's name (`queueFull`) finds the outcome unions whose tables list it; exported
 //   names and guides weigh more than members; a guide's frontmatter `keywords` are searched.
@@ -66,6 +68,12 @@ function kindsInTable(reflection) {
 }
 
 export function load(app) {
+  app.converter.on(Converter.EVENT_CREATE_DOCUMENT, (_context, document) => {
+    if (document.name !== "README") return;
+    document.name = "Install and quick start";
+    document.frontmatter.group = "Guides";
+  });
+
   // After comments are resolved, before the group plugin (priority -100) sorts children into groups.
   app.converter.on(
     Converter.EVENT_RESOLVE_END,

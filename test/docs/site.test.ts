@@ -118,6 +118,16 @@ describe.skipIf(!haveChromium)("the docs site in Chromium", () => {
     await page.close();
   });
 
+  it("reaches Install and the quick start from the landing page in one click", async () => {
+    const page = await open("/");
+    await page.locator(".col-content a", { hasText: /quick start/i }).first().click();
+    await page.waitForURL((url) => url.pathname.startsWith("/documents/"));
+    const code = await page.$$eval(".col-content pre", (pres) => pres.map((pre) => pre.textContent!));
+    expect(code.some((block) => block.includes("createEceClient") && block.includes("process.env.ECE_BASE_URL")), page.url()).toBe(true);
+    expect(await page.textContent(".col-content")).toContain("npm pkg set type=module"); // Install
+    await page.close();
+  });
+
   it("shows the sidebar's groups in reading order, Generated last", async () => {
     const page = await open("/");
     expect(await groupsOf(page)).toEqual(readingOrder);
@@ -199,7 +209,7 @@ describe.skipIf(!haveChromium)("the docs site in Chromium", () => {
   it("publishes the guides from Markdown", async () => {
     const page = await open("/");
     const guides = await opened(page, page.locator('#tsd-nav-container summary[data-key="Guides"]'));
-    expect(guides.slice(0, 2)).toEqual(["Conversation lifecycle", "Handling outcomes and retrying safely"]);
+    expect(guides.slice(0, 3)).toEqual(["Install and quick start", "Conversation lifecycle", "Handling outcomes and retrying safely"]); // the README first
     expect(guides).toEqual(expect.arrayContaining(["The CLI and the mock ECE", "Reaching ECE through a proxy and a private CA"]));
     expect(new Set(guides).size).toBe(guides.length); // each once
     await page.close();
