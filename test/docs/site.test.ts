@@ -118,6 +118,16 @@ describe.skipIf(!haveChromium)("the docs site in Chromium", () => {
     await page.close();
   });
 
+  it("reaches Install and the quick start from the landing page in one click", async () => {
+    const page = await open("/");
+    await page.locator(".col-content a", { hasText: /quick start/i }).first().click();
+    await page.waitForURL((url) => url.pathname.startsWith("/documents/"));
+    const code = await page.$$eval(".col-content pre", (pres) => pres.map((pre) => pre.textContent!));
+    expect(code.some((block) => block.includes("createEceClient") && block.includes("process.env.ECE_BASE_URL")), page.url()).toBe(true);
+    expect(await page.textContent(".col-content")).toContain("npm pkg set type=module"); // Install
+    await page.close();
+  });
+
   it("shows the sidebar's groups in reading order, Generated last", async () => {
     const page = await open("/");
     expect(await groupsOf(page)).toEqual(readingOrder);
@@ -135,6 +145,23 @@ describe.skipIf(!haveChromium)("the docs site in Chromium", () => {
     expect(methods.at(-1)).toBe("close");
     await page.locator("#tsd-nav-container a", { hasText: /^startConversation$/ }).first().click();
     await page.waitForURL(/interfaces\/EceClient\.html#startconversation$/);
+    await page.close();
+  });
+
+  it("opens each entry's group with its factory, and puts the webhook events with the other events", async () => {
+    const page = await open("/");
+    const factories: [string, string][] = [
+      ["Client", "createEceClient"],
+      ["Webhooks", "createWebhookHandler"],
+      ["Fleet (Redis)", "createRedisTokenStore"],
+      ["Testing", "createFakeEce"],
+    ];
+    for (const [group, factory] of factories) {
+      const listed = await opened(page, page.locator(`#tsd-nav-container summary[data-key="${group}"]`));
+      expect(listed[0], `${group}: ${listed.join(", ")}`).toBe(factory);
+    }
+    const observability = await opened(page, page.locator('#tsd-nav-container summary[data-key="Observability"]'));
+    expect(observability).toEqual(expect.arrayContaining(["WebhookReceivedEvent", "WebhookRefusedEvent"]));
     await page.close();
   });
 
@@ -182,7 +209,7 @@ describe.skipIf(!haveChromium)("the docs site in Chromium", () => {
   it("publishes the guides from Markdown", async () => {
     const page = await open("/");
     const guides = await opened(page, page.locator('#tsd-nav-container summary[data-key="Guides"]'));
-    expect(guides.slice(0, 2)).toEqual(["Conversation lifecycle", "Handling outcomes and retrying safely"]);
+    expect(guides.slice(0, 3)).toEqual(["Install and quick start", "Conversation lifecycle", "Handling outcomes and retrying safely"]); // the README first
     expect(guides).toEqual(expect.arrayContaining(["The CLI and the mock ECE", "Reaching ECE through a proxy and a private CA"]));
     expect(new Set(guides).size).toBe(guides.length); // each once
     await page.close();
@@ -212,12 +239,20 @@ describe.skipIf(!haveChromium)("the docs site in Chromium", () => {
   });
 
   it("search ranks exact names first: Delivered above ResponseEvent.delivered, a kind's name on its operation's outcome", async () => {
+    /** The unions whose tables list a kind; for a kind every operation has, the outcomes guide too. */
+    const unionsWith = (kind: string): string[] => {
+      const having = operations.filter((operation) => (kindsByOperation[operation] as readonly string[]).includes(kind));
+      return [...having.map(unionOf), ...(having.length === operations.length ? ["Handlingoutcomesandretryingsafely"] : [])];
+    };
     const expectations: [string, string[]][] = [
       ["Delivered", ["Delivered"]],
-      ["queueFull", ["CheckEligibilityOutcome"]],
-      ["sendMessageSuccess", ["SendTextMessageOutcome", "SendHtmlMessageOutcome", "UploadAttachmentFromUrlOutcome"]],
-      ["attachmentAcceptFailed", ["AcceptAttachmentOutcome"]],
-      ["invalidData", operations.map(unionOf)], // a kind every operation has: any of their unions
+      ["delivered", ["Delivered"]], // a top-level name in another case, above the members of that name
+      ["queueFull", unionsWith("queueFull")],
+      ["sendMessageSuccess", unionsWith("sendMessageSuccess")],
+      ["attachmentAcceptFailed", unionsWith("attachmentAcceptFailed")],
+      ["conflict", unionsWith("conflict")],
+      ["invalidData", unionsWith("invalidData")],
+      ["timeout", unionsWith("timeout")], // not DEFAULT_TIMEOUT_MS, not a timeoutMs option
     ];
     for (const [query, firsts] of expectations) {
       const page = await open("/");
@@ -236,7 +271,7 @@ describe.skipIf(!haveChromium)("the docs site in Chromium", () => {
     await page.close();
   });
 
-  it("fits every table at 1280 px: no page wider than the window, no table wider than the content", async () => {
+  it("fits every table at 1280 px: no page wider than the window, no table wider than the content, no kind broken across lines", async () => {
     const pages = readdirSync(site, { recursive: true, encoding: "utf8" })
       .filter((path) => path.endsWith(".html") && readFileSync(join(site, path), "utf8").includes("<table"))
       .map((path) => `/${path.split("\\").join("/")}`);
@@ -251,7 +286,18 @@ describe.skipIf(!haveChromium)("the docs site in Chromium", () => {
         const tables = [...document.querySelectorAll(".col-content table")];
         const wide = tables.filter((table) => table.getBoundingClientRect().right > content.right + 1 || table.scrollWidth > table.clientWidth + 1);
         const page = document.documentElement.scrollWidth > document.documentElement.clientWidth;
-        return [...(page ? ["the page scrolls sideways"] : []), ...wide.map((table) => `a table ${table.scrollWidth} px wide in ${Math.round(content.width)} px`)];
+        // The first column names the row: a name in code there (a kind, an option) is on one
+        // line, inside its cell (longer code there may wrap between its words).
+        const firstCells = tables.flatMap((table) => [...table.querySelectorAll("tbody tr > td:first-child")]);
+        const oneName = (code: Element) => !/\s/.test(code.textContent!.trim());
+        const broken = firstCells.filter(
+          (cell) => [...cell.querySelectorAll("code")].some((code) => oneName(code) && code.getClientRects().length > 1) || cell.scrollWidth > cell.clientWidth + 1,
+        );
+        return [
+          ...(page ? ["the page scrolls sideways"] : []),
+          ...wide.map((table) => `a table ${table.scrollWidth} px wide in ${Math.round(content.width)} px`),
+          ...broken.map((cell) => `"${cell.textContent}" wraps in a ${Math.round(cell.getBoundingClientRect().width)} px cell`),
+        ];
       });
       overflows.push(...overflow.map((problem) => `${path}: ${problem}`));
     }
