@@ -15,6 +15,7 @@ import { deliveredByStatus, failureOutcomeOf, type SpecOperation } from "../outc
 import { Deadline } from "./transport.js";
 import type { Emit } from "../observe/events.js";
 import { annotate, type Span } from "../observe/tracing.js";
+import { definedFields } from "../internal/wire.js";
 
 /** The openapi-fetch client for the spec's paths. */
 export type EceApi = Client<paths>;
@@ -171,7 +172,7 @@ export function outcomeOfThrown(
   const cause = causeOf(thrown);
   const delivered =
     status !== undefined ? deliveredByStatus(status) : !progress.sent || cause.neverConnected ? false : "unknown";
-  const withStatus = status === undefined ? {} : { status };
+  const withStatus = definedFields({ status });
   if (deadline.cause === "timeout") {
     const { timeoutMs } = deadline;
     return { kind: "timeout", message: `No complete answer within ${timeoutMs} ms.`, timeoutMs, delivered, ...withStatus };
