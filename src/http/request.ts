@@ -146,7 +146,7 @@ function causeOf(thrown: unknown): { code?: string; message?: string; neverConne
   for (let depth = 0; depth < 4 && current !== null && typeof current === "object"; depth++) {
     const { code, message } = current as { code?: unknown; message?: unknown };
     if (typeof code === "string" || typeof message === "string") {
-      found = { ...(typeof code === "string" ? { code } : {}), ...(typeof message === "string" ? { message } : {}) };
+      found = { code: typeof code === "string" ? code : undefined, message: typeof message === "string" ? message : undefined };
       neverConnected ||= NEVER_CONNECTED.has(found.code ?? "") || PROXY_REFUSED.test(found.message ?? "");
     }
     current = (current as { cause?: unknown }).cause;
