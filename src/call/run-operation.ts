@@ -77,7 +77,7 @@ export async function runOperation<O extends OperationName>(
     outcome = { kind: "error", message: "The client is closed.", delivered: false };
   } else {
     conversationId = conversationIdOf(checked.value);
-    const attributes: Record<string, string> = conversationId === undefined ? {} : { "ece.conversation.id": conversationId };
+    const attributes = definedFields({ "ece.conversation.id": conversationId });
     outcome = await context.track(
       inSpan(context.tracer, `ece.${name}`, attributes, async (span) => {
         const ended = await call(context, name, definition, checked.value, callOptions.value, span, conversationId);

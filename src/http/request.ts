@@ -50,8 +50,7 @@ export function watchedProgress(emit: Emit, span: Span | undefined, operation: s
   const watch = (request: Request) => {
     const path = new URL(request.url).pathname;
     annotate(span, { "http.request.method": request.method, "url.path": path });
-    const event = { type: "request", operation, attempt: attempt(), method: request.method, path } as const;
-    emit?.(conversationId === undefined ? event : { ...event, conversationId });
+    emit?.({ type: "request", operation, attempt: attempt(), method: request.method, path, ...definedFields({ conversationId }) });
   };
   return { sent: false, watch };
 }
