@@ -13,7 +13,7 @@ import { mayRetry, withRetries } from "../http/retry.js";
 import type { Deadline } from "../http/transport.js";
 import type { EntryPointDates } from "../client/entry-point-dates.js";
 import { operationDefinitions, type CallScope, type OperationDefinition } from "../client/operations.js";
-import type { FailureOutcome, OperationName, Outcome, OutcomeByOperation } from "../outcomes/outcomes.js";
+import type { Delivered, FailureOutcome, OperationName, Outcome, OutcomeByOperation } from "../outcomes/outcomes.js";
 import { createRedactor, redactBody } from "../internal/redact.js";
 import type { Result } from "../internal/result.js";
 import type { TokenFailure, TokenSource } from "../tokens/tokens.js";
@@ -21,7 +21,7 @@ import { checkCallOptions, type CheckedCallOptions } from "../client/validation.
 import { invalidDataOutcome } from "../internal/check.js";
 import { observe, type Emit } from "../observe/events.js";
 import { annotate, inSpan, SPAN_ERROR, type Span, type Tracer } from "../observe/tracing.js";
-import { isRecord, requestIdOf } from "../internal/wire.js";
+import { definedFields, isRecord, requestIdOf } from "../internal/wire.js";
 
 /** What {@link runOperation} needs from its client. */
 export interface OperationContext {
@@ -77,7 +77,7 @@ export async function runOperation<O extends OperationName>(
     outcome = { kind: "error", message: "The client is closed.", delivered: false };
   } else {
     conversationId = conversationIdOf(checked.value);
-    const attributes: Record<string, string> = conversationId === undefined ? {} : { "ece.conversation.id": conversationId };
+    const attributes = definedFields({ "ece.conversation.id": conversationId });
     outcome = await context.track(
       inSpan(context.tracer, `ece.${name}`, attributes, async (span) => {
         const ended = await call(context, name, definition, checked.value, callOptions.value, span, conversationId);
@@ -92,15 +92,14 @@ export async function runOperation<O extends OperationName>(
       }),
     );
   }
+  const { status, delivered, requestId } = outcome as { status?: number; delivered?: Delivered; requestId?: string };
   context.emit?.({
     type: "response",
     operation: name,
-    ...("status" in outcome && outcome.status !== undefined ? { status: outcome.status } : {}),
+    ...definedFields({ status }),
     durationMs: performance.now() - startedAt,
     outcome: outcome.kind,
-    ...("delivered" in outcome ? { delivered: outcome.delivered } : {}),
-    ...("requestId" in outcome && outcome.requestId !== undefined ? { requestId: outcome.requestId } : {}),
-    ...(conversationId === undefined ? {} : { conversationId }),
+    ...definedFields({ delivered, requestId, conversationId }),
   });
   return outcome as OutcomeByOperation[O];
 }
@@ -156,7 +155,7 @@ async function call(
   const thrownOutcome = (thrown: unknown, deadline: Deadline): Outcome => {
     const outcome = outcomeOfThrown(thrown, deadline, progress, redact);
     const requestId = progress.headers && requestIdOf(progress.headers, redact);
-    return requestId === undefined ? outcome : { ...outcome, requestId };
+    return { ...outcome, ...definedFields({ requestId }) };
   };
   const outcome = await underDeadline(
     timeoutMs ?? context.defaultTimeoutMs,
@@ -203,7 +202,7 @@ async function call(
           if (!answer.ok) return { outcome: { ...answer.error, delivered: false }, retry: mayRetry(answer.error, false) };
           const { response, data, text } = answer.value;
           const requestId = requestIdOf(response.headers, redact);
-          const withRequestId = requestId === undefined ? {} : { requestId };
+          const withRequestId = definedFields({ requestId });
           if (response.ok) {
             // Network text is redacted where it enters: values here, keys where a payload is kept.
             const payload = redactBody(data, redact, false);

@@ -21,7 +21,7 @@ import {
 } from "./validation.js";
 import type { AttachmentDecisionInput, ConversationInput, MessageInput } from "./inputs.js";
 import type { Checked } from "../internal/check.js";
-import { attachmentItems, attachmentOf, idOf, isRecord, jsonSourceAt, wholeNumberOf } from "../internal/wire.js";
+import { attachmentItems, attachmentOf, definedFields, idOf, isRecord, jsonSourceAt, wholeNumberOf } from "../internal/wire.js";
 import { readXml } from "../internal/xml.js";
 
 /** Options every operation takes as its second argument. */
@@ -81,8 +81,7 @@ export interface OperationDefinition<O extends OperationName, I, P = I> {
 
 /** A message's success of `kind`, with the ID ECE gave the message when its answer has one. */
 function messageSuccess<K extends SuccessKind>(kind: K, status: number, payload: Record<string, unknown> | undefined) {
-  const messageId = idOf(payload?.id);
-  return { kind, status, ...(messageId === undefined ? {} : { messageId }) };
+  return { kind, status, ...definedFields({ messageId: idOf(payload?.id) }) };
 }
 
 /** The first attachment item of a response, as the one attachment shape (`id` may be absent). */
@@ -134,7 +133,7 @@ function conversationIdsOf(status: number, body: Record<string, unknown> | undef
   const conversationId = idOf(body?.id);
   if (conversationId === undefined) return unreadable(status, "the conversation's id");
   const activityId = idOf(isRecord(body?.activity) ? body.activity.id : undefined);
-  return { conversationId, ...(activityId === undefined ? {} : { activityId }) };
+  return { conversationId, ...definedFields({ activityId }) };
 }
 
 /** A conversation's fields from its documented XML: the root's `id`, its `activity`'s `id`. */
@@ -311,11 +310,7 @@ export const operationDefinitions = {
     (status, payload) => {
       const attachmentId = firstAttachment(payload)?.id;
       const typeValue = idOf(isRecord(payload?.type) ? payload.type.value : undefined);
-      return {
-        ...sendMessageSuccess(status, payload),
-        ...(attachmentId === undefined ? {} : { attachmentId }),
-        ...(typeValue === undefined ? {} : { typeValue }),
-      };
+      return { ...sendMessageSuccess(status, payload), ...definedFields({ attachmentId, typeValue }) };
     },
   ),
   acceptAttachment: message(checkAttachmentDecisionInput, decisionBody("acceptAttachment"), (status, payload, sent) => ({

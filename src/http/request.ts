@@ -15,6 +15,7 @@ import { deliveredByStatus, failureOutcomeOf, type SpecOperation } from "../outc
 import { Deadline } from "./transport.js";
 import type { Emit } from "../observe/events.js";
 import { annotate, type Span } from "../observe/tracing.js";
+import { definedFields } from "../internal/wire.js";
 
 /** The openapi-fetch client for the spec's paths. */
 export type EceApi = Client<paths>;
@@ -49,8 +50,7 @@ export function watchedProgress(emit: Emit, span: Span | undefined, operation: s
   const watch = (request: Request) => {
     const path = new URL(request.url).pathname;
     annotate(span, { "http.request.method": request.method, "url.path": path });
-    const event = { type: "request", operation, attempt: attempt(), method: request.method, path } as const;
-    emit?.(conversationId === undefined ? event : { ...event, conversationId });
+    emit?.({ type: "request", operation, attempt: attempt(), method: request.method, path, ...definedFields({ conversationId }) });
   };
   return { sent: false, watch };
 }
@@ -145,7 +145,7 @@ function causeOf(thrown: unknown): { code?: string; message?: string; neverConne
   for (let depth = 0; depth < 4 && current !== null && typeof current === "object"; depth++) {
     const { code, message } = current as { code?: unknown; message?: unknown };
     if (typeof code === "string" || typeof message === "string") {
-      found = { ...(typeof code === "string" ? { code } : {}), ...(typeof message === "string" ? { message } : {}) };
+      found = { code: typeof code === "string" ? code : undefined, message: typeof message === "string" ? message : undefined };
       neverConnected ||= NEVER_CONNECTED.has(found.code ?? "") || PROXY_REFUSED.test(found.message ?? "");
     }
     current = (current as { cause?: unknown }).cause;
@@ -171,7 +171,7 @@ export function outcomeOfThrown(
   const cause = causeOf(thrown);
   const delivered =
     status !== undefined ? deliveredByStatus(status) : !progress.sent || cause.neverConnected ? false : "unknown";
-  const withStatus = status === undefined ? {} : { status };
+  const withStatus = definedFields({ status });
   if (deadline.cause === "timeout") {
     const { timeoutMs } = deadline;
     return { kind: "timeout", message: `No complete answer within ${timeoutMs} ms.`, timeoutMs, delivered, ...withStatus };

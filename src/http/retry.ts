@@ -5,7 +5,8 @@
  * @module
  */
 import type { FailureOutcome } from "../outcomes/outcomes.js";
-import type { Emit, RetryEvent } from "../observe/events.js";
+import type { Emit } from "../observe/events.js";
+import { definedFields } from "../internal/wire.js";
 import type { Progress } from "./request.js";
 import type { Deadline } from "./transport.js";
 
@@ -58,9 +59,8 @@ export async function withRetries<T>(
     const failure = outcome as FailureOutcome; // only a failure may be retried
     const delayMs = failure.retryAfterMs ?? Math.round(Math.min(8_000, 500 * 2 ** n) * (1 - Math.random() * 0.25));
     if (delayMs > LONGEST_WAIT_MS || Date.now() + delayMs >= deadline.endsAt) return { ...failure, retryAfterMs: delayMs };
-    const event: RetryEvent = { type: "retry", operation: retries.operation, attempt: retries.requests(), delayMs, outcome: failure.kind };
-    if ("status" in failure && failure.status !== undefined) event.status = failure.status;
-    retries.emit?.(event);
+    const { status } = failure as { status?: number };
+    retries.emit?.({ type: "retry", operation: retries.operation, attempt: retries.requests(), delayMs, outcome: failure.kind, ...definedFields({ status }) });
     // The failed attempt delivered nothing: what the next one (or an abort while waiting) gets to starts afresh.
     progress.sent = false;
     progress.status = undefined;

@@ -136,16 +136,10 @@ const rank: Readonly<Record<LogLevel, number>> = { off: 0, error: 1, warn: 2, in
 
 /** Checks `onEvent`, `logger` and `logLevel` (shared by the client and the webhook handler). */
 export function checkObservabilityOptions(fields: Fields): ObservabilityOptions {
-  const onEvent = fields.get("onEvent");
-  if (onEvent !== undefined && typeof onEvent !== "function") fields.add("onEvent", "must be a function");
-  const logger = fields.get("logger");
-  if (logger !== undefined && !hasMethods(logger, ["debug", "info", "warn", "error"])) {
-    fields.add("logger", "must have debug, info, warn and error methods");
-  }
-  const logLevel = fields.get("logLevel");
-  if (logLevel !== undefined && !(typeof logLevel === "string" && Object.hasOwn(rank, logLevel))) {
-    fields.add("logLevel", 'must be "off", "error", "warn", "info" or "debug"');
-  }
+  const onEvent = fields.optional("onEvent", (given) => typeof given === "function", "must be a function");
+  const logger = fields.optional("logger", (given) => hasMethods(given, ["debug", "info", "warn", "error"]), "must have debug, info, warn and error methods");
+  const isLevel = (given: unknown) => typeof given === "string" && Object.hasOwn(rank, given);
+  const logLevel = fields.optional("logLevel", isLevel, 'must be "off", "error", "warn", "info" or "debug"');
   return { onEvent, logger, logLevel } as ObservabilityOptions;
 }
 

@@ -9,7 +9,7 @@ import type { operations } from "../../generated/ece-messaging.js";
 import type {
   ChatOperationName, Delivered, ErrorOutcome, FailureOutcome, MessageOperationName, OperationName, Outcome, SuccessKind, UnauthorizedReason,
 } from "./outcomes.js";
-import { isRecord } from "../internal/wire.js";
+import { definedFields, isRecord } from "../internal/wire.js";
 
 /** The spec's operations whose errors the table maps. */
 export type SpecOperation =
@@ -103,10 +103,10 @@ export function readErrorBody(body: unknown): ErrorBody {
   const own = (key: string): unknown => (isRecord(body) && Object.hasOwn(body, key) ? body[key] : undefined);
   const code = own("code");
   const developerMessage = own("developerMessage");
+  const message = typeof developerMessage === "string" ? developerMessage : undefined;
   return {
-    ...(typeof code === "string" || typeof code === "number" ? { code: String(code) } : {}),
-    ...(typeof developerMessage === "string" ? { developerMessage } : {}),
-    text: typeof developerMessage === "string" ? developerMessage : "",
+    ...definedFields({ code: typeof code === "string" || typeof code === "number" ? String(code) : undefined, developerMessage: message }),
+    text: message ?? "",
   };
 }
 
@@ -181,10 +181,12 @@ export function failureOutcomeOf(specOperation: SpecOperation, answer: ErrorAnsw
     message: descriptionFor[specOperation]?.[rule] ?? description[rule],
     status,
     delivered,
-    ...(body.code === undefined ? {} : { code: body.code }),
-    ...(body.developerMessage === undefined ? {} : { developerMessage: body.developerMessage }),
-    ...(rule === "unauthorized" ? { reason: unauthorizedReasonOf(body) } : {}),
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...definedFields({
+      code: body.code,
+      developerMessage: body.developerMessage,
+      reason: rule === "unauthorized" ? unauthorizedReasonOf(body) : undefined,
+      retryAfterMs,
+    }),
   } as FailureOutcome;
 }
 
