@@ -75,6 +75,9 @@ export async function runOperation<O extends OperationName>(
     outcome = invalidDataOutcome([...(checked.ok ? [] : checked.error), ...(callOptions.ok ? [] : callOptions.error)]);
   } else if (context.isClosed() && !partOfCall) {
     outcome = { kind: "error", message: "The client is closed.", delivered: false };
+  } else if (context.tokens.unavailable && !definition.noToken) {
+    // Nothing can be sent, so nothing is tried (nor retried).
+    outcome = context.tokens.unavailable;
   } else {
     conversationId = conversationIdOf(checked.value);
     const attributes = definedFields({ "ece.conversation.id": conversationId });

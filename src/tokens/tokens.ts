@@ -56,6 +56,8 @@ export interface TokenSource {
   close(callsDone: Promise<unknown>, timeoutMs: number): Promise<{ revoked: number; failed: number }>;
   /** Every secret this source holds, for redaction. */
   secrets(): Iterable<string>;
+  /** Set when this source can never give a token (a client without credentials): why. */
+  unavailable?: TokenFailure;
 }
 
 /**
@@ -73,6 +75,7 @@ export function createFixedTokenSource(accessToken: string | undefined): TokenSo
     refused: () => Promise.resolve("stop"),
     close: (callsDone) => callsDone.then(() => ({ revoked: 0, failed: 0 })),
     secrets: () => (accessToken === undefined ? [] : [accessToken]),
+    ...(result.ok ? {} : { unavailable: result.error }),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { createEceClient, type EceClient } from "../../src/index.js";
+import { createEceClient, type EceClient, type EceEvent } from "../../src/index.js";
 import { answer, API_ROOT, CREDENTIALS, SEND_PATH, stubsPerTest, TOKEN_PATH, type RecordedRequest, type StubHandler } from "../support/ece-stub.js";
 
 const stubWith = stubsPerTest();
@@ -196,7 +196,8 @@ describe("chatRoot", () => {
 describe("a client created with only baseUrl", () => {
   it("asks the chat web service, and every other call ends error without sending anything", async () => {
     const stub = await chatStub((_r, response) => xml(response, 200, `<agentAvailability available="true"/>`));
-    const ece = createEceClient({ baseUrl: stub.url });
+    const events: EceEvent[] = [];
+    const ece = createEceClient({ baseUrl: stub.url, onEvent: (event) => events.push(event) });
     expect(await ece.getAgentAvailability({ entryPointId: 1001 })).toMatchObject({ kind: "agentAvailable" });
     const others = [
       ece.sendTextMessage({ conversationId: "c-1", message: "hi" }),
@@ -208,6 +209,8 @@ describe("a client created with only baseUrl", () => {
       expect(outcome).toMatchObject({ kind: "error", delivered: false, message: expect.stringMatching(/this client has no credentials/i) });
     }
     expect(stub.requests.map((r) => r.url)).toEqual([`${CHAT_ROOT}/agentAvailability/1001`]);
+    // Nothing was tried, so nothing is retried: no retry event, no request, at once.
+    expect(events.filter((event) => event.type !== "response" || event.operation === "getAgentAvailability").map((event) => event.type)).toEqual(["request", "response"]);
     expect(await ece.close()).toEqual({ revoked: false });
   });
 
