@@ -143,8 +143,10 @@ function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterab
           const answer = await request(deadline, progress, (extras) =>
             api.POST(TOKEN_PATH, {
               params: { query: forceLogin ? { forceLogin: "yes" } : {} },
-              // openapi-fetch writes a form body for this Content-Type.
               body: { grant_type: "client_credentials" },
+              // Not openapi-fetch's default: it finds the Content-Type with `instanceof Function`,
+              // which fails across realms (Jest's test context), and then sends JSON (ECE: 400).
+              bodySerializer: (body) => new URLSearchParams(body).toString(),
               headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${basicCredentials}` },
               ...extras,
             }),

@@ -171,11 +171,15 @@ test("a fleet client and the fake's listen() under Jest", async () => {
   const server = await fake.listen();
   const credentials = { clientKey: "consumer-key", clientSecret: "Consumer-Secret-9c1d" };
   const ece = createEceClient({ baseUrl: server.url, credentials, tokenStore: store });
-  const started = await ece.startConversation({ entryPointId: 1001, customer: { email: "jane@example.com" } });
-  expect(started.kind).toBe("conversationStarted");
-  expect([...entries.values()].map((entry) => typeof entry.token)).toEqual(["string"]);
-  await ece.close();
-  await server.close();
+  try {
+    const started = await ece.startConversation({ entryPointId: 1001, customer: { email: "jane@example.com" } });
+    expect(started).toMatchObject({ kind: "conversationStarted" });
+    expect([...entries.values()].map((entry) => typeof entry.token)).toEqual(["string"]);
+  } finally {
+    // Also when an expectation failed: an open server would keep Jest from exiting.
+    await ece.close();
+    await server.close();
+  }
 });
 `;
 
@@ -402,7 +406,8 @@ describe("the packed package", () => {
 
   it("runs under Jest's CommonJS loader: a fleet client, and the fake's listen()", () => {
     const jest = join(consumer, "node_modules", "jest", "bin", "jest.js");
-    const result = spawnSync(process.execPath, [jest, "--ci", "--json", "--rootDir", consumer, "jest.test.js"], { cwd: consumer, encoding: "utf8" });
+    const options = { cwd: consumer, encoding: "utf8", timeout: 120_000 } as const;
+    const result = spawnSync(process.execPath, [jest, "--ci", "--json", "--rootDir", consumer, "jest.test.js"], options);
     const report = JSON.parse(result.stdout || "{}") as { numPassedTests?: number; numTotalTests?: number };
     expect({ status: result.status, passed: report.numPassedTests, total: report.numTotalTests }, result.stderr).toEqual({ status: 0, passed: 1, total: 1 });
   });
