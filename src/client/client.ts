@@ -7,7 +7,7 @@
 import createClient from "openapi-fetch";
 import type { paths } from "../../generated/ece-messaging.js";
 import { runOperation, type OperationContext } from "../call/run-operation.js";
-import { operationDefinitions, type CallOptions } from "./operations.js";
+import type { CallOptions } from "./operations.js";
 import { createFixedTokenSource, createTokenSource, type ClientCredentials } from "../tokens/tokens.js";
 import { createEmitter, type ObservabilityOptions } from "../observe/events.js";
 import type { TokenStore } from "../tokens/token-store.js";
@@ -478,20 +478,33 @@ export function createEceClient(options: EceClientOptions): EceClient {
     return { revoked: revoked > 0 && failed === 0 };
   }
 
-  // Each operation is a method of its name; the configuration's also keeps the date it found.
-  const names = Object.keys(operationDefinitions) as OperationName[];
-  const methods = Object.fromEntries(names.map((name) => [name, (input: unknown, callOptions?: CallOptions) => runOperation(context, name, input, callOptions)]));
+  // Each operation is a method of its name (typed against EceClient: none missing, none extra);
+  // the configuration's also keeps the date it found.
+  const method =
+    <O extends OperationName>(name: O) =>
+    (input: unknown, callOptions?: CallOptions) =>
+      runOperation(context, name, input, callOptions);
   return {
-    ...methods,
     getEntryPointConfiguration: async (input, callOptions) => {
       const outcome = await runOperation(context, "getEntryPointConfiguration", input, callOptions);
       if (outcome.kind === "entryPointConfigurationFound") context.dates.remember(outcome);
       return outcome;
     },
+    startConversation: method("startConversation"),
+    sendTextMessage: method("sendTextMessage"),
+    sendHtmlMessage: method("sendHtmlMessage"),
+    acceptAttachment: method("acceptAttachment"),
+    rejectAttachment: method("rejectAttachment"),
+    uploadAttachmentFromUrl: method("uploadAttachmentFromUrl"),
+    sendGeolocation: method("sendGeolocation"),
+    getConversation: method("getConversation"),
+    getAgentAvailability: method("getAgentAvailability"),
+    getAgentCapacity: method("getAgentCapacity"),
+    checkEligibility: method("checkEligibility"),
     close: () => {
       closed.abort();
       closing ??= close().catch(() => ({ revoked: false }));
       return closing;
     },
-  } as EceClient;
+  };
 }
