@@ -58,7 +58,10 @@ const refusedKind: Partial<Record<MessageOperationName, "attachmentAcceptFailed"
 const entryPointForbidden = { forbidden: "This client application may not use this entry point." };
 const descriptionFor: Partial<Record<SpecOperation, Partial<Record<Rule, string>>>> = {
   getEntryPointConfiguration: entryPointForbidden,
-  startConversation: entryPointForbidden,
+  startConversation: {
+    ...entryPointForbidden,
+    conflict: "The entry point's last-modified date was still stale after one refresh.",
+  },
 };
 
 const description: Readonly<Record<Exclude<Rule, "refused" | "noEndpoint">, string>> = {
