@@ -16,6 +16,10 @@ export interface RequestEvent {
   type: "request";
   /** The SDK operation, e.g. `sendTextMessage`, or `token` / `revoke`. */
   operation: string;
+  /**
+   * The call's request number (1: the first). A `token` request is shared by every call waiting
+   * for it, so it is always 1: its retries show as the waiting call's `retry` events.
+   */
   attempt: number;
   method: string;
   /** The URL's path (no query string, no host). */
