@@ -9,7 +9,7 @@
  * @module
  */
 import { failureOfAnswer, outcomeOfThrown, request, underDeadline, watchedProgress, type Answer, type EceApi } from "../http/request.js";
-import { mayRetry, withRetries } from "../http/retry.js";
+import { mayRetry, withRetries, type Attempt } from "../http/retry.js";
 import type { Deadline } from "../http/transport.js";
 import type { EntryPointDates } from "../client/entry-point-dates.js";
 import { operationDefinitions, type CallScope, type OperationDefinition } from "../client/operations.js";
@@ -190,7 +190,7 @@ async function call(
 
       const scope: CallScope = { deadline, dates: context.dates, chatRoot: context.chatRoot };
       /** One attempt: its outcome, and whether that failure may be sent again. */
-      const attempt = async (): Promise<{ outcome: Outcome; retry: boolean }> => {
+      const attempt = async (): Promise<Attempt<Outcome>> => {
         try {
           let prepared: Result<unknown, Outcome> = definition.prepare ? await definition.prepare(input, scope) : { ok: true, value: input };
           if (!prepared.ok) return { outcome: prepared.error, retry: false };

@@ -32,6 +32,13 @@ export interface Progress {
   watch?: (request: Request) => void;
 }
 
+/** Before a retry: what the next attempt (or an abort while waiting) gets to starts afresh. */
+export function resetProgress(progress: Progress): void {
+  progress.sent = false;
+  progress.status = undefined;
+  progress.headers = undefined;
+}
+
 /** What openapi-fetch resolves to. */
 export interface Answer {
   data?: unknown;

@@ -7,7 +7,7 @@
 import type { FailureOutcome } from "../outcomes/outcomes.js";
 import type { Emit } from "../observe/events.js";
 import { definedFields } from "../internal/wire.js";
-import type { Progress } from "./request.js";
+import { resetProgress, type Progress } from "./request.js";
 import type { Deadline } from "./transport.js";
 
 /** The longest wait before a retry: asked to wait longer, the call ends with its failure. */
@@ -24,6 +24,9 @@ export function mayRetry(failure: FailureOutcome, read: boolean): boolean {
   if (status === undefined) return kind === "error" && (read || delivered === false);
   return status === 429 || (read && (status === 408 || status >= 500));
 }
+
+/** One attempt's outcome; only a failure may be retried. */
+export type Attempt<T> = { outcome: T; retry: false } | { outcome: FailureOutcome; retry: boolean };
 
 /** How an exchange with ECE is retried. */
 export interface Retries {
@@ -48,26 +51,20 @@ export interface Retries {
  * (jitter, as openai-node does); a wait over a minute, or past the deadline, is not started: the
  * outcome is the failure, with `retryAfterMs`.
  */
-export async function withRetries<T>(
-  retries: Retries,
-  attempt: () => Promise<{ outcome: T | FailureOutcome; retry: boolean }>,
-): Promise<T | FailureOutcome> {
-  const { deadline, closed, progress } = retries;
+export async function withRetries<T>(retries: Retries, attempt: () => Promise<Attempt<T>>): Promise<T | FailureOutcome> {
+  const { operation, maxRetries, deadline, emit, closed, requests, progress } = retries;
   for (let n = 0; ; n++) {
-    const { outcome, retry } = await attempt();
-    if (!retry || n >= retries.maxRetries || deadline.cause !== undefined || closed?.aborted) return outcome;
-    const failure = outcome as FailureOutcome; // only a failure may be retried
+    const tried = await attempt();
+    if (!tried.retry || n >= maxRetries || deadline.cause !== undefined || closed?.aborted) return tried.outcome;
+    const failure = tried.outcome;
     const delayMs = failure.retryAfterMs ?? Math.round(Math.min(8_000, 500 * 2 ** n) * (1 - Math.random() * 0.25));
     if (delayMs > LONGEST_WAIT_MS || Date.now() + delayMs >= deadline.endsAt) return { ...failure, retryAfterMs: delayMs };
     const { status } = failure as { status?: number };
-    retries.emit?.({ type: "retry", operation: retries.operation, attempt: retries.requests(), delayMs, outcome: failure.kind, ...definedFields({ status }) });
-    // The failed attempt delivered nothing: what the next one (or an abort while waiting) gets to starts afresh.
-    progress.sent = false;
-    progress.status = undefined;
-    progress.headers = undefined;
+    emit?.({ type: "retry", operation, attempt: requests(), delayMs, outcome: failure.kind, ...definedFields({ status }) });
+    resetProgress(progress); // the failed attempt delivered nothing
     await pause(delayMs, deadline, closed);
     // Closed while waiting: the retry is not started.
-    if (closed?.aborted) return outcome;
+    if (closed?.aborted) return failure;
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import type { AuthorizationFailOutcome, ErrorOutcome, InternalServerErrorOutcome, InvalidChoiceOutcome, TimeoutOutcome } from "../outcomes/outcomes.js";
 import { failureOfAnswer, outcomeOfThrown, request, underDeadline, watchedProgress, type EceApi } from "../http/request.js";
-import { mayRetry, withRetries } from "../http/retry.js";
+import { mayRetry, withRetries, type Attempt } from "../http/retry.js";
 import { createRedactor } from "../internal/redact.js";
 import { base64Utf8 } from "../internal/wire.js";
 import type { Result } from "../internal/result.js";
@@ -179,7 +179,7 @@ function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterab
       async (deadline) => {
         const retries = { operation: "revoke", maxRetries: settings.maxRetries ?? 0, deadline, emit, requests: () => requests, progress };
         // Retried as a read: revoking twice ends one session.
-        const failure = await withRetries(retries, async () => {
+        const ended = await withRetries(retries, async (): Promise<Attempt<"revoked">> => {
           requests += 1;
           const failure = await request(deadline, progress, (extras) =>
             api.POST("/authentication/oauth2/revoke", { headers: { Authorization: `Bearer ${token}` }, ...extras }),
@@ -187,9 +187,9 @@ function createTokenEndpoint(settings: TokenSourceSettings, tokens: () => Iterab
             (answer) => (answer.response.ok ? undefined : failureOfAnswer("revokeAccessToken", answer, progress, redact)),
             (thrown: unknown) => outcomeOfThrown(thrown, deadline, progress, redact),
           );
-          return { outcome: failure, retry: failure !== undefined && mayRetry(failure, true) };
+          return failure ? { outcome: failure, retry: mayRetry(failure, true) } : { outcome: "revoked", retry: false };
         });
-        return failure === undefined;
+        return ended === "revoked";
       },
       () => false,
     );
