@@ -119,6 +119,11 @@ describe("README.md, followed in a new app", () => {
       });
       mock!.once("exit", (code) => reject(new Error(`the mock exited (${code}) before listening:\n${printed}`)));
     });
+    // The README's address is where `npx ece-messaging mock` (no --port) listens; the test only
+    // moves it to a free port.
+    const help = await run(join(app, "node_modules", ".bin", "ece-messaging"), ["mock", "--help"], app, userEnv);
+    const defaultPort = /the port \(default (\d+)/.exec(help.stdout)?.[1];
+    expect(new URL(/ECE_BASE_URL=(\S+)/.exec(quickstartRun)![1]!).port).toBe(defaultPort);
     const { code, stdout, stderr } = await runQuickstart(port);
     expect({ code, stdout: stdout.trim() }, stderr).toEqual({ code: 0, stdout: tsxPrints });
     expect(tsxPrints).toBe("sent: sendMessageSuccess");
