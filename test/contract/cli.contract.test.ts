@@ -217,6 +217,7 @@ describe("--id (issue 22 item 4): only the outcome's ID on stdout, to hand to th
       await stub.close();
     }
   });
+
   it("a success without an ID (ECE answered 2xx with no body) exits 0: stdout empty, the outcome on stderr", async () => {
     const stub = await startEceStub(eceLike((_request, response) => void response.writeHead(200).end()));
     try {
