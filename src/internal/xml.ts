@@ -1,8 +1,8 @@
 /**
  * A small strict XML reader for the few fixed shapes ECE answers the client with (the chat web
  * service, a conversation read back): elements, attributes and text, by local name (namespace
- * prefixes ignored). It refuses what those shapes never hold - a DOCTYPE, a processing
- * instruction other than the XML declaration, CDATA, entities other than XML's five and
+ * prefixes ignored). It refuses what those shapes never hold - a DOCTYPE, a comment, CDATA, a
+ * processing instruction other than the XML declaration, entities other than XML's five and
  * character references, unbalanced tags - by returning `undefined`. Internal.
  *
  * @module
@@ -16,69 +16,68 @@ export interface XmlElement {
   text: string;
 }
 
+/** An XML name, with a namespace prefix or without. */
 const NAME = "[A-Za-z_][\\w.-]*(?::[A-Za-z_][\\w.-]*)?";
-const TOKEN = new RegExp(
-  `<!--[\\s\\S]*?-->|<(/?)(${NAME})((?:\\s+${NAME}\\s*=\\s*(?:"[^"<]*"|'[^'<]*'))*)\\s*(/?)>|([^<]+)|(<)`,
-  "gy",
-);
+/** A tag, or text up to the next `<`; nothing else matches, so anything else ends the read. */
+const TOKEN = new RegExp(`<(/?)(${NAME})((?:\\s+${NAME}\\s*=\\s*(?:"[^"<]*"|'[^'<]*'))*)\\s*(/?)>|[^<]+`, "y");
 const ATTRIBUTE = new RegExp(`(${NAME})\\s*=\\s*(?:"([^"]*)"|'([^']*)')`, "g");
 const ENTITY: Readonly<Record<string, string>> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+/** A character XML does not allow (its `Char` production). */
+const NOT_XML_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+/** Deeper than any of the shapes. */
 const MAX_DEPTH = 16;
 
-/** `text` with XML's five entities and character references decoded, or `undefined` for any other `&`. */
-function decode(text: string): string | undefined {
-  let bad = false;
-  const decoded = text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-z]+);|&/g, (whole, name: string | undefined) => {
-    if (name === undefined) return ((bad = true), whole);
-    // Own keys only: `&constructor;` is no entity.
-    if (!name.startsWith("#")) return Object.hasOwn(ENTITY, name) ? ENTITY[name]! : ((bad = true), whole);
-    const code = name[1] === "x" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-    const valid = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff));
-    return valid ? String.fromCodePoint(code) : ((bad = true), whole);
+/** `text` with XML's five entities and character references decoded; throws (ending the read) on any other `&`. */
+function decode(text: string): string {
+  const decoded = text.replace(/&(?:(lt|gt|amp|quot|apos)|#(x[0-9a-fA-F]+|[0-9]+));|&/g, (_, name?: string, code?: string) => {
+    if (name) return ENTITY[name]!;
+    // "0x41" and "065" are both read by Number; above U+10FFFF fromCodePoint throws.
+    if (code) return String.fromCodePoint(Number(`0${code}`));
+    throw new SyntaxError("not a reference");
   });
-  return bad ? undefined : decoded;
+  if (NOT_XML_CHAR.test(decoded)) throw new SyntaxError("not an XML character");
+  return decoded;
 }
 
 const localName = (name: string): string => name.slice(name.indexOf(":") + 1);
 
 /** The document's root element, or `undefined` when `xml` is not one well-formed element of the kinds above. */
 export function readXml(xml: string): XmlElement | undefined {
-  const body = xml.replace(/^\uFEFF?\s*(?:<\?xml\s[^?]*\?>)?/, "");
-  const stack: XmlElement[] = [];
+  // The XML declaration, if any, comes first (after a byte-order mark).
+  const body = xml.replace(/^\uFEFF?(?:<\?xml\s[^?]*\?>)?/, "");
+  /** The elements open, each with its name as written (a closing tag repeats it, prefix included). */
+  const open: [name: string, element: XmlElement][] = [];
   let root: XmlElement | undefined;
-  // Every character starts a token (a lone `<` is a stray one): the loop reads the whole body.
   TOKEN.lastIndex = 0;
-  for (let match = TOKEN.exec(body); match !== null; match = TOKEN.exec(body)) {
-    const [, closing, name, attributeText, selfClosing, text, stray] = match;
-    if (stray !== undefined) return undefined;
-    if (text !== undefined) {
-      const decoded = decode(text);
-      const parent = stack.at(-1);
-      // Outside the root, only blank text may stand.
-      if (decoded === undefined || (parent === undefined && decoded.trim() !== "")) return undefined;
-      if (parent !== undefined) parent.text += decoded;
-      continue;
+  try {
+    for (let match; TOKEN.lastIndex < body.length && (match = TOKEN.exec(body)); ) {
+      const [token, closing, name, attributeText = "", selfClosing] = match;
+      const parent = open.at(-1)?.[1];
+      if (name === undefined) {
+        // Outside the root, only XML's white space may stand (trim() would also take a U+FEFF).
+        if (parent) parent.text += decode(token);
+        else if (/[^ \t\r\n]/.test(token)) return undefined;
+      } else if (closing) {
+        if (open.pop()?.[0] !== name || selfClosing || attributeText) return undefined;
+      } else {
+        if (root && !parent) return undefined; // a second root
+        const attributes: Record<string, string> = Object.create(null) as Record<string, string>;
+        const attributeNames = new Set<string>();
+        for (const [, attributeName, double, single] of attributeText.matchAll(ATTRIBUTE)) {
+          const local = localName(attributeName!);
+          // A name written twice (refused by XML), or one local name under two prefixes (read by local name).
+          if (attributeNames.has(attributeName!) || local in attributes) return undefined;
+          attributeNames.add(attributeName!);
+          if (!attributeName!.startsWith("xmlns")) attributes[local] = decode(double ?? single!);
+        }
+        const element: XmlElement = { name: localName(name), attributes, children: [], text: "" };
+        parent?.children.push(element);
+        root ??= element;
+        if (!selfClosing && open.push([name, element]) > MAX_DEPTH) return undefined;
+      }
     }
-    if (name === undefined) continue; // a comment
-    if (closing) {
-      if (stack.pop()?.name !== localName(name) || selfClosing) return undefined;
-      continue;
-    }
-    if (root !== undefined && stack.length === 0) return undefined; // a second root
-    const attributes: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const [, attributeName, double, single] of (attributeText ?? "").matchAll(ATTRIBUTE)) {
-      const value = decode(double ?? single ?? "");
-      const local = localName(attributeName!);
-      if (value === undefined || Object.hasOwn(attributes, local)) return undefined;
-      if (!attributeName!.startsWith("xmlns")) attributes[local] = value;
-    }
-    const element: XmlElement = { name: localName(name), attributes, children: [], text: "" };
-    stack[stack.length - 1]?.children.push(element);
-    root ??= element;
-    if (!selfClosing) {
-      if (stack.length === MAX_DEPTH) return undefined;
-      stack.push(element);
-    }
+  } catch {
+    return undefined;
   }
-  return stack.length === 0 ? root : undefined;
+  return TOKEN.lastIndex === body.length && open.length === 0 ? root : undefined;
 }
