@@ -19,6 +19,12 @@ describe("readXml: the strict reader of ECE's fixed XML shapes", () => {
     expect(readXml(`<checkEligibility responseType='2'/>`)?.attributes).toEqual({ responseType: "2" });
   });
 
+  it("reads an attribute whatever namespace declarations stand beside it, in either order", () => {
+    expect(readXml(`<a available="1" xmlns:available="u"/>`)?.attributes).toEqual({ available: "1" });
+    expect(readXml(`<a xmlns:available="u" available="1"/>`)?.attributes).toEqual({ available: "1" });
+    expect(readXml(`<a xmlnsish="1"/>`)?.attributes).toEqual({ xmlnsish: "1" });
+  });
+
   it("decodes XML's five entities and character references in text and attributes", () => {
     const element = readXml(`<a title="&quot;x&apos; &#x41;">&amp;&lt;&gt;&#66;&#13;</a>`);
     expect(element?.attributes.title).toBe(`"x' A`);
@@ -41,6 +47,15 @@ describe("readXml: the strict reader of ECE's fixed XML shapes", () => {
     ["a closing tag with attributes", `<a></a x="1">`],
     ["an XML declaration after white space", ` <?xml version="1.0"?><a/>`],
     ["a namespace declared twice", `<a xmlns:n="u" xmlns:n="v"/>`],
+    ["a no-break space for white space in a tag", `<a\u00a0x="1"/>`],
+    ["a form feed for white space in a closing tag", `<a></a\f>`],
+    ["a vertical tab around an attribute's =", `<a x\v="1"/>`],
+    ["a no-break space in the XML declaration", `<?xml\u00a0version="1.0"?><a/>`],
+    ["an XML declaration without a version", `<?xml ?><a/>`],
+    ["an XML declaration with markup in it", `<?xml <b>junk?><a/>`],
+    ["references to the two halves of a surrogate pair", `<a>&#xD83D;&#xDE00;</a>`],
+    ["the same in an attribute", `<a x="&#55357;&#56832;"/>`],
+    ["]]> in text", `<a>]]></a>`],
     ["CDATA", `<a><![CDATA[x]]></a>`],
     ["a processing instruction", `<?php x ?><a/>`],
     ["crossed tags", `<a><b></a></b>`],
@@ -59,7 +74,7 @@ describe("readXml: the strict reader of ECE's fixed XML shapes", () => {
   // Pieces of documents: well-formed ones, and pieces that break them in each way the reader refuses.
   const piece = fc.constantFrom(
     "<a>", "</a>", "<n:b>", "</n:b>", "</m:b>", "<c/>", `<a x="1">`, `<n:b n:y='2' z="&amp;">`, ` xmlns:n="u"`, "text", " ", "\n",
-    "&lt;", "&#65;", "&#x10FFFF;", "&#0;", "&nbsp;", "&", "<", ">", "<!-- c -->", "<![CDATA[x]]>", `<?xml version="1.0"?>`, "\uFEFF", '"', "=",
+    "&lt;", "&#65;", "&#x10FFFF;", "&#0;", "&nbsp;", "&", "<", ">", "<!-- c -->", "<![CDATA[x]]>", `<?xml version="1.0"?>`, "\uFEFF", '"', "=", "\u00a0", "\f", "]]>",
   );
 
   it("accepts only well-formed XML (fast-xml-parser's validator agrees with every document it reads)", () => {
