@@ -59,7 +59,7 @@ export async function withRetries<T>(retries: Retries, attempt: () => Promise<At
     const failure = tried.outcome;
     const delayMs = failure.retryAfterMs ?? Math.round(Math.min(8_000, 500 * 2 ** n) * (1 - Math.random() * 0.25));
     if (delayMs > LONGEST_WAIT_MS || Date.now() + delayMs >= deadline.endsAt) return { ...failure, retryAfterMs: delayMs };
-    const { status } = failure as { status?: number };
+    const status = "status" in failure ? failure.status : undefined;
     emit?.({ type: "retry", operation, attempt: requests(), delayMs, outcome: failure.kind, ...definedFields({ status }) });
     resetProgress(progress); // the failed attempt delivered nothing
     await pause(delayMs, deadline, closed);
